@@ -1,0 +1,28 @@
+package io.streamcast.cli;
+
+import io.streamcast.models.cli.Cli;
+import picocli.CommandLine.Command;
+
+/** The one entry point for people: {@code ./streamcast <command>}. */
+@Command(
+        name = "streamcast",
+        mixinStandardHelpOptions = true,
+        version = "streamcast 0.1.0",
+        description = "Continuous multi-step forecasting for sensor streams (Flink + Kafka + DL4J LSTMs).",
+        subcommands = {
+            picocli.CommandLine.HelpCommand.class,
+        })
+public final class Streamcast implements Runnable {
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    public static void main(String[] args) {
+        System.exit(Cli.run(new Streamcast(), args));
+    }
+}
