@@ -157,7 +157,9 @@ public final class TrainCommand implements Callable<Integer> {
             lossSum = 0;
             batches = 0;
             bar = new ProgressBarBuilder().setTaskName(String.format(Locale.ROOT, "epoch %d/%d", epoch, epochs))
-                    .setInitialMax(total).setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(500)
+                    .setInitialMax(total).setStyle(ProgressBarStyle.ASCII)
+                    // redirected to a file: fewer redraws
+                    .setUpdateIntervalMillis(System.console() != null ? 500 : 10_000)
                     .setConsumer(new ConsoleProgressBarConsumer(System.err)).build();
         }
 
