@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
         description = "Continuous multi-step forecasting for sensor streams (Flink + Kafka + DL4J LSTMs).",
         subcommands = {
             picocli.CommandLine.HelpCommand.class,
+            JobCommand.class,
         })
 public final class Streamcast implements Runnable {
 
