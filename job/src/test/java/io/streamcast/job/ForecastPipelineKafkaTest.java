@@ -14,6 +14,7 @@ import io.streamcast.job.ingest.DeadLetterReason;
 import io.streamcast.job.kafka.KafkaEndpoints;
 import io.streamcast.job.output.ReadingEncoder;
 import io.streamcast.job.records.Reading;
+import io.streamcast.job.records.WindowForecast;
 import io.streamcast.job.testing.FlinkMiniCluster;
 import io.streamcast.job.testing.KafkaClusterExtension;
 import io.streamcast.models.ForecastModel;
@@ -186,7 +187,8 @@ class ForecastPipelineKafkaTest {
     void exactlyOnceAcrossAnInjectedFailureAndRestartFromACheckpoint() throws Exception {
         Topics topics = Topics.create("eos");
         int sensors = 20;
-        int perSensor = 16;
+        int perSensor = 20;
+        int firstPhase = 12; // its watermark (newest - 5 s) lets windows ending at steps 3..6 out
         long base = (System.currentTimeMillis() / STEP) * STEP - 60_000;
         Map<String, List<Reading>> bySensor = readings(sensors, perSensor, base, 2);
         FailOnceAfterCheckpoint.reset();
@@ -201,14 +203,14 @@ class ForecastPipelineKafkaTest {
         StreamExecutionEnvironment env = environment(cfg);
         ForecastPipeline.define(env, PipelineSettings.from(cfg, ForecastJob.modelSpec(bundle)),
                 KafkaEndpoints.readings(cfg, false), KafkaEndpoints.sinks(cfg),
-                readings -> readings.map(new FailOnceAfterCheckpoint()).name("inject-failure"));
+                forecasts -> forecasts.map(new FailOnceAfterCheckpoint()).name("inject-failure"));
         JobClient job = env.executeAsync("exactly-once");
         try (KafkaProducer<byte[], byte[]> producer = KAFKA.producer()) {
             // phase 1, then wait for a checkpoint that covers some of it
-            send(producer, topics.readings, bySensor, 0, perSensor / 2);
-            await("a checkpoint completed after readings passed", Duration.ofMinutes(2), FailOnceAfterCheckpoint.ARMED::get);
-            // phase 2: the next reading fails the job, which restarts from that checkpoint
-            send(producer, topics.readings, bySensor, perSensor / 2, perSensor);
+            send(producer, topics.readings, bySensor, 0, firstPhase);
+            await("a checkpoint completed after forecasts passed", Duration.ofMinutes(2), FailOnceAfterCheckpoint.ARMED::get);
+            // phase 2: its forecasts fail the job, which restarts from that checkpoint
+            send(producer, topics.readings, bySensor, firstPhase, perSensor);
             await("the injected failure", Duration.ofMinutes(1), FailOnceAfterCheckpoint.FAILED::get);
             // one far-ahead reading per partition moves every partition's watermark past the data
             for (int p = 0; p < PARTITIONS; p++) {
@@ -460,14 +462,19 @@ class ForecastPipelineKafkaTest {
     }
 
     /**
-     * Fails the job once, on the first reading after a checkpoint completed that covered readings.
-     * Static flags: they must survive the restart, and the MiniCluster runs in this JVM.
+     * Fails the job once, just before the sink, after a checkpoint completed and {@link #AFTER}
+     * more forecasts went on to the sink: those are in Kafka (at-least-once) or in a transaction
+     * that must be aborted (exactly-once) when the job restarts from that checkpoint and
+     * produces them again. Static flags: they must survive the restart, and the MiniCluster runs
+     * in this JVM.
      */
-    static final class FailOnceAfterCheckpoint extends RichMapFunction<Reading, Reading> implements CheckpointListener {
+    static final class FailOnceAfterCheckpoint extends RichMapFunction<WindowForecast, WindowForecast> implements CheckpointListener {
+        static final int AFTER = 20;
         static final AtomicBoolean ARMED = new AtomicBoolean();
         static final AtomicBoolean FAILED = new AtomicBoolean();
         static final AtomicInteger OPENS = new AtomicInteger();
         private transient long seen;
+        private transient long sinceArmed;
 
         static void reset() {
             ARMED.set(false);
@@ -481,9 +488,9 @@ class ForecastPipelineKafkaTest {
         }
 
         @Override
-        public Reading map(Reading r) {
+        public WindowForecast map(WindowForecast r) {
             seen++;
-            if (ARMED.get() && FAILED.compareAndSet(false, true)) {
+            if (ARMED.get() && ++sinceArmed > AFTER && FAILED.compareAndSet(false, true)) {
                 throw new IllegalStateException("injected failure (test)");
             }
             return r;
