@@ -13,17 +13,34 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ListTopicsOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Checks, before the job starts, that Kafka answers with the configured client settings and that
  * the job's four topics exist: otherwise the source would wait forever and the sinks would fail
- * and restart in a loop, far from the cause.
+ * and restart in a loop, far from the cause. Missing topics are an error with
+ * {@code preflight.require-topics=true}, else a warning (brokers that auto-create topics create
+ * them on first use).
  */
 public final class KafkaPreflight {
     private KafkaPreflight() {
     }
 
+    private static final Logger LOG = LoggerFactory.getLogger(KafkaPreflight.class);
+
     public static void check(JobConfig cfg, Duration timeout) {
+        List<String> missing = missingTopics(cfg, timeout);
+        if (missing.isEmpty()) return;
+        String message = "Kafka topic(s) " + String.join(", ", missing) + " do not exist at " + cfg.requireBootstrapServers()
+                + "; fix: create them (e.g. ./streamcast kafka create-topics " + String.join(",", missing)
+                + ") or point topic.* at existing ones";
+        if (cfg.requireTopics()) throw new UsageError(message);
+        LOG.warn("{} (continuing: the broker may create them automatically; preflight.require-topics=true makes this an error)", message);
+    }
+
+    /** The job's topics that do not exist; a UsageError when Kafka cannot be reached. */
+    public static List<String> missingTopics(JobConfig cfg, Duration timeout) {
         Properties props = cfg.kafkaProperties();
         props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
         props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
@@ -42,11 +59,7 @@ public final class KafkaPreflight {
         for (String t : List.of(cfg.readingsTopic(), cfg.forecastsTopic(), cfg.deadLetterTopic(), cfg.lateTopic())) {
             if (!existing.contains(t)) missing.add(t);
         }
-        if (!missing.isEmpty()) {
-            throw new UsageError("Kafka topic(s) " + String.join(", ", missing) + " do not exist at " + cfg.requireBootstrapServers()
-                    + "; fix: create them (e.g. ./streamcast kafka create-topics " + String.join(",", missing)
-                    + ") or point topic.* at existing ones");
-        }
+        return missing;
     }
 
     private static String rootMessage(Throwable e) {
