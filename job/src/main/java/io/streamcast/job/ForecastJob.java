@@ -1,0 +1,71 @@
+package io.streamcast.job;
+
+import io.streamcast.job.config.JobArgs;
+import io.streamcast.job.config.JobConfig;
+import io.streamcast.job.kafka.KafkaEndpoints;
+import io.streamcast.job.kafka.KafkaPreflight;
+import io.streamcast.models.BundleException;
+import io.streamcast.models.Manifest;
+import io.streamcast.models.ModelBundle;
+import io.streamcast.models.ModelSpec;
+import io.streamcast.models.cli.UsageError;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.apache.flink.core.execution.CheckpointingMode;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Entry point of the job jar on a Flink cluster: {@code [--config FILE] [key=value ...]}.
+ * {@code ./streamcast job} runs the same {@link #build} in a local MiniCluster.
+ */
+public final class ForecastJob {
+    private static final Logger LOG = LoggerFactory.getLogger(ForecastJob.class);
+
+    private ForecastJob() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        JobConfig cfg = JobArgs.parse(args);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        build(env, cfg);
+        env.execute(cfg.jobName());
+    }
+
+    /** Configures {@code env} and defines the pipeline against the configured Kafka topics. */
+    public static void build(StreamExecutionEnvironment env, JobConfig cfg) {
+        LOG.info("streamcast job settings (secrets masked):\n{}", cfg.describe());
+        cfg.requireBootstrapServers();
+        ModelSpec spec = modelSpec(cfg.requireModelBundle());
+        KafkaPreflight.check(cfg, Duration.ofSeconds(15));
+        configure(env, cfg);
+        ForecastPipeline.define(env, PipelineSettings.from(cfg, spec),
+                KafkaEndpoints.readings(cfg, false), KafkaEndpoints.sinks(cfg));
+    }
+
+    /** Parallelism and checkpointing from the config (restart strategy and state backend stay the cluster's). */
+    public static void configure(StreamExecutionEnvironment env, JobConfig cfg) {
+        if (cfg.parallelism() > 0) env.setParallelism(cfg.parallelism());
+        if (!cfg.checkpointInterval().isZero()) {
+            env.enableCheckpointing(cfg.checkpointInterval().toMillis(), CheckpointingMode.EXACTLY_ONCE);
+        }
+    }
+
+    /**
+     * The model's shape decides T, C and the step: read once here, on the client, from the manifest
+     * (checksum verified, so a bad bundle fails the submission rather than every task; no ND4J
+     * needed here). The tasks load and fully verify the network in open().
+     */
+    static ModelSpec modelSpec(Path bundle) {
+        try {
+            Manifest manifest = ModelBundle.readManifest(bundle);
+            ModelBundle.verifyChecksum(bundle, manifest);
+            LOG.info("model {} version {}: {}", manifest.name(), manifest.version(), manifest.spec());
+            return manifest.spec();
+        } catch (BundleException e) {
+            throw new UsageError("model.bundle " + bundle + " cannot be used: " + e.getMessage()
+                    + "; fix: point model.bundle at a bundle written by 'streamcast train' or 'publish'");
+        }
+    }
+}

@@ -1,0 +1,80 @@
+package io.streamcast.job;
+
+import io.streamcast.job.assembly.SequenceAssembler;
+import io.streamcast.job.inference.Inference;
+import io.streamcast.job.ingest.Ingested;
+import io.streamcast.job.ingest.ReadingTimestamps;
+import io.streamcast.job.ingest.ValidateReadings;
+import io.streamcast.job.kafka.KafkaEndpoints.Sinks;
+import io.streamcast.job.records.Reading;
+import io.streamcast.job.records.Window;
+import io.streamcast.job.records.WindowForecast;
+import java.util.function.UnaryOperator;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.api.java.functions.KeySelector;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/**
+ * The whole job in one place:
+ * <pre>
+ * readings (Kafka) -> watermarks -> validate ----------------------> dead letters (Kafka)
+ *                                      |
+ *                          keyBy(sensorId) -> SequenceAssembler ---> late readings (Kafka)
+ *                                               |
+ *                                           Inference -> forecasts (Kafka, Avro)
+ * </pre>
+ * Sources and sinks are parameters, so that tests run the same graph against what they choose.
+ */
+public final class ForecastPipeline {
+    private ForecastPipeline() {
+    }
+
+    public static void define(StreamExecutionEnvironment env, PipelineSettings settings,
+                              Source<Ingested, ?, ?> readingsSource, Sinks sinks) {
+        define(env, settings, readingsSource, sinks, UnaryOperator.identity());
+    }
+
+    /** @param beforeSink a hook on the forecasts just before the sink (tests inject failures here) */
+    static void define(StreamExecutionEnvironment env, PipelineSettings settings, Source<Ingested, ?, ?> readingsSource,
+                       Sinks sinks, UnaryOperator<DataStream<WindowForecast>> beforeSink) {
+        DataStream<Ingested> records = env.fromSource(readingsSource, watermarks(settings), "sensor-readings")
+                .uid("readings-source");
+
+        SingleOutputStreamOperator<Reading> readings = records
+                .process(new ValidateReadings(settings.rules())).name("validate").uid("validate");
+        readings.getSideOutput(ValidateReadings.DEAD_LETTERS)
+                .sinkTo(sinks.deadLetters()).name("dead-letters").uid("dead-letters-sink");
+
+        SingleOutputStreamOperator<Window> windows = readings
+                .keyBy(new BySensor())
+                .process(new SequenceAssembler(settings.assembler())).name("assemble-windows").uid("assemble-windows");
+        windows.getSideOutput(SequenceAssembler.LATE)
+                .sinkTo(sinks.late()).name("late-readings").uid("late-readings-sink");
+
+        DataStream<WindowForecast> forecasts = Inference.apply(windows, settings.inference());
+        beforeSink.apply(forecasts).sinkTo(sinks.forecasts()).name("forecasts").uid("forecasts-sink");
+    }
+
+    /**
+     * Watermarks per Kafka partition, at the source: bounded out-of-orderness, and idleness so a
+     * quiet partition does not stall event time. Records that will be dead-lettered never move them.
+     */
+    static WatermarkStrategy<Ingested> watermarks(PipelineSettings s) {
+        WatermarkStrategy<Ingested> w = WatermarkStrategy.<Ingested>forBoundedOutOfOrderness(s.outOfOrderness())
+                .withTimestampAssigner(new ReadingTimestamps(s.rules()));
+        return s.idleness().isZero() ? w : w.withIdleness(s.idleness());
+    }
+
+    /** Readings are keyed by sensor: one window state per sensor. */
+    static final class BySensor implements KeySelector<Reading, String> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public String getKey(Reading r) {
+            return r.sensorId;
+        }
+    }
+}

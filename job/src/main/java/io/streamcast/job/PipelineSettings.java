@@ -1,0 +1,44 @@
+package io.streamcast.job;
+
+import io.streamcast.job.assembly.AssemblerConfig;
+import io.streamcast.job.config.JobConfig;
+import io.streamcast.job.inference.InferenceConfig;
+import io.streamcast.job.ingest.ReadingRules;
+import io.streamcast.models.ModelSpec;
+import io.streamcast.models.cli.UsageError;
+import java.io.Serializable;
+import java.time.Duration;
+
+/**
+ * What {@link ForecastPipeline} needs, derived once from the job config and the model's spec
+ * (T, C and the step interval come from the model, not from the user).
+ */
+public record PipelineSettings(
+        ReadingRules rules,
+        Duration outOfOrderness,
+        Duration idleness,
+        AssemblerConfig assembler,
+        InferenceConfig inference) implements Serializable {
+
+    public static PipelineSettings from(JobConfig cfg, ModelSpec spec) {
+        int channels = spec.channelCount();
+        AssemblerConfig assembler;
+        if (cfg.windowMode() == JobConfig.WindowMode.COUNT) {
+            assembler = AssemblerConfig.count(spec.window(), channels);
+        } else {
+            long step = cfg.windowStep() != null ? cfg.windowStep().toMillis() : spec.stepMillis();
+            if (step <= 0) {
+                throw new UsageError("window.mode=fixed-step needs a step interval and the model has none; fix: set window.step (e.g. 1h)");
+            }
+            assembler = AssemblerConfig.fixedStep(spec.window(), channels, step)
+                    .withResample("mean".equals(cfg.resample()) ? AssemblerConfig.Resample.MEAN : AssemblerConfig.Resample.LAST)
+                    .withMaxGapSteps(cfg.maxGapSteps());
+        }
+        assembler = assembler.withStride(cfg.stride()).withStateTtl(cfg.stateTtl());
+        InferenceConfig inference = new InferenceConfig(cfg.modelBundle(),
+                cfg.inferenceMode() == JobConfig.InferenceMode.BATCHED ? InferenceConfig.Mode.BATCHED : InferenceConfig.Mode.PER_RECORD,
+                cfg.batchSize(), cfg.flushTimeout().toMillis());
+        return new PipelineSettings(new ReadingRules(channels, cfg.maxTimestampSkew().toMillis()),
+                cfg.outOfOrderness(), cfg.idleness(), assembler, inference);
+    }
+}

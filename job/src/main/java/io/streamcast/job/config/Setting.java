@@ -1,0 +1,73 @@
+package io.streamcast.job.config;
+
+/**
+ * Every job setting: its key in the config file (or {@code key=value} on the command line), its
+ * default and what it does. Kafka client settings are not listed here: they pass through unchanged
+ * from {@code kafka.config} (a properties file) or from keys prefixed {@code kafka.}.
+ */
+public enum Setting {
+    TOPIC_READINGS("topic.readings", "sensor-readings", "Topic the sensor readings are read from."),
+    TOPIC_FORECASTS("topic.forecasts", "forecasts", "Topic the forecasts are written to (Avro single-object encoding, key = sensorId)."),
+    TOPIC_DLQ("topic.dlq", "sensor-readings-dlq", "Dead-letter topic for records that cannot be used (JSON, see docs/job.md)."),
+    TOPIC_LATE("topic.late", "sensor-readings-late", "Topic for readings that arrived behind the watermark (same format as the input)."),
+    GROUP_ID("source.group-id", "streamcast-job", "Kafka consumer group of the source (offsets are committed on checkpoints)."),
+    STARTING_OFFSETS("source.starting-offsets", "committed", "Where a fresh job starts: committed (earliest when the group has none), earliest or latest."),
+    INPUT_FORMAT("input.format", "avro", "Format of the readings: avro (single-object encoding) or json."),
+    AVRO_WRITER_SCHEMAS("input.avro.writer-schemas", "", "Comma-separated .avsc files of other SensorReading versions producers may write; they resolve against the job's schema."),
+    MODEL_BUNDLE("model.bundle", "", "Directory of the model bundle to load (required)."),
+    WINDOW_MODE("window.mode", "count", "count (each reading is a step) or fixed-step (readings resampled to window.step)."),
+    WINDOW_STEP("window.step", "", "Step interval in fixed-step mode, e.g. 1h; empty = the model's step interval."),
+    WINDOW_STRIDE("window.stride", "1", "Emit a window every this many steps once T steps exist."),
+    WINDOW_RESAMPLE("window.resample", "last", "Fixed-step mode: last or mean of the readings in one step."),
+    WINDOW_MAX_GAP("window.max-gap", "0", "Fixed-step mode: gaps up to this many steps are filled forward; longer gaps reset the window."),
+    STATE_TTL("window.state-ttl", "1h", "A sensor silent this long loses its window state."),
+    OUT_OF_ORDERNESS("watermark.out-of-orderness", "5s", "How far readings may arrive out of event-time order before they count as late."),
+    IDLENESS("watermark.idleness", "1m", "A partition without readings this long stops holding the watermark back (0 = never)."),
+    MAX_SKEW("validation.max-timestamp-skew", "7d", "Readings whose timestamp is further than this from the wall clock go to the DLQ (0 = no check)."),
+    INFERENCE_MODE("inference.mode", "batched", "batched (micro-batches across sensors) or per-record (one window per predict call, the baseline)."),
+    BATCH_SIZE("inference.batch-size", "256", "Largest micro-batch of windows per predict call."),
+    FLUSH_TIMEOUT("inference.flush-timeout", "5ms", "A partial batch is scored after waiting this long."),
+    DELIVERY_GUARANTEE("delivery.guarantee", "at-least-once", "at-least-once or exactly-once (Kafka transactions; consumers must use isolation.level=read_committed)."),
+    TRANSACTIONAL_ID_PREFIX("delivery.transactional-id-prefix", "streamcast", "Exactly-once: prefix of the sinks' transactional ids; unique per job on a Kafka cluster."),
+    TRANSACTION_TIMEOUT("delivery.transaction-timeout", "10m", "Exactly-once: producer transaction.timeout.ms; must be below the broker's transaction.max.timeout.ms (default 15m) and above the checkpoint interval."),
+    CHECKPOINT_INTERVAL("checkpoint.interval", "30s", "Checkpoint interval (0 = off; exactly-once needs checkpoints)."),
+    PARALLELISM("parallelism", "0", "Job parallelism (0 = the cluster's default)."),
+    JOB_NAME("job.name", "streamcast-forecasts", "Name of the Flink job."),
+    REQUIRE_TOPICS("preflight.require-topics", "false", "true: missing topics stop the job before it starts; false: a warning (for brokers that auto-create topics)."),
+    WEB_UI_PORT("local.web-ui.port", "8081", "Local runs (./streamcast job): port of the Flink web UI on localhost (0 = no UI)."),
+    KAFKA_CONFIG("kafka.config", "", "Properties file with Kafka client settings (bootstrap.servers, security.protocol, sasl.*, ssl.*); passed through unchanged.");
+
+    private final String key;
+    private final String defaultValue;
+    private final String description;
+
+    Setting(String key, String defaultValue, String description) {
+        this.key = key;
+        this.defaultValue = defaultValue;
+        this.description = description;
+    }
+
+    public String key() {
+        return key;
+    }
+
+    public String defaultValue() {
+        return defaultValue;
+    }
+
+    public String description() {
+        return description;
+    }
+
+    public static Setting byKey(String key) {
+        for (Setting s : values()) {
+            if (s.key.equals(key)) return s;
+        }
+        return null;
+    }
+
+    /** Keys whose values are paths, resolved against the directory of the file they come from. */
+    boolean isPath() {
+        return this == MODEL_BUNDLE || this == KAFKA_CONFIG || this == AVRO_WRITER_SCHEMAS;
+    }
+}

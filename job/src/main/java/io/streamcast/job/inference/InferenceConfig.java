@@ -1,0 +1,87 @@
+package io.streamcast.job.inference;
+
+import java.io.Serializable;
+import java.util.Objects;
+
+/**
+ * How windows are scored: the model bundle, batched or per-record, and the batching limits.
+ * Immutable; {@code with*} return copies.
+ */
+public final class InferenceConfig implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    public enum Mode {
+        /** Windows of all sensors micro-batched into one predict call (the design). */
+        BATCHED,
+        /** One predict call per window (a plain map function: the benchmark baseline). */
+        PER_RECORD
+    }
+
+    public static final int DEFAULT_MAX_BATCH = 256;
+    public static final long DEFAULT_FLUSH_TIMEOUT_MILLIS = 5;
+
+    private final String bundlePath;
+    private final Mode mode;
+    private final int maxBatch;
+    private final long flushTimeoutMillis;
+
+    public InferenceConfig(String bundlePath, Mode mode, int maxBatch, long flushTimeoutMillis) {
+        Objects.requireNonNull(bundlePath, "bundlePath");
+        Objects.requireNonNull(mode, "mode");
+        if (maxBatch < 1) throw new IllegalArgumentException("maxBatch must be >= 1, got " + maxBatch);
+        if (flushTimeoutMillis < 0) {
+            throw new IllegalArgumentException("flushTimeoutMillis must be >= 0, got " + flushTimeoutMillis);
+        }
+        this.bundlePath = bundlePath;
+        this.mode = mode;
+        this.maxBatch = maxBatch;
+        this.flushTimeoutMillis = flushTimeoutMillis;
+    }
+
+    /** Batched mode, batches of up to 256 windows, flushed after at most 5 ms. */
+    public static InferenceConfig batched(String bundlePath) {
+        return new InferenceConfig(bundlePath, Mode.BATCHED, DEFAULT_MAX_BATCH, DEFAULT_FLUSH_TIMEOUT_MILLIS);
+    }
+
+    public static InferenceConfig perRecord(String bundlePath) {
+        return new InferenceConfig(bundlePath, Mode.PER_RECORD, DEFAULT_MAX_BATCH, DEFAULT_FLUSH_TIMEOUT_MILLIS);
+    }
+
+    public InferenceConfig withMode(Mode mode) {
+        return new InferenceConfig(bundlePath, mode, maxBatch, flushTimeoutMillis);
+    }
+
+    public InferenceConfig withMaxBatch(int maxBatch) {
+        return new InferenceConfig(bundlePath, mode, maxBatch, flushTimeoutMillis);
+    }
+
+    public InferenceConfig withFlushTimeoutMillis(long flushTimeoutMillis) {
+        return new InferenceConfig(bundlePath, mode, maxBatch, flushTimeoutMillis);
+    }
+
+    /** Directory of the model bundle, as seen by the task managers. */
+    public String bundlePath() {
+        return bundlePath;
+    }
+
+    public Mode mode() {
+        return mode;
+    }
+
+    /** A batch is scored as soon as it holds this many windows. */
+    public int maxBatch() {
+        return maxBatch;
+    }
+
+    /** A non-empty batch is scored at the latest this long (processing time) after its first window. */
+    public long flushTimeoutMillis() {
+        return flushTimeoutMillis;
+    }
+
+    @Override
+    public String toString() {
+        return "InferenceConfig{bundle=" + bundlePath + ", mode=" + mode
+                + (mode == Mode.BATCHED ? ", maxBatch=" + maxBatch + ", flushTimeout=" + flushTimeoutMillis + "ms" : "")
+                + "}";
+    }
+}

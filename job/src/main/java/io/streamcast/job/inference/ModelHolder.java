@@ -1,0 +1,104 @@
+package io.streamcast.job.inference;
+
+import io.streamcast.job.records.Window;
+import io.streamcast.job.records.WindowForecast;
+import io.streamcast.models.BundleException;
+import io.streamcast.models.ForecastModel;
+import io.streamcast.models.ModelSpec;
+import io.streamcast.models.Nd4jRuntime;
+
+import java.io.Serializable;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The one place the inference operators get their model from, and the one place windows become
+ * forecasts. Serializable as a bundle path only; the network lives in a transient field built in
+ * {@link #open()}. The hot-reload issue swaps the model here ({@link #swap}) without touching the
+ * operators.
+ */
+public class ModelHolder implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    private final String bundlePath;
+    private transient ForecastModel model;
+
+    public ModelHolder(String bundlePath) {
+        this.bundlePath = bundlePath;
+    }
+
+    /** Caps ND4J at one thread (one slot, one core) and loads the bundle. */
+    public void open() throws BundleException {
+        // the job sets this itself: with ND4J's default (all cores) two slots are 2-3x slower
+        Nd4jRuntime.limitThreads(1);
+        model = ForecastModel.load(Path.of(bundlePath));
+    }
+
+    public boolean isLoaded() {
+        return model != null;
+    }
+
+    public ForecastModel current() {
+        if (model == null) {
+            throw new IllegalStateException("no model loaded: call open() first");
+        }
+        return model;
+    }
+
+    /** Replaces the model (closing the old one); for hot reload. */
+    public void swap(ForecastModel next) {
+        ForecastModel old = model;
+        model = next;
+        if (old != null && old != next) {
+            old.close();
+        }
+    }
+
+    /**
+     * Scores windows with one predict call. Forecasts come back in the order of {@code windows}.
+     *
+     * @param producedAt wall-clock time stamped on every forecast
+     */
+    public WindowForecast[] forecast(List<Window> windows, long producedAt) {
+        ForecastModel m = current();
+        ModelSpec spec = m.spec();
+        float[][] inputs = new float[windows.size()][];
+        for (int i = 0; i < inputs.length; i++) {
+            Window w = windows.get(i);
+            if (w.values.length != spec.inputLength()) {
+                throw new IllegalStateException("window of " + w.sensorId + " has " + w.values.length
+                        + " values but model " + m.name() + " expects T*C = " + spec.window() + "*"
+                        + spec.channelCount() + " = " + spec.inputLength()
+                        + ": set the assembler's window and channels from the model's spec");
+            }
+            inputs[i] = w.values;
+        }
+        float[][] outputs = m.predict(inputs);
+        WindowForecast[] forecasts = new WindowForecast[outputs.length];
+        for (int i = 0; i < outputs.length; i++) {
+            Window w = windows.get(i);
+            WindowForecast f = new WindowForecast();
+            f.sensorId = w.sensorId;
+            f.issuedAt = w.endTime;
+            f.modelName = m.name();
+            f.modelVersion = m.version();
+            f.head = spec.head().cliName();
+            f.stepMillis = spec.stepMillis() != 0 ? spec.stepMillis() : w.stepMillis;
+            f.horizon = spec.horizon();
+            f.channels = spec.channelCount();
+            f.values = outputs[i];
+            f.producedAt = producedAt;
+            forecasts[i] = f;
+        }
+        return forecasts;
+    }
+
+    public void close() {
+        swap(null);
+    }
+
+    @Override
+    public String toString() {
+        return "ModelHolder{" + bundlePath + (model == null ? "" : ", " + model.name() + "@" + model.version()) + "}";
+    }
+}

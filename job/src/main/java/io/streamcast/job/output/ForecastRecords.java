@@ -1,0 +1,35 @@
+package io.streamcast.job.output;
+
+import io.streamcast.avro.Forecast;
+import io.streamcast.job.records.WindowForecast;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The job's {@link WindowForecast} as the published Avro {@link Forecast} (the consumer contract). */
+public final class ForecastRecords {
+    private ForecastRecords() {
+    }
+
+    public static Forecast toAvro(WindowForecast f) {
+        List<Float> values = new ArrayList<>(f.values.length);
+        for (float v : f.values) values.add(v);
+        return Forecast.newBuilder()
+                .setSensorId(f.sensorId)
+                .setIssuedAt(Instant.ofEpochMilli(f.issuedAt))
+                .setModelName(f.modelName)
+                .setModelVersion(f.modelVersion)
+                .setHead(f.head)
+                .setStepMillis(f.stepMillis)
+                .setHorizon(f.horizon)
+                .setChannels(f.channels)
+                .setValues(values)
+                .setProducedAt(Instant.ofEpochMilli(f.producedAt))
+                .build();
+    }
+
+    /** Avro single-object encoding (marker, schema fingerprint, body). */
+    public static byte[] encode(Forecast f) {
+        return AvroSingleObject.encode(Forecast.getEncoder(), f);
+    }
+}

@@ -1,0 +1,296 @@
+package io.streamcast.job.inference;
+
+import io.streamcast.job.records.Window;
+import io.streamcast.job.records.WindowForecast;
+import io.streamcast.models.ForecastModel;
+import io.streamcast.models.Head;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.streaming.api.operators.StreamMap;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static io.streamcast.job.inference.TinyModel.window;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class BatchedInferenceOperatorTest {
+    @TempDir
+    static Path dir;
+    static Path flat;
+    static Path perStep;
+
+    @BeforeAll
+    static void bundles() throws Exception {
+        flat = TinyModel.create(dir, "tiny-flat", Head.FLAT);
+        perStep = TinyModel.create(dir, "tiny-per-step", Head.PER_STEP);
+    }
+
+    private static InferenceConfig cfg(int maxBatch, long timeoutMillis) {
+        return InferenceConfig.batched(flat.toString()).withMaxBatch(maxBatch).withFlushTimeoutMillis(timeoutMillis);
+    }
+
+    private static OneInputStreamOperatorTestHarness<Window, WindowForecast> harness(InferenceConfig cfg)
+            throws Exception {
+        var h = new OneInputStreamOperatorTestHarness<>(new BatchedInferenceOperator(cfg));
+        h.setProcessingTime(0);
+        return h;
+    }
+
+    private static OneInputStreamOperatorTestHarness<Window, WindowForecast> opened(InferenceConfig cfg)
+            throws Exception {
+        var h = harness(cfg);
+        h.open();
+        return h;
+    }
+
+    private static BatchedInferenceOperator operator(OneInputStreamOperatorTestHarness<Window, WindowForecast> h) {
+        return (BatchedInferenceOperator) h.getOperator();
+    }
+
+    /** Flush timers still armed (the operator's own processing-time timers, not keyed ones). */
+    private static int activeTimers(OneInputStreamOperatorTestHarness<Window, WindowForecast> h) {
+        return h.getProcessingTimeService().getNumActiveTimers();
+    }
+
+    private static void feed(OneInputStreamOperatorTestHarness<Window, WindowForecast> h, List<Window> ws)
+            throws Exception {
+        for (Window w : ws) {
+            h.processElement(w, w.endTime);
+        }
+    }
+
+    private static List<Window> interleaved(int sensors, int perSensor) {
+        List<Window> ws = new ArrayList<>();
+        for (int i = 0; i < perSensor; i++) {
+            for (int s = 0; s < sensors; s++) {
+                ws.add(window("sensor-" + s, 10_000L + i * TinyModel.STEP));
+            }
+        }
+        return ws;
+    }
+
+    /** What the model itself says about these windows, in one predict call. */
+    private static float[][] predict(Path bundle, List<Window> ws) throws Exception {
+        try (ForecastModel m = ForecastModel.load(bundle)) {
+            float[][] in = new float[ws.size()][];
+            for (int i = 0; i < in.length; i++) {
+                in[i] = ws.get(i).values;
+            }
+            return m.predict(in);
+        }
+    }
+
+    private static String id(WindowForecast f) {
+        return f.sensorId + "@" + f.issuedAt;
+    }
+
+    private static List<String> ids(List<WindowForecast> fs) {
+        return fs.stream().map(BatchedInferenceOperatorTest::id).toList();
+    }
+
+    private static List<String> windowIds(List<Window> ws) {
+        return ws.stream().map(w -> w.sensorId + "@" + w.endTime).toList();
+    }
+
+    @Test
+    void aFullBatchIsScoredAtOnceInOnePredictCallAndARemainderWhenTheTimeoutExpires() throws Exception {
+        List<Window> ws = interleaved(2, 3); // 6 windows
+        try (var h = opened(cfg(4, 1000))) {
+            feed(h, ws.subList(0, 3));
+            assertEquals(List.of(), h.extractOutputValues(), "3 < maxBatch: still buffered");
+            assertEquals(3, operator(h).buffered());
+            assertEquals(1, activeTimers(h), "flush timer armed by the first window");
+
+            feed(h, ws.subList(3, 4));
+            assertEquals(ids(h.extractOutputValues()), windowIds(ws.subList(0, 4)));
+            var sizes = operator(h).batchSizes();
+            assertEquals(1, sizes.getCount(), "one predict call");
+            assertEquals(4, sizes.getStatistics().getMax());
+            assertEquals(0, activeTimers(h), "a full batch cancels its flush timer");
+
+            feed(h, ws.subList(4, 6));
+            h.setProcessingTime(999);
+            assertEquals(4, h.extractOutputValues().size(), "timeout not reached yet");
+            h.setProcessingTime(1000);
+            assertEquals(windowIds(ws), ids(h.extractOutputValues()));
+            assertEquals(2, sizes.getCount());
+            assertEquals(2, sizes.getStatistics().getMin(), "the remainder went as one batch of 2");
+            assertEquals(0, operator(h).buffered());
+        }
+    }
+
+    @Test
+    void forecastsEqualForecastModelPredictOnTheSameWindowsAndCarryTheModelIdentity() throws Exception {
+        for (Path bundle : List.of(flat, perStep)) {
+            List<Window> ws = interleaved(3, 4); // 12 windows, one batch
+            float[][] expected = predict(bundle, ws);
+            try (var h = opened(InferenceConfig.batched(bundle.toString()).withMaxBatch(12))) {
+                long before = System.currentTimeMillis();
+                feed(h, ws);
+                List<StreamRecord<? extends WindowForecast>> out = h.extractOutputStreamRecords();
+                assertEquals(12, out.size());
+                for (int i = 0; i < 12; i++) {
+                    WindowForecast f = out.get(i).getValue();
+                    Window w = ws.get(i);
+                    assertArrayEquals(expected[i], f.values, "forecast " + i + " of " + bundle.getFileName());
+                    assertEquals(w.sensorId, f.sensorId);
+                    assertEquals(w.endTime, f.issuedAt);
+                    assertEquals(w.endTime, out.get(i).getTimestamp(), "record timestamp kept");
+                    assertEquals(bundle.getFileName().toString(), f.modelName);
+                    assertEquals("dev", f.modelVersion);
+                    assertEquals(bundle == flat ? "flat" : "per-step", f.head);
+                    assertEquals(TinyModel.STEP, f.stepMillis);
+                    assertEquals(TinyModel.H, f.horizon);
+                    assertEquals(TinyModel.C, f.channels);
+                    assertEquals(TinyModel.H * TinyModel.C, f.values.length);
+                    assertTrue(f.producedAt >= before && f.producedAt <= System.currentTimeMillis(), "wall clock");
+                }
+            }
+        }
+    }
+
+    @Test
+    void prepareSnapshotPreBarrierFlushesSoASnapshotRestoreLosesAndDuplicatesNothing() throws Exception {
+        List<Window> ws = interleaved(2, 5); // 10 windows
+        OperatorSubtaskState snapshot;
+        List<WindowForecast> beforeBarrier;
+        try (var h = opened(cfg(100, 1000))) {
+            feed(h, ws.subList(0, 6));
+            assertEquals(List.of(), h.extractOutputValues());
+            h.prepareSnapshotPreBarrier(1);
+            beforeBarrier = h.extractOutputValues();
+            assertEquals(windowIds(ws.subList(0, 6)), ids(beforeBarrier), "everything buffered leaves before the barrier");
+            assertEquals(0, activeTimers(h));
+            snapshot = h.snapshot(1, 1);
+        }
+        try (var h = harness(cfg(100, 1000))) {
+            h.initializeState(snapshot);
+            h.open();
+            h.setProcessingTime(5000);
+            assertEquals(List.of(), h.extractOutputValues(), "nothing comes back from the snapshot: no duplicates");
+            feed(h, ws.subList(6, 10));
+            h.endInput();
+            List<WindowForecast> all = new ArrayList<>(beforeBarrier);
+            all.addAll(h.extractOutputValues());
+            assertEquals(windowIds(ws), ids(all), "every window exactly once, in order");
+        }
+    }
+
+    @Test
+    void windowsASnapshotFindsBufferedAreRestoredAndScoredFirst() throws Exception {
+        List<Window> ws = interleaved(2, 3);
+        OperatorSubtaskState snapshot;
+        try (var h = opened(cfg(100, 1000))) {
+            feed(h, ws.subList(0, 4));
+            snapshot = h.snapshot(1, 1); // no pre-barrier flush on this path
+        }
+        try (var h = harness(cfg(100, 1000))) {
+            h.initializeState(snapshot);
+            h.open();
+            feed(h, ws.subList(4, 6));
+            h.setProcessingTime(1000);
+            List<StreamRecord<? extends WindowForecast>> out = h.extractOutputStreamRecords();
+            assertEquals(windowIds(ws), ids(out.stream().map(r -> (WindowForecast) r.getValue()).toList()));
+            for (int i = 0; i < out.size(); i++) {
+                assertEquals(ws.get(i).endTime, out.get(i).getTimestamp(), "timestamp survives the snapshot");
+            }
+            assertEquals(1, operator(h).batchSizes().getCount(), "restored and new windows share one batch");
+        }
+    }
+
+    @Test
+    void eachSensorsForecastsLeaveInIssuedAtOrder() throws Exception {
+        List<Window> ws = interleaved(5, 20); // 100 windows
+        try (var h = opened(cfg(7, 10))) {
+            long now = 0;
+            for (int i = 0; i < ws.size(); i++) {
+                h.processElement(ws.get(i), ws.get(i).endTime);
+                if (i % 4 == 0) {
+                    h.setProcessingTime(now += 10); // timeouts and full batches interleave
+                }
+            }
+            h.endInput();
+            List<WindowForecast> out = h.extractOutputValues();
+            assertEquals(windowIds(ws), ids(out));
+            Map<String, Long> last = new HashMap<>();
+            for (WindowForecast f : out) {
+                Long prev = last.put(f.sensorId, f.issuedAt);
+                assertTrue(prev == null || prev < f.issuedAt, "order of " + f.sensorId);
+            }
+            var sizes = operator(h).batchSizes();
+            assertTrue(sizes.getCount() > 100 / 7, "several batches: " + sizes.getCount());
+        }
+    }
+
+    @Test
+    void aWatermarkNeverOvertakesBufferedWindows() throws Exception {
+        List<Window> ws = interleaved(2, 2);
+        try (var h = opened(cfg(100, 1000))) {
+            feed(h, ws.subList(0, 3));
+            h.processWatermark(new Watermark(11_000));
+            feed(h, ws.subList(3, 4));
+            h.processWatermark(new Watermark(12_000));
+            List<Object> out = new ArrayList<>(h.getOutput());
+            assertEquals(6, out.size(), out.toString());
+            for (int i = 0; i < 3; i++) {
+                assertInstanceOf(StreamRecord.class, out.get(i));
+            }
+            assertEquals(new Watermark(11_000), out.get(3));
+            assertInstanceOf(StreamRecord.class, out.get(4));
+            assertEquals(new Watermark(12_000), out.get(5));
+        }
+    }
+
+    @Test
+    void endOfInputFlushes() throws Exception {
+        List<Window> ws = interleaved(1, 3);
+        try (var h = opened(cfg(100, 60_000))) {
+            feed(h, ws);
+            h.endInput();
+            assertEquals(windowIds(ws), ids(h.extractOutputValues()));
+        }
+    }
+
+    @Test
+    void perRecordModeGivesTheSameForecastsAsBatched() throws Exception {
+        List<Window> ws = interleaved(3, 5);
+        List<WindowForecast> batched;
+        try (var h = opened(cfg(8, 5))) {
+            feed(h, ws);
+            h.endInput();
+            batched = h.extractOutputValues();
+        }
+        List<WindowForecast> single;
+        try (var h = new OneInputStreamOperatorTestHarness<>(
+                new StreamMap<>(new PerRecordInference(InferenceConfig.perRecord(flat.toString()))))) {
+            h.open();
+            feed(h, ws);
+            single = h.extractOutputValues();
+        }
+        assertEquals(ids(batched), ids(single));
+        for (int i = 0; i < ws.size(); i++) {
+            WindowForecast b = batched.get(i);
+            WindowForecast s = single.get(i);
+            // a batch of 8 and a batch of 1 may round differently in the last bits of BLAS
+            assertArrayEquals(b.values, s.values, 1e-5f, "forecast " + i);
+            assertEquals(b.modelName, s.modelName);
+            assertEquals(b.modelVersion, s.modelVersion);
+            assertEquals(b.head, s.head);
+            assertEquals(b.horizon, s.horizon);
+            assertEquals(b.channels, s.channels);
+            assertEquals(b.stepMillis, s.stepMillis);
+        }
+    }
+}
