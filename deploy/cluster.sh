@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # A real Flink 2.2 standalone session cluster on 127.0.0.1: one JobManager
 # (StandaloneSessionClusterEntrypoint) and one TaskManager (TaskManagerRunner) JVM, from jars that
-# Maven resolves (deploy/pom.xml, profile cluster: what flink-dist's lib/ holds, plus DL4J/ND4J).
+# Maven resolves (deploy/pom.xml, profiles flink,nd4j: what flink-dist's lib/ holds, plus DL4J/ND4J).
 # Usually reached through './streamcast cluster ...'.
 set -euo pipefail
 PROG="streamcast cluster"
@@ -147,7 +147,7 @@ case "$ACTION" in
     fi
     check_port_free "REST" "$REST_PORT"; check_port_free "JobManager RPC" "$RPC_PORT"
     t0=$(now_ms)
-    CP="$(classpath cluster "$WORK/classpath.txt")"
+    CP="$(classpath flink,nd4j "$WORK/classpath.txt")"
     printf 'FLINK_REST_PORT=%s\nFLINK_RPC_PORT=%s\n' "$REST_PORT" "$RPC_PORT" > "$ENVFILE"
     write_config
     COMMON=("${JAVA17_OPENS[@]}" -Dlog4j.configurationFile="file:$CONF/log4j.properties"
