@@ -88,6 +88,9 @@ rest.address: 127.0.0.1
 rest.bind-address: 127.0.0.1
 rest.port: $REST_PORT
 blob.server.port: 0
+# REST metric queries answer from a cache; refresh it every second (default 10 s) so status and
+# measurements see current values
+metrics.fetcher.update-interval: 1000
 web.submit.enable: true
 web.cancel.enable: true
 web.upload.dir: $WORK/upload

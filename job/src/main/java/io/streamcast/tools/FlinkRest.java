@@ -119,11 +119,22 @@ public final class FlinkRest {
         return ids;
     }
 
-    /** A single metric of a TaskManager, or NaN if it is not (yet) reported. */
+    /**
+     * A single metric of a TaskManager, or NaN if it is not reported within a few seconds (the REST
+     * metric fetcher answers the first query of a metric empty and fetches it in the background).
+     */
     public double taskManagerMetric(String taskManagerId, String metric) throws IOException {
-        for (JsonNode m : get("/taskmanagers/" + taskManagerId + "/metrics?get=" + metric)) {
-            if (metric.equals(m.path("id").asText())) {
-                return m.path("value").asDouble(Double.NaN);
+        for (int attempt = 0; attempt < 10; attempt++) {
+            for (JsonNode m : get("/taskmanagers/" + taskManagerId + "/metrics?get=" + metric)) {
+                if (metric.equals(m.path("id").asText())) {
+                    return m.path("value").asDouble(Double.NaN);
+                }
+            }
+            try {
+                Thread.sleep(300);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
             }
         }
         return Double.NaN;
