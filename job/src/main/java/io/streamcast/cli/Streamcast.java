@@ -17,6 +17,11 @@ import picocli.CommandLine.Command;
             io.streamcast.tools.CancelCommand.class,
             io.streamcast.tools.SimulateCommand.class,
             io.streamcast.tools.TailCommand.class,
+            io.streamcast.models.cli.TrainCommand.class,
+            io.streamcast.models.cli.EvaluateCommand.class,
+            io.streamcast.models.cli.PredictCommand.class,
+            io.streamcast.models.cli.InspectCommand.class,
+            io.streamcast.models.cli.PublishCommand.class,
         })
 public final class Streamcast implements Runnable {
 
