@@ -112,6 +112,9 @@ logger.dl4j.name=org.deeplearning4j
 logger.dl4j.level=WARN
 logger.kafka.name=org.apache.kafka
 logger.kafka.level=WARN
+# the Kafka sink registers some metrics twice (harmless "Name collision" warnings every checkpoint)
+logger.metricgroup.name=org.apache.flink.metrics.MetricGroup
+logger.metricgroup.level=ERROR
 appender.main.name=MainAppender
 appender.main.type=RollingFile
 appender.main.append=true
@@ -150,7 +153,7 @@ case "$ACTION" in
     fi
     check_port_free "REST" "$REST_PORT"; check_port_free "JobManager RPC" "$RPC_PORT"
     t0=$(now_ms)
-    CP="$(classpath flink,nd4j "$WORK/classpath.txt")"
+    CP="$(classpath flink,nd4j)"
     printf 'FLINK_REST_PORT=%s\nFLINK_RPC_PORT=%s\n' "$REST_PORT" "$RPC_PORT" > "$ENVFILE"
     write_config
     COMMON=("${JAVA17_OPENS[@]}" -Dlog4j.configurationFile="file:$CONF/log4j.properties"

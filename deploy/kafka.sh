@@ -58,7 +58,7 @@ PORT="${PORT:-${KAFKA_PORT:-9092}}"
 CPORT="${CPORT:-${KAFKA_CONTROLLER_PORT:-9093}}"
 BOOTSTRAP="127.0.0.1:$PORT"
 
-kafka_cp() { classpath kafka "$WORK/classpath.txt"; }
+kafka_cp() { classpath kafka; }
 
 # Runs a Kafka tool class in a short-lived JVM.
 tool() {

@@ -27,9 +27,10 @@ JAVA17_OPENS=(
   --add-opens=java.base/java.util.concurrent.locks=ALL-UNNAMED
 )
 
-# classpath PROFILE FILE: resolves deploy/pom.xml's profile into FILE (cached until a pom changes).
+# classpath PROFILE: resolves deploy/pom.xml's profile(s) into a file shared by every work dir
+# (cached until a pom changes) and prints it.
 classpath() {
-  local profile="$1" file="$2"
+  local profile="$1" file="$ROOT/work/.classpath/${1//,/-}.txt"
   if [ ! -s "$file" ] || [ "$ROOT/pom.xml" -nt "$file" ] || [ "$ROOT/deploy/pom.xml" -nt "$file" ]; then
     echo "$PROG: resolving the $profile classpath with Maven (first time downloads jars)..." >&2
     mkdir -p "$(dirname "$file")"
