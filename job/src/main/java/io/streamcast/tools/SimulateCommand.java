@@ -116,11 +116,11 @@ public final class SimulateCommand implements Callable<Integer> {
                 format.name().toLowerCase(), bootstrap, topic);
         AtomicLong acked = new AtomicLong();
         AtomicReference<Exception> failure = new AtomicReference<>();
-        Progress progress = new Progress("simulate", total, quiet);
         List<String> ids = feed.sensorIds();
         long[] sent = new long[ids.size()];
         long start = 0;
         long startNanos = 0;
+        Progress progress = null;
         long produced = 0;
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(props)) {
             // Fail fast with a fix when nothing listens, instead of a 60 s metadata timeout.
@@ -132,6 +132,7 @@ public final class SimulateCommand implements Callable<Integer> {
             }
             start = System.currentTimeMillis();
             startNanos = System.nanoTime();
+            progress = new Progress("simulate", total, quiet);
             while (produced < total && failure.get() == null) {
                 // a fixed schedule: reading i leaves at start + i/rate, whatever the send latency
                 long due = startNanos + (long) (produced * 1e9 / rate);
@@ -158,7 +159,9 @@ public final class SimulateCommand implements Callable<Integer> {
             }
             producer.flush();
         }
-        progress.done(acked.get());
+        if (progress != null) {
+            progress.done(acked.get());
+        }
         if (failure.get() != null) {
             System.err.println("simulate: sending failed: " + failure.get().getMessage()
                     + "; check the broker with './streamcast kafka status'");
