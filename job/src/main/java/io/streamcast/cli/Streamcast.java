@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
             io.streamcast.tools.CancelCommand.class,
             io.streamcast.tools.SimulateCommand.class,
             io.streamcast.tools.TailCommand.class,
+            io.streamcast.tools.DemoCommand.class,
             io.streamcast.models.cli.TrainCommand.class,
             io.streamcast.models.cli.EvaluateCommand.class,
             io.streamcast.models.cli.PredictCommand.class,

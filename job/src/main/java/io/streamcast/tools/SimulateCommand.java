@@ -121,6 +121,7 @@ public final class SimulateCommand implements Callable<Integer> {
         long start = 0;
         long startNanos = 0;
         Progress progress = null;
+        boolean interrupted = false;
         long produced = 0;
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(props)) {
             // Fail fast with a fix when nothing listens, instead of a 60 s metadata timeout.
@@ -133,7 +134,8 @@ public final class SimulateCommand implements Callable<Integer> {
             start = System.currentTimeMillis();
             startNanos = System.nanoTime();
             progress = new Progress("simulate", total, quiet);
-            while (produced < total && failure.get() == null) {
+            // interruption (the demo's shutdown) ends an unbounded run like --count ends a bounded one
+            while (produced < total && failure.get() == null && !Thread.currentThread().isInterrupted()) {
                 // a fixed schedule: reading i leaves at start + i/rate, whatever the send latency
                 long due = startNanos + (long) (produced * 1e9 / rate);
                 long wait = due - System.nanoTime();
@@ -157,7 +159,12 @@ public final class SimulateCommand implements Callable<Integer> {
                 produced++;
                 progress.update(produced);
             }
+            // flush what was sent even when interrupted (clear the flag, or the client refuses to wait)
+            interrupted = Thread.interrupted();
             producer.flush();
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
         if (progress != null) {
             progress.done(acked.get());
