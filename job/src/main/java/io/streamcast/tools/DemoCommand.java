@@ -98,7 +98,11 @@ public final class DemoCommand implements Callable<Integer> {
             liveView(bootstrap, t0);
         } finally {
             stopEverything();
-            Runtime.getRuntime().removeShutdownHook(hook);
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // Ctrl-C: the hook is already running (and has stopped everything)
+            }
         }
         return 0;
     }
