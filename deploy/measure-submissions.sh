@@ -21,9 +21,10 @@ done
 [ -z "$MODEL" ] || [ -f "$MODEL/manifest.json" ] || usage_error "$MODEL has no manifest.json; train one with ./streamcast train"
 [ -z "$MODEL" ] || MODEL="$(cd "$MODEL" && pwd)"
 WORK="${STREAMCAST_WORK:-$ROOT/work}/measure"
-PORT=18091
+PORT=$(free_port 18091); RPC_PORT=$(free_port 16133)
+KAFKA_PORT=$(free_port 19192); CONTROLLER_PORT=$(free_port $(( KAFKA_PORT + 1 )))
 REST="http://127.0.0.1:$PORT"
-BOOTSTRAP="127.0.0.1:19192"
+BOOTSTRAP="127.0.0.1:$KAFKA_PORT"
 SC="$ROOT/streamcast"
 rm -rf "$WORK"
 cleanup() {
@@ -33,10 +34,10 @@ cleanup() {
 trap cleanup EXIT
 
 if [ -n "$MODEL" ]; then
-  bash "$ROOT/deploy/kafka.sh" start --work-dir "$WORK/kafka" --port 19192 --controller-port 19193 --heap 512m \
+  bash "$ROOT/deploy/kafka.sh" start --work-dir "$WORK/kafka" --port "$KAFKA_PORT" --controller-port "$CONTROLLER_PORT" --heap 512m \
     --topics sensor-readings:2
 fi
-bash "$ROOT/deploy/cluster.sh" start --work-dir "$WORK/flink" --rest-port "$PORT" --rpc-port 16133
+bash "$ROOT/deploy/cluster.sh" start --work-dir "$WORK/flink" --rest-port "$PORT" --rpc-port "$RPC_PORT"
 TM_PID="$(cat "$WORK/flink/taskmanager.pid")"
 TM_ID="$(curl -sf "$REST/taskmanagers" | grep -o '"id":"[^"]*"' | head -1 | cut -d'"' -f4)"
 CACHE="$WORK/flink/javacpp-cache"
