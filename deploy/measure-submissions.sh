@@ -7,6 +7,7 @@
 #   deploy/measure-submissions.sh [N] --forecast-job MODEL  the real job with a model bundle; starts a
 #                                                           broker too; each round must forecast
 # Starts its own cluster in work/measure (REST port 18091), stops everything on exit.
+# MEASURE_JAR=jar submits another job jar (e.g. one with DL4J inside, for comparison).
 set -euo pipefail
 PROG="measure-submissions"
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -71,7 +72,7 @@ report "before any submission"
 for i in $(seq 1 "$N"); do
   t0=$(now_ms)
   if [ -z "$MODEL" ]; then
-    JOB="$("$SC" submit --rest "$REST" --entry-class io.streamcast.tools.NativeProbeJob 20 2>/dev/null)" \
+    JOB="$("$SC" submit --rest "$REST" ${MEASURE_JAR:+--jar "$MEASURE_JAR"} --entry-class io.streamcast.tools.NativeProbeJob 20 2>/dev/null)" \
       || die "submission $i failed; run: ./streamcast submit --rest $REST --entry-class io.streamcast.tools.NativeProbeJob"
     for _ in $(seq 1 150); do  # running means ND4J loaded: the probe logs it
       [ "$(grep -c 'ND4J ready' "$WORK/flink/log/taskmanager.log" 2>/dev/null || true)" -ge "$i" ] && break
