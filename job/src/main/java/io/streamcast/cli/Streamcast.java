@@ -12,6 +12,11 @@ import picocli.CommandLine.Command;
         subcommands = {
             picocli.CommandLine.HelpCommand.class,
             JobCommand.class,
+            io.streamcast.models.cli.TrainCommand.class,
+            io.streamcast.models.cli.EvaluateCommand.class,
+            io.streamcast.models.cli.PredictCommand.class,
+            io.streamcast.models.cli.InspectCommand.class,
+            io.streamcast.models.cli.PublishCommand.class,
         })
 public final class Streamcast implements Runnable {
 
