@@ -1,6 +1,7 @@
 package io.streamcast.job;
 
 import io.streamcast.job.assembly.SequenceAssembler;
+import io.streamcast.job.evaluation.OnlineEvaluation;
 import io.streamcast.job.inference.Inference;
 import io.streamcast.job.ingest.Ingested;
 import io.streamcast.job.ingest.ReadingTimestamps;
@@ -25,6 +26,8 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  *                          keyBy(sensorId) -> SequenceAssembler ---> late readings (Kafka)
  *                                               |
  *                                           Inference -> forecasts (Kafka, Avro)
+ *                                               |
+ *           validated readings + forecasts -> ForecastEvaluator -> evaluations (Kafka, Avro)
  * </pre>
  * Sources and sinks are parameters, so that tests run the same graph against what they choose.
  */
@@ -48,7 +51,8 @@ public final class ForecastPipeline {
         readings.getSideOutput(ValidateReadings.DEAD_LETTERS)
                 .sinkTo(sinks.deadLetters()).name("dead-letters").uid("dead-letters-sink");
 
-        SingleOutputStreamOperator<Window> windows = afterValidation.apply(readings)
+        DataStream<Reading> validReadings = afterValidation.apply(readings);
+        SingleOutputStreamOperator<Window> windows = validReadings
                 .keyBy(new BySensor())
                 .process(new SequenceAssembler(settings.assembler())).name("assemble-windows").uid("assemble-windows");
         windows.getSideOutput(SequenceAssembler.LATE)
@@ -56,6 +60,11 @@ public final class ForecastPipeline {
 
         DataStream<WindowForecast> forecasts = Inference.apply(windows, settings.inference());
         forecasts.sinkTo(sinks.forecasts()).name("forecasts").uid("forecasts-sink");
+
+        if (settings.evaluation() != null && sinks.evaluations() != null) {
+            OnlineEvaluation.apply(validReadings, forecasts, settings.evaluation())
+                    .sinkTo(sinks.evaluations()).name("forecast-evaluations").uid("evaluations-sink");
+        }
     }
 
     /**
