@@ -20,7 +20,13 @@ public final class FlinkMiniCluster {
     }
 
     public static MiniClusterExtension extension() {
+        return extension(conf -> { });
+    }
+
+    /** The same MiniCluster with extra settings (e.g. a metrics reporter). */
+    public static MiniClusterExtension extension(java.util.function.Consumer<Configuration> customise) {
         Configuration conf = new Configuration();
+        customise.accept(conf);
         conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
         conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 3);
         conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, java.time.Duration.ofMillis(200));
