@@ -40,9 +40,9 @@ public final class ForecastPipeline {
         define(env, settings, readingsSource, sinks, UnaryOperator.identity());
     }
 
-    /** @param afterValidation a hook on the validated readings (tests inject failures here) */
+    /** @param beforeSink a hook on the forecasts just before the sink (tests inject failures here) */
     static void define(StreamExecutionEnvironment env, PipelineSettings settings, Source<Ingested, ?, ?> readingsSource,
-                       Sinks sinks, UnaryOperator<DataStream<Reading>> afterValidation) {
+                       Sinks sinks, UnaryOperator<DataStream<WindowForecast>> beforeSink) {
         DataStream<Ingested> records = env.fromSource(readingsSource, watermarks(settings), "sensor-readings")
                 .uid("readings-source");
 
@@ -51,18 +51,17 @@ public final class ForecastPipeline {
         readings.getSideOutput(ValidateReadings.DEAD_LETTERS)
                 .sinkTo(sinks.deadLetters()).name("dead-letters").uid("dead-letters-sink");
 
-        DataStream<Reading> validReadings = afterValidation.apply(readings);
-        SingleOutputStreamOperator<Window> windows = validReadings
+        SingleOutputStreamOperator<Window> windows = readings
                 .keyBy(new BySensor())
                 .process(new SequenceAssembler(settings.assembler())).name("assemble-windows").uid("assemble-windows");
         windows.getSideOutput(SequenceAssembler.LATE)
                 .sinkTo(sinks.late()).name("late-readings").uid("late-readings-sink");
 
         DataStream<WindowForecast> forecasts = Inference.apply(windows, settings.inference());
-        forecasts.sinkTo(sinks.forecasts()).name("forecasts").uid("forecasts-sink");
+        beforeSink.apply(forecasts).sinkTo(sinks.forecasts()).name("forecasts").uid("forecasts-sink");
 
         if (settings.evaluation() != null && sinks.evaluations() != null) {
-            OnlineEvaluation.apply(validReadings, forecasts, settings.evaluation())
+            OnlineEvaluation.apply(readings, forecasts, settings.evaluation())
                     .sinkTo(sinks.evaluations()).name("forecast-evaluations").uid("evaluations-sink");
         }
     }

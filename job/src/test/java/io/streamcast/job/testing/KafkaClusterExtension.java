@@ -82,6 +82,12 @@ public final class KafkaClusterExtension implements BeforeAllCallback {
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         p.put(ProducerConfig.ACKS_CONFIG, "all");
+        // one request in flight: a slow, loaded machine once made a late retry of a first batch
+        // overtake five later ones (OutOfOrderSequenceException); order matters to these tests
+        p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "1");
+        p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+        p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "300000");
+        p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "60000");
         return new KafkaProducer<>(p);
     }
 
