@@ -92,7 +92,7 @@ public class ForecastEvaluator extends KeyedCoProcessFunction<String, Reading, W
         metrics.forecastSeen(f.modelVersion);
         long watermark = ctx.timerService().currentWatermark();
         forecasts.put(f.issuedAt, f);
-        if (!settle(f, watermark, out)) {
+        if (!settle(f, watermark, sortedReadings(), out)) {
             if (cfg.fixedStep()) ctx.timerService().registerEventTimeTimer(lastStepRelease(f));
             ctx.timerService().registerEventTimeTimer(deadline(f));
         }
@@ -104,7 +104,10 @@ public class ForecastEvaluator extends KeyedCoProcessFunction<String, Reading, W
         List<WindowForecast> waiting = new ArrayList<>();
         for (WindowForecast f : forecasts.values()) waiting.add(f);
         waiting.sort((a, b) -> Long.compare(a.issuedAt, b.issuedAt));
-        for (WindowForecast f : waiting) settle(f, time, out);
+        if (!waiting.isEmpty()) {
+            TreeMap<Long, float[]> sorted = sortedReadings(); // once per timer: readings do not change here
+            for (WindowForecast f : waiting) settle(f, time, sorted, out);
+        }
         dropUnneededReadings(time);
     }
 
@@ -112,8 +115,9 @@ public class ForecastEvaluator extends KeyedCoProcessFunction<String, Reading, W
      * Scores, drops or keeps one waiting forecast, given that every step released at or before
      * {@code finalUpTo} is final. Returns true when the forecast left the state.
      */
-    private boolean settle(WindowForecast f, long finalUpTo, Collector<EvaluatedForecast> out) throws Exception {
-        Outcome o = cfg.fixedStep() ? scoreFixedStep(f, finalUpTo) : scoreCount(f, finalUpTo);
+    private boolean settle(WindowForecast f, long finalUpTo, TreeMap<Long, float[]> sorted,
+                           Collector<EvaluatedForecast> out) throws Exception {
+        Outcome o = cfg.fixedStep() ? scoreFixedStep(f, finalUpTo, sorted) : scoreCount(f, finalUpTo, sorted);
         if (o.evaluation != null) {
             out.collect(o.evaluation);
             metrics.record(o.evaluation);
@@ -128,8 +132,7 @@ public class ForecastEvaluator extends KeyedCoProcessFunction<String, Reading, W
         return true;
     }
 
-    private Outcome scoreCount(WindowForecast f, long finalUpTo) throws Exception {
-        TreeMap<Long, float[]> sorted = sortedReadings();
+    private Outcome scoreCount(WindowForecast f, long finalUpTo, TreeMap<Long, float[]> sorted) {
         float[] last = sorted.get(f.issuedAt);
         if (last == null) return Outcome.INCOMPLETE; // the input's last step is not here: cannot score Repeat
         float[][] actuals = new float[f.horizon][];
@@ -144,21 +147,23 @@ public class ForecastEvaluator extends KeyedCoProcessFunction<String, Reading, W
         return Outcome.scored(ForecastErrors.score(f, last, actuals, cfg.std(), lastAt));
     }
 
-    private Outcome scoreFixedStep(WindowForecast f, long finalUpTo) throws Exception {
+    private Outcome scoreFixedStep(WindowForecast f, long finalUpTo, TreeMap<Long, float[]> sorted) {
         if (lastStepRelease(f) > finalUpTo) return Outcome.WAIT;
         long step = cfg.steps().stepMillis();
+        long last = f.issuedAt + (long) f.horizon * step;
         TreeMap<Long, List<float[]>> buckets = new TreeMap<>();
-        for (Map.Entry<Long, float[]> e : sortedReadings().entrySet()) {
+        // only the forecast's own buckets, [issuedAt, last step's end)
+        for (Map.Entry<Long, float[]> e : sorted.subMap(f.issuedAt, true, last + step, false).entrySet()) {
             buckets.computeIfAbsent(bucketStart(e.getKey()), k -> new ArrayList<>()).add(e.getValue());
         }
-        float[] last = resample(buckets.get(f.issuedAt));
+        float[] input = resample(buckets.get(f.issuedAt));
         float[][] actuals = new float[f.horizon][];
         for (int h = 0; h < f.horizon; h++) {
             actuals[h] = resample(buckets.get(f.issuedAt + (h + 1) * step));
             if (actuals[h] == null) return Outcome.INCOMPLETE;
         }
-        if (last == null) return Outcome.INCOMPLETE;
-        return Outcome.scored(ForecastErrors.score(f, last, actuals, cfg.std(), f.issuedAt + f.horizon * step));
+        if (input == null) return Outcome.INCOMPLETE;
+        return Outcome.scored(ForecastErrors.score(f, input, actuals, cfg.std(), last));
     }
 
     /** One bucket's readings (in event-time order) as one step, as the assembler resamples; null when empty. */

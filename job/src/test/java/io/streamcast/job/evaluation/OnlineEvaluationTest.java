@@ -47,6 +47,8 @@ import java.util.Set;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -141,6 +143,20 @@ class OnlineEvaluationTest {
         }
     }
 
+    /**
+     * Two partitions each, kept forever: forecasts and evaluations carry their issuedAt (2017) as record
+     * timestamp, and the broker's time-based retention (7 days) would delete them at its next check.
+     */
+    private static void createTopics(String name) throws Exception {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", KAFKA.bootstrapServers()))) {
+            List<NewTopic> topics = new ArrayList<>();
+            for (String t : List.of("readings", "forecasts", "dlq", "late", "evaluations")) {
+                topics.add(new NewTopic(name + "-" + t, 2, (short) 1).configs(Map.of("retention.ms", "-1")));
+            }
+            admin.createTopics(topics).all().get();
+        }
+    }
+
     private static JobConfig config(String name) {
         Map<String, String> m = new HashMap<>();
         m.put("kafka.bootstrap.servers", KAFKA.bootstrapServers());
@@ -170,7 +186,7 @@ class OnlineEvaluationTest {
     @Test
     void streamingEvaluationEqualsTheModelsModulesEvaluationOnTheSameWindows() throws Exception {
         String name = "eval-ett";
-        KAFKA.createTopics(2, name + "-readings", name + "-forecasts", name + "-dlq", name + "-late", name + "-evaluations");
+        createTopics(name);
         replay(name + "-readings", 2);
         JobConfig cfg = config(name);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
@@ -236,7 +252,7 @@ class OnlineEvaluationTest {
     @Test
     void thePrometheusEndpointServesTheModelVersionAndTheEvaluationMetrics() throws Exception {
         String name = "eval-prom";
-        KAFKA.createTopics(2, name + "-readings", name + "-forecasts", name + "-dlq", name + "-late", name + "-evaluations");
+        createTopics(name);
         replay(name + "-readings", 2);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         define(env, config(name), false); // unbounded: the metrics exist while the job runs
