@@ -56,6 +56,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The job end to end with a real broker and a MiniCluster (parallelism 2): ETTh1 test-split rows
@@ -158,6 +160,10 @@ class OnlineEvaluationTest {
     }
 
     private static JobConfig config(String name) {
+        return config(name, Map.of());
+    }
+
+    private static JobConfig config(String name, Map<String, String> extra) {
         Map<String, String> m = new HashMap<>();
         m.put("kafka.bootstrap.servers", KAFKA.bootstrapServers());
         m.put("topic.readings", name + "-readings");
@@ -173,6 +179,7 @@ class OnlineEvaluationTest {
         m.put("watermark.idleness", "0");
         m.put("checkpoint.interval", "0");
         m.put("parallelism", String.valueOf(FlinkMiniCluster.PARALLELISM));
+        m.putAll(extra);
         return JobConfig.of(m);
     }
 
@@ -183,12 +190,14 @@ class OnlineEvaluationTest {
                 KafkaEndpoints.sinks(cfg));
     }
 
-    @Test
-    void streamingEvaluationEqualsTheModelsModulesEvaluationOnTheSameWindows() throws Exception {
-        String name = "eval-ett";
+    /** In both window modes: ETT rows are hourly, so each fixed-step bucket holds exactly one reading. */
+    @ParameterizedTest
+    @ValueSource(strings = {"count", "fixed-step"})
+    void streamingEvaluationEqualsTheModelsModulesEvaluationOnTheSameWindows(String mode) throws Exception {
+        String name = "eval-ett-" + mode;
         createTopics(name);
         replay(name + "-readings", 2);
-        JobConfig cfg = config(name);
+        JobConfig cfg = config(name, Map.of("window.mode", mode));
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         define(env, cfg, true);
         env.execute("online evaluation vs streamcast evaluate");
@@ -236,7 +245,7 @@ class OnlineEvaluationTest {
         assertEquals(expectedKeys, keys, "the same windows (sensor, issuedAt)");
         double n = (double) expectedWindows * H;
         double expectedMse = modelSe / expectedWindows;
-        System.out.printf("streaming MSE %.9f vs evaluate %.9f; Repeat %.9f vs %.9f (%d windows)%n",
+        System.out.printf(mode + ": streaming MSE %.9f vs evaluate %.9f; Repeat %.9f vs %.9f (%d windows)%n",
                 streamModel / n, expectedMse, streamRepeat / n, repeatSe / expectedWindows, expectedWindows);
         assertEquals(expectedMse, streamModel / n, 1e-5 * expectedMse, "model MSE (normalised)");
         assertEquals(repeatSe / expectedWindows, streamRepeat / n, 1e-5 * repeatSe / expectedWindows, "Repeat MSE (normalised)");
