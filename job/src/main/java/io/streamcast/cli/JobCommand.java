@@ -41,6 +41,9 @@ public final class JobCommand implements Callable<Integer> {
     @Option(names = "--print-config", description = "Print the resolved settings (secrets masked) and exit.")
     boolean printConfig;
 
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Override
     public Integer call() throws Exception {
         List<String> args = new ArrayList<>();
@@ -51,14 +54,17 @@ public final class JobCommand implements Callable<Integer> {
         args.addAll(overrides);
         JobConfig cfg = JobArgs.parse(args.toArray(String[]::new));
         if (printConfig) {
-            System.out.print(cfg.describe());
+            spec.commandLine().getOut().print(cfg.describe());
+            spec.commandLine().getOut().flush();
             return 0;
         }
         StreamExecutionEnvironment env = localEnvironment(cfg);
         ForecastJob.build(env, cfg);
-        if (webUi(cfg)) System.err.println("streamcast: Flink web UI on http://localhost:" + cfg.webUiPort());
-        System.err.println("streamcast: job '" + cfg.jobName() + "' running; readings from '" + cfg.readingsTopic()
+        java.io.PrintWriter err = spec.commandLine().getErr();
+        if (webUi(cfg)) err.println("streamcast: Flink web UI on http://localhost:" + cfg.webUiPort());
+        err.println("streamcast: job '" + cfg.jobName() + "' running; readings from '" + cfg.readingsTopic()
                 + "', forecasts to '" + cfg.forecastsTopic() + "'. Ctrl-C stops it.");
+        err.flush();
         env.execute(cfg.jobName());
         return 0;
     }

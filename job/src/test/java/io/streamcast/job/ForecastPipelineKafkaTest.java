@@ -134,7 +134,10 @@ class ForecastPipelineKafkaTest {
             }
         }
 
-        JobConfig cfg = topics.config(Map.of("input.format", format.name().toLowerCase(), "checkpoint.interval", "1s"));
+        // Avro runs the default batched inference, JSON the per-record baseline: both must give the model's values
+        String mode = format == Format.AVRO ? "batched" : "per-record";
+        JobConfig cfg = topics.config(Map.of("input.format", format.name().toLowerCase(), "checkpoint.interval", "1s",
+                "inference.mode", mode));
         StreamExecutionEnvironment env = environment(cfg);
         ForecastPipeline.define(env, PipelineSettings.from(cfg, ForecastJob.modelSpec(bundle)),
                 KafkaEndpoints.readings(cfg, true), KafkaEndpoints.sinks(cfg));
