@@ -37,10 +37,10 @@ public final class ForecastJob {
     public static void build(StreamExecutionEnvironment env, JobConfig cfg) {
         LOG.info("streamcast job settings (secrets masked):\n{}", cfg.describe());
         cfg.requireBootstrapServers();
-        ModelSpec spec = modelSpec(cfg.requireModelBundle());
+        Manifest manifest = manifest(cfg.requireModelBundle());
         KafkaPreflight.check(cfg, Duration.ofSeconds(15));
         configure(env, cfg);
-        ForecastPipeline.define(env, PipelineSettings.from(cfg, spec),
+        ForecastPipeline.define(env, PipelineSettings.from(cfg, manifest),
                 KafkaEndpoints.readings(cfg, false), KafkaEndpoints.sinks(cfg));
     }
 
@@ -58,11 +58,16 @@ public final class ForecastJob {
      * needed here). The tasks load and fully verify the network in open().
      */
     static ModelSpec modelSpec(Path bundle) {
+        return manifest(bundle).spec();
+    }
+
+    /** The bundle's manifest (spec and normaliser), checksum verified; see {@link #modelSpec}. */
+    static Manifest manifest(Path bundle) {
         try {
             Manifest manifest = ModelBundle.readManifest(bundle);
             ModelBundle.verifyChecksum(bundle, manifest);
             LOG.info("model {} version {}: {}", manifest.name(), manifest.version(), manifest.spec());
-            return manifest.spec();
+            return manifest;
         } catch (BundleException e) {
             throw new UsageError("model.bundle " + bundle + " cannot be used: " + e.getMessage()
                     + "; fix: point model.bundle at a bundle written by 'streamcast train' or 'publish'");

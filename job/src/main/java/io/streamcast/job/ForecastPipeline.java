@@ -1,6 +1,7 @@
 package io.streamcast.job;
 
 import io.streamcast.job.assembly.SequenceAssembler;
+import io.streamcast.job.evaluation.OnlineEvaluation;
 import io.streamcast.job.inference.Inference;
 import io.streamcast.job.ingest.Ingested;
 import io.streamcast.job.ingest.ReadingTimestamps;
@@ -25,6 +26,8 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  *                          keyBy(sensorId) -> SequenceAssembler ---> late readings (Kafka)
  *                                               |
  *                                           Inference -> forecasts (Kafka, Avro)
+ *                                               |
+ *           validated readings + forecasts -> ForecastEvaluator -> evaluations (Kafka, Avro)
  * </pre>
  * Sources and sinks are parameters, so that tests run the same graph against what they choose.
  */
@@ -56,6 +59,11 @@ public final class ForecastPipeline {
 
         DataStream<WindowForecast> forecasts = Inference.apply(windows, settings.inference());
         beforeSink.apply(forecasts).sinkTo(sinks.forecasts()).name("forecasts").uid("forecasts-sink");
+
+        if (settings.evaluation() != null && sinks.evaluations() != null) {
+            OnlineEvaluation.apply(readings, forecasts, settings.evaluation())
+                    .sinkTo(sinks.evaluations()).name("forecast-evaluations").uid("evaluations-sink");
+        }
     }
 
     /**

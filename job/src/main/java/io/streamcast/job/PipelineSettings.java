@@ -2,8 +2,11 @@ package io.streamcast.job;
 
 import io.streamcast.job.assembly.AssemblerConfig;
 import io.streamcast.job.config.JobConfig;
+import io.streamcast.job.evaluation.EvaluationConfig;
+import io.streamcast.job.evaluation.EvaluationSettings;
 import io.streamcast.job.inference.InferenceConfig;
 import io.streamcast.job.ingest.ReadingRules;
+import io.streamcast.models.Manifest;
 import io.streamcast.models.ModelSpec;
 import io.streamcast.models.cli.UsageError;
 import java.io.Serializable;
@@ -18,7 +21,21 @@ public record PipelineSettings(
         Duration outOfOrderness,
         Duration idleness,
         AssemblerConfig assembler,
-        InferenceConfig inference) implements Serializable {
+        InferenceConfig inference,
+        EvaluationConfig evaluation) implements Serializable {
+
+    /** Without online evaluation. */
+    public PipelineSettings(ReadingRules rules, Duration outOfOrderness, Duration idleness, AssemblerConfig assembler,
+                            InferenceConfig inference) {
+        this(rules, outOfOrderness, idleness, assembler, inference, null);
+    }
+
+    /** Settings with online evaluation as configured (evaluation.*), scored on the model's normalised scale. */
+    public static PipelineSettings from(JobConfig cfg, Manifest manifest) {
+        PipelineSettings s = from(cfg, manifest.spec());
+        return new PipelineSettings(s.rules, s.outOfOrderness, s.idleness, s.assembler, s.inference,
+                EvaluationSettings.from(cfg, s.assembler, manifest.normalizer()));
+    }
 
     public static PipelineSettings from(JobConfig cfg, ModelSpec spec) {
         int channels = spec.channelCount();

@@ -10,6 +10,7 @@ public enum Setting {
     TOPIC_FORECASTS("topic.forecasts", "forecasts", "Topic the forecasts are written to (Avro single-object encoding, key = sensorId)."),
     TOPIC_DLQ("topic.dlq", "sensor-readings-dlq", "Dead-letter topic for records that cannot be used (JSON, see docs/job.md)."),
     TOPIC_LATE("topic.late", "sensor-readings-late", "Topic for readings that arrived behind the watermark (same format as the input)."),
+    TOPIC_EVALUATIONS("topic.evaluations", "forecast-evaluations", "Topic of the forecasts scored against later actuals (Avro ForecastEvaluation, key = sensorId; see docs/evaluation.md)."),
     GROUP_ID("source.group-id", "streamcast-job", "Kafka consumer group of the source (offsets are committed on checkpoints)."),
     STARTING_OFFSETS("source.starting-offsets", "committed", "Where a fresh job starts: committed (earliest when the group has none), earliest or latest."),
     INPUT_FORMAT("input.format", "avro", "Format of the readings: avro (single-object encoding) or json."),
@@ -27,6 +28,11 @@ public enum Setting {
     INFERENCE_MODE("inference.mode", "batched", "batched (micro-batches across sensors) or per-record (one window per predict call, the baseline)."),
     BATCH_SIZE("inference.batch-size", "256", "Largest micro-batch of windows per predict call."),
     FLUSH_TIMEOUT("inference.flush-timeout", "5ms", "A partial batch is scored after waiting this long."),
+    EVALUATION_ENABLED("evaluation.enabled", "true", "Score every forecast against the actual readings that arrive later (evaluation topic and metrics)."),
+    EVALUATION_ALLOWED_LATENESS("evaluation.allowed-lateness", "1h", "Event time a forecast may wait for its actuals beyond its last step before it expires."),
+    EVALUATION_METRICS_WINDOW("evaluation.metrics-window", "500", "Rolling MAE/RMSE/skill metrics cover the last this many evaluated forecasts (per subtask and model version)."),
+    DRIFT_THRESHOLD("evaluation.drift.threshold", "0", "Drift alarm: raised while the skill vs Repeat (1 - MSE_model/MSE_repeat) is below this..."),
+    DRIFT_WINDOW("evaluation.drift.window", "200", "... over the last this many evaluated forecasts."),
     DELIVERY_GUARANTEE("delivery.guarantee", "at-least-once", "at-least-once or exactly-once (Kafka transactions; consumers must use isolation.level=read_committed)."),
     TRANSACTIONAL_ID_PREFIX("delivery.transactional-id-prefix", "streamcast", "Exactly-once: prefix of the sinks' transactional ids; unique per job on a Kafka cluster."),
     TRANSACTION_TIMEOUT("delivery.transaction-timeout", "10m", "Exactly-once: producer transaction.timeout.ms; must be below the broker's transaction.max.timeout.ms (default 15m) and above the checkpoint interval."),
@@ -35,6 +41,7 @@ public enum Setting {
     JOB_NAME("job.name", "streamcast-forecasts", "Name of the Flink job."),
     REQUIRE_TOPICS("preflight.require-topics", "false", "true: missing topics stop the job before it starts; false: a warning (for brokers that auto-create topics)."),
     WEB_UI_PORT("local.web-ui.port", "8081", "Local runs (./streamcast job): port of the Flink web UI on localhost (0 = no UI)."),
+    PROMETHEUS_PORT("local.prometheus.port", "9249", "Local runs (./streamcast job): port of the Prometheus metrics endpoint on localhost (0 = no endpoint)."),
     KAFKA_CONFIG("kafka.config", "", "Properties file with Kafka client settings (bootstrap.servers, security.protocol, sasl.*, ssl.*); passed through unchanged.");
 
     private final String key;

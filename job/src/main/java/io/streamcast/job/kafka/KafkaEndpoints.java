@@ -1,6 +1,9 @@
 package io.streamcast.job.kafka;
 
 import io.streamcast.job.config.JobConfig;
+import io.streamcast.job.evaluation.EvaluatedForecast;
+import io.streamcast.job.evaluation.EvaluationSerializer;
+import io.streamcast.job.evaluation.EvaluationSettings;
 import io.streamcast.job.ingest.DeadLetter;
 import io.streamcast.job.ingest.Ingested;
 import io.streamcast.job.ingest.ReadingDeserializer;
@@ -50,19 +53,29 @@ public final class KafkaEndpoints {
         return b.build();
     }
 
-    /** The three sinks of the pipeline. */
+    /** The sinks of the pipeline (evaluations only when evaluation.enabled). */
     public static Sinks sinks(JobConfig cfg) {
         return new Sinks(
                 sink(cfg, "forecasts", new ForecastSerializer(cfg.forecastsTopic())),
                 sink(cfg, "dlq", new DeadLetterSerializer(cfg.deadLetterTopic())),
-                sink(cfg, "late", new LateReadingSerializer(cfg.lateTopic(), cfg.format())));
+                sink(cfg, "late", new LateReadingSerializer(cfg.lateTopic(), cfg.format())),
+                EvaluationSettings.enabled(cfg)
+                        ? sink(cfg, "evaluations", new EvaluationSerializer(EvaluationSettings.topic(cfg))) : null);
     }
 
-    /** Where the pipeline writes: forecasts, dead letters and late readings. */
+    /** Where the pipeline writes: forecasts, dead letters, late readings and forecast evaluations. */
     public record Sinks(
             org.apache.flink.api.connector.sink2.Sink<WindowForecast> forecasts,
             org.apache.flink.api.connector.sink2.Sink<DeadLetter> deadLetters,
-            org.apache.flink.api.connector.sink2.Sink<Reading> late) {
+            org.apache.flink.api.connector.sink2.Sink<Reading> late,
+            /* null: no evaluation output */
+            org.apache.flink.api.connector.sink2.Sink<EvaluatedForecast> evaluations) {
+
+        public Sinks(org.apache.flink.api.connector.sink2.Sink<WindowForecast> forecasts,
+                     org.apache.flink.api.connector.sink2.Sink<DeadLetter> deadLetters,
+                     org.apache.flink.api.connector.sink2.Sink<Reading> late) {
+            this(forecasts, deadLetters, late, null);
+        }
     }
 
     private static <T> KafkaSink<T> sink(JobConfig cfg, String name, KafkaRecordSerializationSchema<T> serializer) {

@@ -20,11 +20,20 @@ public final class FlinkMiniCluster {
     }
 
     public static MiniClusterExtension extension() {
+        return extension(METRICS::addToConfiguration);
+    }
+
+    /**
+     * The same MiniCluster with other settings (e.g. another metrics reporter) and without
+     * {@link #METRICS}: that reporter retains the metrics of every job of the JVM, so jobs of other
+     * test classes would show up among the metrics those tests read.
+     */
+    public static MiniClusterExtension extension(java.util.function.Consumer<Configuration> customise) {
         Configuration conf = new Configuration();
+        customise.accept(conf);
         conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
         conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 3);
         conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, java.time.Duration.ofMillis(200));
-        METRICS.addToConfiguration(conf);
         return new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
                 .setConfiguration(conf)
                 .setNumberTaskManagers(1)

@@ -1,0 +1,59 @@
+package io.streamcast.job.evaluation;
+
+import io.streamcast.avro.ForecastEvaluation;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/** {@link EvaluatedForecast} as the published Avro {@link ForecastEvaluation}, and back. */
+public final class EvaluationRecords {
+    private EvaluationRecords() {
+    }
+
+    public static ForecastEvaluation toAvro(EvaluatedForecast e) {
+        return ForecastEvaluation.newBuilder()
+                .setSensorId(e.sensorId)
+                .setIssuedAt(Instant.ofEpochMilli(e.issuedAt))
+                .setModelName(e.modelName)
+                .setModelVersion(e.modelVersion)
+                .setHorizon(e.horizon)
+                .setChannels(e.channels)
+                .setStepMillis(e.stepMillis)
+                .setLastActualAt(Instant.ofEpochMilli(e.lastActualAt))
+                .setModelAbsError(list(e.modelAbs))
+                .setModelSquaredError(list(e.modelSq))
+                .setModelAbsErrorNormalized(list(e.modelAbsNorm))
+                .setModelSquaredErrorNormalized(list(e.modelSqNorm))
+                .setRepeatAbsError(list(e.repeatAbs))
+                .setRepeatSquaredError(list(e.repeatSq))
+                .setRepeatAbsErrorNormalized(list(e.repeatAbsNorm))
+                .setRepeatSquaredErrorNormalized(list(e.repeatSqNorm))
+                .build();
+    }
+
+    /** Avro single-object encoding (marker, schema fingerprint, body). */
+    public static byte[] encode(ForecastEvaluation e) {
+        try {
+            ByteBuffer buf = ForecastEvaluation.getEncoder().encode(e);
+            byte[] out = new byte[buf.remaining()];
+            buf.get(out);
+            return out;
+        } catch (IOException ex) {
+            throw new UncheckedIOException(ex);
+        }
+    }
+
+    /** Decodes one record of the evaluation topic; IOException when the bytes are not one. */
+    public static ForecastEvaluation decode(byte[] bytes) throws IOException {
+        return ForecastEvaluation.getDecoder().decode(bytes);
+    }
+
+    private static List<Float> list(float[] a) {
+        List<Float> l = new ArrayList<>(a.length);
+        for (float v : a) l.add(v);
+        return l;
+    }
+}

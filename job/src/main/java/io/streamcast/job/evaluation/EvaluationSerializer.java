@@ -1,0 +1,21 @@
+package io.streamcast.job.evaluation;
+
+import java.nio.charset.StandardCharsets;
+import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+/** Evaluation topic record: key = sensorId (UTF-8), value = Avro {@code ForecastEvaluation}, single-object encoding, timestamp = issuedAt. */
+public final class EvaluationSerializer implements KafkaRecordSerializationSchema<EvaluatedForecast> {
+    private static final long serialVersionUID = 1L;
+    private final String topic;
+
+    public EvaluationSerializer(String topic) {
+        this.topic = topic;
+    }
+
+    @Override
+    public ProducerRecord<byte[], byte[]> serialize(EvaluatedForecast e, KafkaSinkContext context, Long timestamp) {
+        return new ProducerRecord<>(topic, null, e.issuedAt, e.sensorId.getBytes(StandardCharsets.UTF_8),
+                EvaluationRecords.encode(EvaluationRecords.toAvro(e)));
+    }
+}

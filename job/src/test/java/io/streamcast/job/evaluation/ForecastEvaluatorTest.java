@@ -1,0 +1,295 @@
+package io.streamcast.job.evaluation;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.streamcast.job.assembly.AssemblerConfig;
+import io.streamcast.job.records.Reading;
+import io.streamcast.job.records.WindowForecast;
+import java.time.Duration;
+import java.util.List;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.streaming.api.operators.co.KeyedCoProcessOperator;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The evaluator on hand-computed cases. C=2 channels with train std [2, 4], H=2. The actuals and the
+ * forecast are chosen so every error is exact in binary floating point:
+ * <pre>
+ * input's last step [1, 10]; actual step 1 [3, 14], step 2 [2, 6]; forecast step 1 [2, 12], step 2 [4, 10]
+ * model  step 1: e = [-1, -2]  |e| 1.5  e^2 2.5   z = [-0.5, -0.5]  |z| 0.5   z^2 0.25
+ *        step 2: e = [ 2,  4]  |e| 3    e^2 10    z = [ 1,    1  ]  |z| 1     z^2 1
+ * Repeat step 1: e = [-2, -4]  |e| 3    e^2 10    z = [-1,   -1  ]  |z| 1     z^2 1
+ *        step 2: e = [-1,  4]  |e| 2.5  e^2 8.5   z = [-0.5,  1  ]  |z| 0.75  z^2 0.625
+ * </pre>
+ */
+class ForecastEvaluatorTest {
+    private static final float[] STD = {2, 4};
+    private static final int H = 2;
+
+    private static final float[] MODEL_ABS = {1.5f, 3f};
+    private static final float[] MODEL_SQ = {2.5f, 10f};
+    private static final float[] MODEL_ABS_Z = {0.5f, 1f};
+    private static final float[] MODEL_SQ_Z = {0.25f, 1f};
+    private static final float[] REPEAT_ABS = {3f, 2.5f};
+    private static final float[] REPEAT_SQ = {10f, 8.5f};
+    private static final float[] REPEAT_ABS_Z = {1f, 0.75f};
+    private static final float[] REPEAT_SQ_Z = {1f, 0.625f};
+
+    private ForecastEvaluator evaluator;
+
+    private KeyedTwoInputStreamOperatorTestHarness<String, Reading, WindowForecast, EvaluatedForecast> harness(
+            EvaluationConfig cfg) throws Exception {
+        evaluator = new ForecastEvaluator(cfg);
+        var h = new KeyedTwoInputStreamOperatorTestHarness<>(new KeyedCoProcessOperator<>(evaluator),
+                (Reading r) -> r.sensorId, (WindowForecast f) -> f.sensorId, Types.STRING);
+        h.open();
+        return h;
+    }
+
+    private static EvaluationConfig count(Duration lateness) {
+        return EvaluationConfig.of(AssemblerConfig.count(3, 2), STD).withAllowedLateness(lateness);
+    }
+
+    private static EvaluationConfig fixedStep(long step, AssemblerConfig.Resample resample) {
+        return EvaluationConfig.of(AssemblerConfig.fixedStep(3, 2, step).withResample(resample), STD)
+                .withAllowedLateness(Duration.ofMillis(50));
+    }
+
+    private static Reading reading(String sensor, long t, float a, float b) {
+        return new Reading(sensor, t, new float[] {a, b});
+    }
+
+    private static WindowForecast forecast(String sensor, long issuedAt, long stepMillis, String version) {
+        WindowForecast f = new WindowForecast();
+        f.sensorId = sensor;
+        f.issuedAt = issuedAt;
+        f.modelName = "m";
+        f.modelVersion = version;
+        f.head = "flat";
+        f.stepMillis = stepMillis;
+        f.horizon = H;
+        f.channels = 2;
+        f.values = new float[] {2, 12, 4, 10};
+        return f;
+    }
+
+    private static void feed(KeyedTwoInputStreamOperatorTestHarness<String, Reading, WindowForecast, EvaluatedForecast> h,
+                             Reading... rs) throws Exception {
+        for (Reading r : rs) h.processElement1(r, r.timestamp);
+    }
+
+    private static void assertHandComputed(EvaluatedForecast e, String sensor, long issuedAt, long lastActualAt) {
+        assertEquals(sensor, e.sensorId);
+        assertEquals(issuedAt, e.issuedAt);
+        assertEquals("m", e.modelName);
+        assertEquals(H, e.horizon);
+        assertEquals(2, e.channels);
+        assertEquals(lastActualAt, e.lastActualAt);
+        assertArrayEquals(MODEL_ABS, e.modelAbs, "model |e|");
+        assertArrayEquals(MODEL_SQ, e.modelSq, "model e^2");
+        assertArrayEquals(MODEL_ABS_Z, e.modelAbsNorm, "model |z|");
+        assertArrayEquals(MODEL_SQ_Z, e.modelSqNorm, "model z^2");
+        assertArrayEquals(REPEAT_ABS, e.repeatAbs, "Repeat |e|");
+        assertArrayEquals(REPEAT_SQ, e.repeatSq, "Repeat e^2");
+        assertArrayEquals(REPEAT_ABS_Z, e.repeatAbsNorm, "Repeat |z|");
+        assertArrayEquals(REPEAT_SQ_Z, e.repeatSqNorm, "Repeat z^2");
+    }
+
+    private static void assertEmpty(KeyedTwoInputStreamOperatorTestHarness<?, ?, ?, ?> h) {
+        assertEquals(0, h.numKeyedStateEntries(), "keyed state entries left");
+        assertEquals(0, h.numEventTimeTimers(), "event-time timers left");
+    }
+
+    @Test
+    void countModeScoresTheNextHReadingsInEventTimeOrderOnceTheWatermarkPassedThem() throws Exception {
+        var h = harness(count(Duration.ofMillis(100)));
+        h.processBothWatermarks(new Watermark(5));
+        feed(h, reading("s", 10, 1, 10), reading("s", 30, 2, 6), reading("s", 20, 3, 14)); // out of order
+        feed(h, reading("other", 10, 1, 1), reading("other", 20, 1, 1), reading("other", 30, 1, 1));
+        h.processBothWatermarks(new Watermark(10));
+        h.processElement2(forecast("s", 10, 10, "1"), 10); // the window ending at 10 was released at watermark 10
+        h.processBothWatermarks(new Watermark(29));
+        assertTrue(h.extractOutputValues().isEmpty(), "step 2 (reading at 30) is not final before watermark 30");
+
+        h.processBothWatermarks(new Watermark(30));
+        List<EvaluatedForecast> out = h.extractOutputValues();
+        assertEquals(1, out.size(), "one forecast, one evaluation: " + out);
+        assertHandComputed(out.get(0), "s", 10, 30);
+        assertEquals("1", out.get(0).modelVersion);
+        assertEquals(0.625, out.get(0).modelMse(), 1e-9);
+        assertEquals(0.8125, out.get(0).repeatMse(), 1e-9);
+        assertEquals(1, evaluator.metrics().evaluated.getCount());
+
+        RollingErrors r = evaluator.metrics().rolling("m", "1");
+        assertEquals(1, r.size());
+        assertEquals(1 - 0.625 / 0.8125, r.skill(), 1e-9, "skill = 1 - MSE_model / MSE_repeat");
+        assertEquals(1 - 0.25 / 1.0, r.skill(0), 1e-9, "skill at step 1");
+        assertEquals(Math.sqrt(0.625), r.rmse(), 1e-9);
+        assertEquals(0.75, r.mae(), 1e-9);
+        assertEquals(1, r.mae(1), 1e-9);
+        assertEquals(1, EvaluationMetrics.numericVersion("1"));
+
+        h.processBothWatermarks(new Watermark(1_000));
+        assertEmpty(h);
+    }
+
+    @Test
+    void fixedStepModeScoresTheSameResampledBucketsAsTheAssembler() throws Exception {
+        // step 10, MEAN: bucket 0 = mean([0,8],[2,12]) = [1,10]; bucket 10 = [3,14]; bucket 20 = mean([1,4],[3,8]) = [2,6]
+        var h = harness(fixedStep(10, AssemblerConfig.Resample.MEAN));
+        feed(h, reading("s", 2, 0, 8), reading("s", 7, 2, 12), reading("s", 11, 3, 14));
+        h.processBothWatermarks(new Watermark(9)); // bucket 0 closes: its window and forecast follow
+        h.processElement2(forecast("s", 0, 10, "3"), 9);
+        feed(h, reading("s", 28, 3, 8), reading("s", 21, 1, 4));
+        h.processBothWatermarks(new Watermark(28));
+        assertTrue(h.extractOutputValues().isEmpty(), "bucket 20 is open until watermark 29");
+
+        h.processBothWatermarks(new Watermark(29));
+        List<EvaluatedForecast> out = h.extractOutputValues();
+        assertEquals(1, out.size());
+        assertHandComputed(out.get(0), "s", 0, 20);
+
+        h.processBothWatermarks(new Watermark(1_000));
+        assertEmpty(h);
+    }
+
+    @Test
+    void fixedStepModeWithLastResamplingUsesEachBucketsLatestReading() throws Exception {
+        var h = harness(fixedStep(10, AssemblerConfig.Resample.LAST));
+        feed(h, reading("s", 2, 9, 9), reading("s", 7, 1, 10), reading("s", 11, 3, 14),
+                reading("s", 25, 2, 6), reading("s", 21, 9, 9)); // latest of bucket 20 is the one at 25
+        h.processBothWatermarks(new Watermark(9));
+        h.processElement2(forecast("s", 0, 10, "3"), 9);
+        h.processBothWatermarks(new Watermark(29));
+        List<EvaluatedForecast> out = h.extractOutputValues();
+        assertEquals(1, out.size());
+        assertHandComputed(out.get(0), "s", 0, 20);
+    }
+
+    @Test
+    void aForecastWhoseActualsAreAlreadyFinalIsScoredOnArrival() throws Exception {
+        var h = harness(count(Duration.ofMillis(100)));
+        feed(h, reading("s", 10, 1, 10), reading("s", 20, 3, 14), reading("s", 30, 2, 6));
+        h.processBothWatermarks(new Watermark(40));
+        h.processElement2(forecast("s", 10, 10, "1"), 10); // delayed, but within allowed lateness
+        List<EvaluatedForecast> out = h.extractOutputValues();
+        assertEquals(1, out.size());
+        assertHandComputed(out.get(0), "s", 10, 30);
+        h.processBothWatermarks(new Watermark(1_000));
+        assertEmpty(h);
+    }
+
+    @Test
+    void forecastsWhoseActualsNeverComeExpireWithTheWatermarkLeavingNoStateOrTimers() throws Exception {
+        // deadline = issuedAt + H*step + allowed lateness = 10 + 2*10 + 5 = 35
+        var h = harness(count(Duration.ofMillis(5)));
+        feed(h, reading("s", 10, 1, 10), reading("s", 20, 3, 14));
+        h.processBothWatermarks(new Watermark(10));
+        h.processElement2(forecast("s", 10, 10, "1"), 10);
+        h.processBothWatermarks(new Watermark(34));
+        assertEquals(0, evaluator.metrics().expired.getCount(), "still waiting before its deadline");
+        assertTrue(h.numKeyedStateEntries() > 0);
+
+        h.processBothWatermarks(new Watermark(35));
+        assertEquals(1, evaluator.metrics().expired.getCount(), "expired at its deadline");
+        assertTrue(h.extractOutputValues().isEmpty());
+        assertEmpty(h);
+
+        // a reading that would have completed it comes too late: not an actual any more
+        feed(h, reading("s", 30, 2, 6));
+        assertEquals(1, evaluator.metrics().lateActuals.getCount());
+        h.processBothWatermarks(new Watermark(1_000));
+        assertTrue(h.extractOutputValues().isEmpty());
+        assertEmpty(h);
+    }
+
+    @Test
+    void readingsOfASensorWithoutForecastsAreDroppedAsEventTimeMovesOn() throws Exception {
+        var h = harness(fixedStep(10, AssemblerConfig.Resample.LAST));
+        feed(h, reading("quiet", 3, 1, 1), reading("quiet", 14, 1, 1));
+        assertTrue(h.numKeyedStateEntries() > 0);
+        h.processBothWatermarks(new Watermark(19 + 50)); // bucket 10's end + allowed lateness
+        assertEmpty(h);
+    }
+
+    @Test
+    void lateActualsAreNotUsedEvenWhenTheyWouldChangeTheSteps() throws Exception {
+        var h = harness(count(Duration.ofMillis(100)));
+        feed(h, reading("s", 10, 1, 10), reading("s", 20, 3, 14));
+        h.processBothWatermarks(new Watermark(10));
+        h.processElement2(forecast("s", 10, 10, "1"), 10);
+        h.processBothWatermarks(new Watermark(20));
+        // behind the watermark: the assembler sent it to the late topic, so it is no step of the sequence
+        feed(h, reading("s", 15, 100, 100));
+        assertEquals(1, evaluator.metrics().lateActuals.getCount());
+        feed(h, reading("s", 30, 2, 6));
+        h.processBothWatermarks(new Watermark(30));
+        List<EvaluatedForecast> out = h.extractOutputValues();
+        assertEquals(1, out.size());
+        assertHandComputed(out.get(0), "s", 10, 30); // unchanged by the late reading at 15
+    }
+
+    @Test
+    void aGapInTheActualsMakesAFixedStepForecastIncomplete() throws Exception {
+        var h = harness(fixedStep(10, AssemblerConfig.Resample.LAST));
+        feed(h, reading("s", 5, 1, 10), reading("s", 25, 2, 6)); // bucket 10 stays empty
+        h.processBothWatermarks(new Watermark(9));
+        h.processElement2(forecast("s", 0, 10, "1"), 9);
+        h.processBothWatermarks(new Watermark(29));
+        assertTrue(h.extractOutputValues().isEmpty());
+        assertEquals(1, evaluator.metrics().incomplete.getCount());
+        h.processBothWatermarks(new Watermark(1_000));
+        assertEmpty(h);
+    }
+
+    @Test
+    void waitingForecastsAndActualsSurviveASnapshotAndRestore() throws Exception {
+        var h = harness(count(Duration.ofMillis(100)));
+        feed(h, reading("s", 10, 1, 10), reading("s", 20, 3, 14));
+        h.processBothWatermarks(new Watermark(10));
+        h.processElement2(forecast("s", 10, 10, "1"), 10);
+        OperatorSubtaskState snapshot = h.snapshot(1, 1);
+        h.close();
+
+        var restored = new KeyedTwoInputStreamOperatorTestHarness<>(
+                new KeyedCoProcessOperator<>(new ForecastEvaluator(count(Duration.ofMillis(100)))),
+                (Reading r) -> r.sensorId, (WindowForecast f) -> f.sensorId, Types.STRING);
+        restored.initializeState(snapshot);
+        restored.open();
+        feed(restored, reading("s", 30, 2, 6));
+        restored.processBothWatermarks(new Watermark(30));
+        List<EvaluatedForecast> out = restored.extractOutputValues();
+        assertEquals(1, out.size());
+        assertHandComputed(out.get(0), "s", 10, 30);
+    }
+
+    @Test
+    void theDriftAlarmRisesWhileSkillStaysBelowTheThresholdAndClearsWhenItRecovers() throws Exception {
+        // drift window 2, threshold 0.5: skill of the hand-computed forecast is 1 - 0.625/0.8125 = 0.23
+        var h = harness(count(Duration.ofMillis(100)).withDrift(2, 0.5));
+        feed(h, reading("s", 10, 1, 10), reading("s", 20, 3, 14), reading("s", 30, 2, 6),
+                reading("t", 10, 1, 10), reading("t", 20, 3, 14), reading("t", 30, 2, 6));
+        h.processBothWatermarks(new Watermark(10));
+        h.processElement2(forecast("s", 10, 10, "2"), 10);
+        h.processBothWatermarks(new Watermark(30));
+        assertFalse(evaluator.metrics().driftAlarm("m", "2"), "one forecast is too few to judge a window of 2");
+        h.processElement2(forecast("t", 10, 10, "2"), 30);
+        assertTrue(evaluator.metrics().driftAlarm("m", "2"), "skill 0.23 < 0.5 over the last 2 forecasts");
+
+        WindowForecast perfect = forecast("u", 10, 10, "2");
+        perfect.values = new float[] {3, 14, 2, 6};
+        feed(h, reading("u", 31, 1, 10), reading("u", 32, 3, 14), reading("u", 33, 2, 6));
+        perfect.issuedAt = 31;
+        h.processBothWatermarks(new Watermark(33));
+        h.processElement2(perfect, 33);
+        // window = {t: 0.23, u: 1.0}: skill = 1 - (0.625 + 0) / (0.8125 + 0.8125) = 0.615 >= 0.5
+        assertFalse(evaluator.metrics().driftAlarm("m", "2"), "recovered");
+        assertEquals(3, h.extractOutputValues().size());
+    }
+}

@@ -1,0 +1,42 @@
+package io.streamcast.job.evaluation;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+class RollingErrorsTest {
+    private static EvaluatedForecast errors(float modelSq, float repeatSq) {
+        EvaluatedForecast e = new EvaluatedForecast();
+        e.modelSqNorm = new float[] {modelSq, 3 * modelSq};
+        e.modelAbsNorm = new float[] {modelSq, modelSq};
+        e.modelSq = new float[] {4 * modelSq, 4 * modelSq};
+        e.modelAbs = new float[] {2, 2};
+        e.repeatSqNorm = new float[] {repeatSq, repeatSq};
+        e.repeatAbsNorm = new float[] {1, 1};
+        e.horizon = 2;
+        return e;
+    }
+
+    @Test
+    void coversOnlyTheLastCapacityForecasts() {
+        RollingErrors r = new RollingErrors(2, 2);
+        assertTrue(Double.isNaN(r.skill()), "nothing evaluated yet");
+        r.add(errors(100, 1)); // pushed out by the next two
+        r.add(errors(1, 4));
+        r.add(errors(2, 4));
+        assertEquals(2, r.size());
+        // model z^2: {1, 3} and {2, 6} -> mean 3; Repeat z^2: 4 everywhere
+        assertEquals(3.0, r.mse(), 1e-12);
+        assertEquals(Math.sqrt(3.0), r.rmse(), 1e-12);
+        assertEquals(1 - 3.0 / 4.0, r.skill(), 1e-12);
+        assertEquals(1 - 1.5 / 4.0, r.skill(0), 1e-12);
+        assertEquals(1 - 4.5 / 4.0, r.skill(1), 1e-12);
+        assertEquals(Math.sqrt(4.5), r.rmse(1), 1e-12);
+        assertEquals(1.5, r.mae(), 1e-12);
+        assertEquals(Math.sqrt(6.0), r.rmseRaw(), 1e-12);
+        assertEquals(2.0, r.maeRaw(), 1e-12);
+        assertEquals(2.0, r.repeatRmse(), 1e-12);
+        assertEquals(1.0, r.repeatMae(), 1e-12);
+    }
+}
