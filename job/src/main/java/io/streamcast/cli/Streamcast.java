@@ -24,7 +24,6 @@ import picocli.CommandLine.Command;
             io.streamcast.models.cli.InspectCommand.class,
             io.streamcast.models.cli.PublishCommand.class,
             JobCommand.class,
-            io.streamcast.job.evaluation.EvalTailCommand.class,
         })
 public final class Streamcast implements Runnable {
 

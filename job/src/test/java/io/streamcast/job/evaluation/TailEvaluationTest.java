@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import picocli.CommandLine;
 
-class EvalTailCommandTest {
+class TailEvaluationTest {
     @RegisterExtension
     static final KafkaClusterExtension KAFKA = new KafkaClusterExtension();
 
@@ -56,7 +56,7 @@ class EvalTailCommandTest {
             }
             p.send(new ProducerRecord<>(topic, "junk".getBytes(), new byte[] {1, 2, 3})); // skipped, not fatal
         }
-        String[] lines = run("tail-evaluation", "--bootstrap", KAFKA.bootstrapServers(), "--topic", topic,
+        String[] lines = run("tail", "--evaluation", "--bootstrap", KAFKA.bootstrapServers(), "--topic", topic,
                 "--max", "3", "--timeout", "60", "--last", "2").split("\\R");
         assertEquals(3, lines.length, String.join("\n", lines));
         assertTrue(lines[0].contains(" a ") && lines[0].contains("etth1@4") && lines[0].contains("MSE 1.0000")
@@ -65,7 +65,7 @@ class EvalTailCommandTest {
         // sensor a over its last 2: 1 - (1 + 0.5) / (2 + 2) = 0.625
         assertTrue(lines[2].contains("skill +0.750") && lines[2].endsWith("sensor skill (last 2) +0.625"), lines[2]);
 
-        String json = run("tail-evaluation", "--bootstrap", KAFKA.bootstrapServers(), "--topic", topic,
+        String json = run("tail", "--evaluation", "--bootstrap", KAFKA.bootstrapServers(), "--topic", topic,
                 "--max", "1", "--timeout", "60", "--json").trim();
         JsonNode n = new ObjectMapper().readTree(json);
         assertEquals("a", n.get("sensorId").asText());
@@ -76,7 +76,7 @@ class EvalTailCommandTest {
 
     @Test
     void aMissingTopicIsAUsageErrorNamingTheFix() {
-        int code = io.streamcast.models.cli.Cli.run(new Streamcast(), new String[] {"tail-evaluation", "--bootstrap",
+        int code = io.streamcast.models.cli.Cli.run(new Streamcast(), new String[] {"tail", "--evaluation", "--bootstrap",
                 KAFKA.bootstrapServers(), "--topic", "no-such-topic", "--max", "1"});
         assertEquals(2, code);
     }
