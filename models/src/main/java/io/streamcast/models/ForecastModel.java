@@ -1,32 +1,102 @@
 package io.streamcast.models;
 
 import java.nio.file.Path;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * A loaded model bundle ready to forecast: raw windows in, raw forecasts out.
  *
- * <p>Not thread-safe: one instance per thread (a DL4J network keeps per-call state, and the
- * per-step roll-out keeps LSTM state between steps).
+ * <p>Windows are {@code float[T*C]} time-major (step, then channel); forecasts {@code float[H*C]}
+ * step-major. Inside, windows are z-scored with the bundle's {@link Normalizer}, optionally shifted by
+ * the window's own level, packed as DL4J's {@code [batch, channels, time]}, and the network's output is
+ * shifted back and de-normalised.
+ *
+ * <p>Not thread-safe: one instance per thread (a DL4J network keeps per-call state, the per-step roll-out
+ * keeps LSTM state between steps, and the input buffers are reused between calls).
  */
 public final class ForecastModel implements AutoCloseable {
+    private final Manifest manifest;
+    private final ModelSpec spec;
+    private final Normalizer normalizer;
+    private final MultiLayerNetwork network;
+    private final int steps;
+    private final int channels;
+    private final int horizon;
 
-    /** Loads and verifies a bundle directory (checksum, spec, shapes). */
+    // Reused between calls (grown when a bigger batch arrives).
+    private float[] packed = new float[0];
+    private float[] zWindow;
+    private float[][] offsets = new float[0][];
+
+    private ForecastModel(Manifest manifest, MultiLayerNetwork network) {
+        this.manifest = manifest;
+        this.spec = manifest.spec();
+        this.normalizer = manifest.normalizer();
+        this.network = network;
+        this.steps = spec.window();
+        this.channels = spec.channelCount();
+        this.horizon = spec.horizon();
+        this.zWindow = new float[steps * channels];
+    }
+
+    /** Loads and verifies a bundle directory (checksum, spec, shapes, finite output on a probe window). */
     public static ForecastModel load(Path bundleDir) throws BundleException {
-        throw new UnsupportedOperationException("TODO: models module");
+        ModelBundle bundle = ModelBundle.read(bundleDir);
+        ForecastModel model = new ForecastModel(bundle.manifest(), bundle.network());
+        model.probe(bundleDir);
+        return model;
+    }
+
+    /**
+     * Wraps a network that is not (yet) a bundle, e.g. during training. The network must match the spec
+     * (see {@link ModelBundle}); it is used, not copied.
+     */
+    public static ForecastModel of(Manifest manifest, MultiLayerNetwork network) {
+        ModelBundle.checkShapes(manifest.spec(), network.getLayerWiseConfigurations());
+        return new ForecastModel(manifest, network);
+    }
+
+    /** A window at the training means must give a finite forecast; NaN/Inf weights would not. */
+    private void probe(Path dir) throws BundleException {
+        float[] window = new float[spec.inputLength()];
+        float[] mean = normalizer.mean();
+        for (int i = 0; i < window.length; i++) window[i] = mean[i % channels];
+        float[] f = predict(new float[][] {window})[0];
+        for (int i = 0; i < f.length; i++) {
+            if (!Float.isFinite(f[i])) {
+                throw new BundleException(dir.resolve(ModelBundle.NETWORK_FILE)
+                        + ": the network gives a non-finite forecast (" + f[i] + " at output " + i + ") on a probe window");
+            }
+        }
     }
 
     public ModelSpec spec() {
-        throw new UnsupportedOperationException("TODO");
+        return spec;
+    }
+
+    public Normalizer normalizer() {
+        return normalizer;
+    }
+
+    public Manifest manifest() {
+        return manifest;
     }
 
     /** The model's name from its manifest. */
     public String name() {
-        throw new UnsupportedOperationException("TODO");
+        return manifest.name();
     }
 
     /** The store version the bundle was published as ("dev" when it was never published). */
     public String version() {
-        throw new UnsupportedOperationException("TODO");
+        return manifest.version();
+    }
+
+    /** The underlying DL4J network (for tests and importers; not thread-safe). */
+    public MultiLayerNetwork network() {
+        return network;
     }
 
     /**
@@ -36,10 +106,137 @@ public final class ForecastModel implements AutoCloseable {
      * @return B forecasts, each H*C raw values, step-major (step, then channel)
      */
     public float[][] predict(float[][] windows) {
-        throw new UnsupportedOperationException("TODO");
+        int batch = windows.length;
+        if (batch == 0) return new float[0][];
+        ensureCapacity(batch);
+        for (int b = 0; b < batch; b++) {
+            float[] w = windows[b];
+            checkLength(w, b);
+            normalizer.normalizeWindow(w, zWindow);
+            normalizer.windowOffset(zWindow, steps, offsets[b]);
+            float[] off = offsets[b];
+            int base = b * channels * steps;
+            for (int t = 0; t < steps; t++) {
+                for (int c = 0; c < channels; c++) {
+                    packed[base + c * steps + t] = zWindow[t * channels + c] - off[c];
+                }
+            }
+        }
+        float[][] out = forecastNetworkSpace(batch);
+        for (int b = 0; b < batch; b++) {
+            float[] o = out[b];
+            float[] off = offsets[b];
+            for (int i = 0; i < o.length; i++) {
+                int c = i % channels;
+                o[i] = normalizer.denormalize(c, o[i] + off[c]);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The network's own output for already-normalised inputs, in Keras layout (no normaliser, no per-window
+     * offset, no roll-out): flat head {@code [B][H*C]}; per-step head {@code [B][T*C]} time-major (output t
+     * is the step-t output of the RnnOutputLayer).
+     *
+     * @param windows B windows, each T*C normalised values, time-major
+     */
+    public float[][] predictRaw(float[][] windows) {
+        int batch = windows.length;
+        if (batch == 0) return new float[0][];
+        ensureCapacity(batch);
+        for (int b = 0; b < batch; b++) {
+            float[] w = windows[b];
+            checkLength(w, b);
+            int base = b * channels * steps;
+            for (int t = 0; t < steps; t++) {
+                for (int c = 0; c < channels; c++) packed[base + c * steps + t] = w[t * channels + c];
+            }
+        }
+        INDArray y = network.output(input(batch), false);
+        return spec.head() == Head.FLAT ? y.toFloatMatrix() : sequenceTimeMajor(y, batch, steps);
+    }
+
+    /** Packs the first {@code batch} windows of the buffer as [B, C, T]. */
+    private INDArray input(int batch) {
+        float[] data = packed.length == batch * channels * steps ? packed
+                : java.util.Arrays.copyOf(packed, batch * channels * steps);
+        return Nd4j.create(data, new long[] {batch, channels, steps}, 'c');
+    }
+
+    /** Forecast in the network's (normalised, offset) space, step-major [B][H*C]. */
+    private float[][] forecastNetworkSpace(int batch) {
+        INDArray x = input(batch);
+        if (spec.head() == Head.FLAT) {
+            return network.output(x, false).toFloatMatrix();
+        }
+        if (spec.perStepTarget() == PerStepTarget.ALIGNED) {
+            // Output t of one pass is trained to be step T+t (H == T).
+            return sequenceTimeMajor(network.output(x, false), batch, horizon);
+        }
+        // NEXT: output t predicts step t+1. Run the window once keeping the LSTM state; the last output is
+        // step T+1. Then feed each prediction back, one step at a time (no re-run of the whole window).
+        float[][] out = new float[batch][horizon * channels];
+        try {
+            network.rnnClearPreviousState();
+            INDArray y = network.rnnTimeStep(x);
+            float[] last = lastStep(y, batch);
+            for (int h = 0; ; h++) {
+                for (int b = 0; b < batch; b++) {
+                    System.arraycopy(last, b * channels, out[b], h * channels, channels);
+                }
+                if (h == horizon - 1) break;
+                INDArray next = Nd4j.create(last, new long[] {batch, channels, 1}, 'c');
+                last = lastStep(network.rnnTimeStep(next), batch);
+            }
+        } finally {
+            network.rnnClearPreviousState();
+        }
+        return out;
+    }
+
+    /** [B, C, time] -> the last time step as [B*C] (batch, then channel). */
+    private float[] lastStep(INDArray y, int batch) {
+        long t = y.size(2) - 1;
+        float[] out = new float[batch * channels];
+        for (int b = 0; b < batch; b++) {
+            for (int c = 0; c < channels; c++) out[b * channels + c] = y.getFloat(b, c, t);
+        }
+        return out;
+    }
+
+    /** [B, C, time] -> [B][time*C] time-major, first {@code n} steps. */
+    private float[][] sequenceTimeMajor(INDArray y, int batch, int n) {
+        int nOut = (int) y.size(1);
+        float[] flat = y.dup('c').data().asFloat();
+        int time = (int) y.size(2);
+        float[][] out = new float[batch][n * nOut];
+        for (int b = 0; b < batch; b++) {
+            for (int t = 0; t < n; t++) {
+                for (int c = 0; c < nOut; c++) out[b][t * nOut + c] = flat[(b * nOut + c) * time + t];
+            }
+        }
+        return out;
+    }
+
+    private void checkLength(float[] w, int b) {
+        if (w == null || w.length != steps * channels) {
+            throw new IllegalArgumentException("window " + b + ": expected " + steps + "x" + channels + " = "
+                    + (steps * channels) + " values, got " + (w == null ? "null" : w.length));
+        }
+    }
+
+    private void ensureCapacity(int batch) {
+        if (packed.length < batch * channels * steps) packed = new float[batch * channels * steps];
+        if (offsets.length < batch) {
+            float[][] grown = new float[batch][];
+            for (int b = 0; b < batch; b++) grown[b] = b < offsets.length ? offsets[b] : new float[channels];
+            offsets = grown;
+        }
     }
 
     @Override
     public void close() {
+        network.close();
     }
 }

@@ -1,0 +1,63 @@
+package io.streamcast.models;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.List;
+
+/** JSON form of {@link ModelSpec} (as written in manifest.json). */
+public final class ModelSpecs {
+    private ModelSpecs() {
+    }
+
+    public static ObjectNode toJson(ModelSpec s) {
+        ObjectNode n = JsonNodeFactory.instance.objectNode();
+        n.put("window", s.window());
+        ArrayNode ch = n.putArray("channels");
+        s.channels().forEach(ch::add);
+        n.put("horizon", s.horizon());
+        n.put("head", s.head().cliName());
+        n.put("perStepTarget", s.perStepTarget().cliName());
+        n.put("units", s.units());
+        n.put("layers", s.layers());
+        n.put("activation", s.activation());
+        n.put("stepMillis", s.stepMillis());
+        return n;
+    }
+
+    /** Parses {@link #toJson}; IllegalArgumentException names the missing or bad field. */
+    public static ModelSpec fromJson(JsonNode n) {
+        if (n == null || !n.isObject()) throw new IllegalArgumentException("spec: expected an object");
+        JsonNode ch = n.get("channels");
+        if (ch == null || !ch.isArray()) throw new IllegalArgumentException("spec.channels: expected an array of names");
+        List<String> channels = new ArrayList<>();
+        ch.forEach(x -> channels.add(x.asText()));
+        JsonNode target = n.get("perStepTarget");
+        return new ModelSpec(
+                integer(n, "window"),
+                channels,
+                integer(n, "horizon"),
+                Head.parse(text(n, "head")),
+                target == null || target.isNull() ? PerStepTarget.NEXT : PerStepTarget.parse(target.asText()),
+                integer(n, "units"),
+                integer(n, "layers"),
+                n.hasNonNull("activation") ? n.get("activation").asText() : "tanh",
+                n.hasNonNull("stepMillis") ? n.get("stepMillis").asLong() : 0L);
+    }
+
+    private static int integer(JsonNode n, String field) {
+        JsonNode v = n.get(field);
+        if (v == null || !v.canConvertToInt() || !v.isIntegralNumber()) {
+            throw new IllegalArgumentException("spec." + field + ": expected an integer, got " + v);
+        }
+        return v.intValue();
+    }
+
+    private static String text(JsonNode n, String field) {
+        JsonNode v = n.get(field);
+        if (v == null || !v.isTextual()) throw new IllegalArgumentException("spec." + field + ": expected a string, got " + v);
+        return v.asText();
+    }
+}
