@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
             io.streamcast.models.cli.PredictCommand.class,
             io.streamcast.models.cli.InspectCommand.class,
             io.streamcast.models.cli.PublishCommand.class,
+            io.streamcast.models.keras.ImportKerasCommand.class,
         })
 public final class Streamcast implements Runnable {
 
