@@ -100,9 +100,9 @@ def seq2(layers_):
 SUPPORTED = []
 
 
-def supported(name, T, C, kind, loss, head, horizon, k3, k2=None, note="", per_step_target=None, n_out=None):
+def supported(name, T, C, kind, loss, head, horizon, k3, k2=None, note="", per_step_target=None, import_window=None):
     SUPPORTED.append(dict(name=name, T=T, C=C, kind=kind, loss=loss, head=head, horizon=horizon,
-                          k3=k3, k2=k2, note=note, per_step_target=per_step_target, n_out=n_out))
+                          k3=k3, k2=k2, note=note, per_step_target=per_step_target, import_window=import_window))
 
 
 # 1. The classic forecaster: Input(T, C) -> LSTM(u, relu) -> Dense(H*C), Sequential.
@@ -244,6 +244,20 @@ supported("activations_c", 5, 2, "flat", "mse", "flat", 2,
           seq(lambda: [keras.Input((5, 2)), L.LSTM(4, activation="linear"), L.Dense(4, activation="elu")]),
           note="LSTM linear, Dense elu")
 
+# 16. The classic example as people write it: input_shape on the first layer, no Input layer.
+supported("classic_input_shape", 5, 1, "flat", "mse", "flat", 3,
+          seq(lambda: [L.LSTM(6, activation="relu", input_shape=(5, 1)), L.Dense(3)]),
+          seq2(lambda: [L2.LSTMV1(6, activation="relu", recurrent_activation="sigmoid", input_shape=(5, 1)),
+                        L2.Dense(3)]),
+          note="Sequential([LSTM(u, activation='relu', input_shape=(T, 1)), Dense(H)])")
+
+# 17. An input that accepts any number of steps (import with --window T).
+supported("any_length", 7, 2, "flat", "mse", "flat", 1,
+          seq(lambda: [keras.Input((None, 2)), L.LSTM(5), L.Dense(2)]),
+          seq2(lambda: [L2.InputLayer(input_shape=(None, 2)), L2.LSTMV1(5, recurrent_activation="sigmoid"),
+                        L2.Dense(2)]),
+          import_window=7, note="Input((None, C)): the window length is given at import (--window 7)")
+
 
 # ---- unsupported examples: the importer must refuse them, naming the layer/option -----------
 UNSUPPORTED = []
@@ -325,6 +339,8 @@ def main(out):
                  "inputs": name + ".in.csv", "expected": {"keras": name + ".out.csv", "k3.h5": name + ".out.csv"}}
         if f["per_step_target"]:
             entry["perStepTarget"] = f["per_step_target"]
+        if f["import_window"]:
+            entry["importWindow"] = f["import_window"]
         if f["k2"]:
             m2 = f["k2"]()
             m2.set_weights(m.get_weights())

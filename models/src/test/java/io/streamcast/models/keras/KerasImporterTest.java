@@ -35,7 +35,8 @@ class KerasImporterTest {
 
     static KerasImporter.Options options(JsonNode fixture) {
         PerStepTarget target = fixture.has("perStepTarget") ? PerStepTarget.parse(fixture.get("perStepTarget").asText()) : null;
-        return new KerasImporter.Options(null, target, null, null, 0L);
+        Integer window = fixture.has("importWindow") ? fixture.get("importWindow").asInt() : null;
+        return new KerasImporter.Options(null, target, window, null, 0L);
     }
 
     @TestFactory
@@ -131,6 +132,13 @@ class KerasImporterTest {
         KerasImportException window = assertThrows(KerasImportException.class, () -> KerasImporter.read(file,
                 new KerasImporter.Options(null, null, 7, null, 0)));
         assertTrue(window.getMessage().contains("12 time steps"), window.getMessage());
+    }
+
+    @Test
+    void anyLengthInputNeedsTheWindow() {
+        KerasImportException e = assertThrows(KerasImportException.class,
+                () -> KerasImporter.read(KerasFixtures.dir().resolve("any_length.keras"), null));
+        assertTrue(e.getMessage().contains("--window"), e.getMessage());
     }
 
     @Test
