@@ -13,12 +13,14 @@ import io.streamcast.models.data.TimeSeries;
 import io.streamcast.models.data.WindowSet;
 import io.streamcast.models.eval.Evaluation;
 import io.streamcast.models.eval.Scores;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Option;
 
 /** {@code streamcast evaluate}: a bundle vs. the Repeat baseline on the test split of a CSV file. */
@@ -30,6 +32,9 @@ import picocli.CommandLine.Option;
             "(batches of 32, last partial batch dropped).",
             "JSON (--json): {windows, model:{mse,mae,mseByStep,maeByStep,raw:{...}}, repeat:{...}, published:{...}}."})
 public final class EvaluateCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec cmd;
 
     @Option(names = "--model", required = true, paramLabel = "DIR", description = "Model bundle directory.")
     Path model;
@@ -69,7 +74,7 @@ public final class EvaluateCommand implements Callable<Integer> {
                     + " + " + spec.horizon() + " rows");
         }
         Evaluation e = Evaluation.evaluate(m::predict, m.normalizer(), test, 256, null);
-        PrintStream out = System.out;
+        PrintWriter out = cmd.commandLine().getOut();
         out.printf(Locale.ROOT, "model %s (version %s): %s head%s, T=%d, H=%d, C=%d%n", m.name(), m.version(), spec.head(),
                 spec.head() == io.streamcast.models.Head.PER_STEP ? " (" + spec.perStepTarget() + ")" : "",
                 spec.window(), spec.horizon(), spec.channelCount());
@@ -108,7 +113,7 @@ public final class EvaluateCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static void row(PrintStream out, String label, Scores s) {
+    private static void row(PrintWriter out, String label, Scores s) {
         out.printf(Locale.ROOT, "  %-20s  %7.4f  %7.4f    %11.4f  %11.4f%n", label, s.mse(), s.mae(), s.rawMse(), s.rawMae());
     }
 }

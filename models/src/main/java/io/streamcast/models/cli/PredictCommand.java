@@ -15,6 +15,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Option;
 
 /** {@code streamcast predict}: windows from a CSV file -> forecasts to a CSV file. */
@@ -26,6 +28,9 @@ import picocli.CommandLine.Option;
             "--raw: inputs are already normalised and the output is the network's own output (flat: H*C;",
             "per-step: T*C time-major, before any roll-out) - for comparing with Keras."})
 public final class PredictCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec cmd;
 
     @Option(names = "--model", required = true, paramLabel = "DIR", description = "Model bundle directory.")
     Path model;
@@ -74,7 +79,7 @@ public final class PredictCommand implements Callable<Integer> {
                 }
             }
         }
-        System.err.println("wrote " + n + " forecast(s) to " + out);
+        cmd.commandLine().getErr().println("wrote " + n + " forecast(s) to " + out);
         return 0;
     }
 

@@ -21,6 +21,8 @@ import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Option;
 
 /** {@code streamcast train}: CSV time series -> model bundle + report.json + PNG plots. */
@@ -30,6 +32,9 @@ import picocli.CommandLine.Option;
             "Writes the model bundle (network.zip + manifest.json), report.json, loss.png and forecast-N.png to --out.",
             "Split: ETTh*/ETTm* files use the standard 12/4/4-month split, other files 70/10/20 (see --split)."})
 public final class TrainCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec cmd;
 
     @Option(names = "--data", required = true, paramLabel = "FILE.csv", description = "Training data (CSV).")
     Path data;
@@ -113,21 +118,21 @@ public final class TrainCommand implements Callable<Integer> {
                 series.stepMillis());
         Split s = Split.standard(data, series.length(), window, split);
         String modelName = name != null ? name : defaultName(data, head);
-        System.err.printf(Locale.ROOT, "training %s: %s head%s, T=%d, H=%d, C=%d %s, %d LSTM layer(s) x %d units%n",
+        cmd.commandLine().getErr().printf(Locale.ROOT, "training %s: %s head%s, T=%d, H=%d, C=%d %s, %d LSTM layer(s) x %d units%n",
                 modelName, head, head == Head.PER_STEP ? " (" + target + ")" : "", window, horizon, spec.channelCount(),
                 spec.channels(), layers, units);
-        System.err.printf(Locale.ROOT, "split (%s): train %s, validation %s, test %s; %d / %d / %d windows%n",
+        cmd.commandLine().getErr().printf(Locale.ROOT, "split (%s): train %s, validation %s, test %s; %d / %d / %d windows%n",
                 s.protocol(), s.train(), s.validation(), s.test(), s.train().windowCount(window, horizon),
                 s.validation().windowCount(window, horizon), s.test().windowCount(window, horizon));
         TrainingRun.Outcome o = TrainingRun.run(series, s, spec, windowNorm,
                 new TrainConfig(epochs, batch, lr, patience, seed), modelName, out, plots, new Progress());
         Scores m = o.test().model();
         Scores r = o.test().repeat();
-        System.out.printf(Locale.ROOT, "best epoch %d of %d (%.1f s)%n", o.training().bestEpoch(),
+        cmd.commandLine().getOut().printf(Locale.ROOT, "best epoch %d of %d (%.1f s)%n", o.training().bestEpoch(),
                 o.training().trainLoss().length, o.training().millis() / 1000.0);
-        System.out.printf(Locale.ROOT, "test (%d windows)  normalised MSE / MAE: model %.4f / %.4f   Repeat %.4f / %.4f%n",
+        cmd.commandLine().getOut().printf(Locale.ROOT, "test (%d windows)  normalised MSE / MAE: model %.4f / %.4f   Repeat %.4f / %.4f%n",
                 o.test().windows(), m.mse(), m.mae(), r.mse(), r.mae());
-        System.out.printf(Locale.ROOT, "wrote %s: %s%n", out, o.files().stream()
+        cmd.commandLine().getOut().printf(Locale.ROOT, "wrote %s: %s%n", out, o.files().stream()
                 .map(p -> p.getFileName().toString()).toList());
         return 0;
     }
