@@ -135,6 +135,22 @@ class KerasImporterTest {
     }
 
     @Test
+    void onlyAnImportedManifestRelaxesTheBundleShapeChecks() throws Exception {
+        // Stacked LSTMs of 6 then 5 units are fine for an import (the source lists them), but a manifest
+        // without an importer still gets the strict checks of a network trained here.
+        KerasImporter.Imported imp = KerasImporter.read(KerasFixtures.dir().resolve("stacked_dropout.keras"), null);
+        Normalizer id = Normalizer.identity(imp.spec().channelCount());
+        IllegalArgumentException strict = assertThrows(IllegalArgumentException.class,
+                () -> io.streamcast.models.ModelBundle.write(tmp.resolve("strict"), Manifest.of("s", imp.spec(), id), imp.network()));
+        assertTrue(strict.getMessage().contains("layer 0 (LSTM)"), strict.getMessage());
+        Manifest written = io.streamcast.models.ModelBundle.write(tmp.resolve("imported"),
+                Manifest.of("s", imp.spec(), id).withSource(imp.source()), imp.network());
+        assertEquals("keras", written.source().get("importer").asText());
+        assertEquals(5, written.spec().units());
+        assertEquals(2, written.spec().layers());
+    }
+
+    @Test
     void anyLengthInputNeedsTheWindow() {
         KerasImportException e = assertThrows(KerasImportException.class,
                 () -> KerasImporter.read(KerasFixtures.dir().resolve("any_length.keras"), null));
