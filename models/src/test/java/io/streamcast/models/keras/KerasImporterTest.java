@@ -58,6 +58,14 @@ class KerasImporterTest {
                     float[][] want = KerasFixtures.csv(f.get("expected").get(format).asText());
                     float[][] got = ForecastModel.of(m, imp.network()).predictRaw(in);
                     assertClose(want, got, f.get("name").asText() + " " + format);
+                    if (format.equals("keras")) {
+                        // Every layer/activation kind survives the bundle (DL4J JSON config + coefficients).
+                        Path dir = tmp.resolve(f.get("name").asText());
+                        io.streamcast.models.ModelBundle.write(dir, m, imp.network());
+                        try (ForecastModel loaded = ForecastModel.load(dir)) {
+                            assertClose(want, loaded.predictRaw(in), f.get("name").asText() + " bundle");
+                        }
+                    }
                 }));
             }
         }
