@@ -26,11 +26,13 @@ import picocli.CommandLine.Option;
 /** {@code streamcast evaluate}: a bundle vs. the Repeat baseline on the test split of a CSV file. */
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
         description = {
-            "Score a model and the Repeat (last value) baseline on the test split of a CSV time series:",
-            "MSE and MAE overall and per horizon step, on the normalised scale (the model's train-split z-score,",
-            "as in the literature) and in raw units; every test window, and the published protocol",
-            "(batches of 32, last partial batch dropped).",
-            "JSON (--json): {windows, model:{mse,mae,mseByStep,maeByStep,raw:{...}}, repeat:{...}, published:{...}}."})
+            "Score a model and the Repeat (last value) baseline on the test split of a",
+            "CSV time series: MSE and MAE overall and per horizon step, on the normalised",
+            "scale (the model's train-split z-score, as in the literature) and in raw",
+            "units; over every test window, and under the published protocol (batches",
+            "of 32, last partial batch dropped).",
+            "JSON (--json): {windows, model:{mse, mae, mseByStep, maeByStep, raw:{...}},",
+            "repeat:{...}, published:{windows, model, repeat}}.", ""})
 public final class EvaluateCommand implements Callable<Integer> {
 
     @Spec
@@ -44,7 +46,7 @@ public final class EvaluateCommand implements Callable<Integer> {
 
     @Option(names = "--split", paramLabel = "TRAIN,VAL,TEST", converter = Converters.FractionsConverter.class,
             description = "Split fractions for non-ETT files (default 0.7,0.1,0.2).")
-    double[] split;
+    Converters.Fractions split;
 
     @Option(names = "--json", paramLabel = "OUT.json", description = "Also write the scores as JSON.")
     Path json;
@@ -67,7 +69,7 @@ public final class EvaluateCommand implements Callable<Integer> {
         }
         ModelSpec spec = m.spec();
         TimeSeries series = CsvTimeSeries.read(data, spec.channels());
-        Split s = Split.standard(data, series.length(), spec.window(), split);
+        Split s = Split.standard(data, series.length(), spec.window(), split == null ? null : split.values());
         WindowSet test = new WindowSet(series.rows(), s.test(), spec.window(), spec.horizon());
         if (test.size() == 0) {
             throw new UsageError("file " + data + ": the test range " + s.test() + " holds no window of " + spec.window()

@@ -15,8 +15,8 @@ import picocli.CommandLine.Parameters;
 @Command(name = "publish", mixinStandardHelpOptions = true,
         description = {
             "Verify a model bundle and publish it as the next version in a model store:",
-            "ROOT/NAME/VERSION/ (versions 1, 2, ...); ROOT/NAME/LATEST is then moved to it atomically,",
-            "which is what a running job watches. Prints the new version."})
+            "ROOT/NAME/VERSION/ (versions 1, 2, ...). ROOT/NAME/LATEST is then replaced",
+            "atomically; a running job watches it. Prints the new version.", ""})
 public final class PublishCommand implements Callable<Integer> {
 
     @Spec

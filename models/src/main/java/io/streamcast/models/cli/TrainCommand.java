@@ -28,9 +28,11 @@ import picocli.CommandLine.Option;
 /** {@code streamcast train}: CSV time series -> model bundle + report.json + PNG plots. */
 @Command(name = "train", mixinStandardHelpOptions = true,
         description = {
-            "Train an LSTM forecaster on a CSV time series (time column, then numeric columns; header required).",
-            "Writes the model bundle (network.zip + manifest.json), report.json, loss.png and forecast-N.png to --out.",
-            "Split: ETTh*/ETTm* files use the standard 12/4/4-month split, other files 70/10/20 (see --split)."})
+            "Train an LSTM forecaster on a CSV time series (a time column, then numeric",
+            "columns; header required). Writes the model bundle (network.zip +",
+            "manifest.json), report.json, loss.png and forecast-N.png to --out.",
+            "Split: ETTh*/ETTm* files use the standard 12/4/4-month split, other files",
+            "70/10/20 of the rows (see --split). Early stopping on the validation MSE.", ""})
 public final class TrainCommand implements Callable<Integer> {
 
     @Spec
@@ -94,7 +96,7 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--split", paramLabel = "TRAIN,VAL,TEST", converter = Converters.FractionsConverter.class,
             description = "Split fractions for non-ETT files, e.g. 0.7,0.1,0.2 (the default for them).")
-    double[] split;
+    Converters.Fractions split;
 
     @Option(names = "--threads", defaultValue = "1", paramLabel = "N",
             description = "ND4J/BLAS threads (default: ${DEFAULT-VALUE}; more is usually slower on small machines).")
@@ -116,7 +118,7 @@ public final class TrainCommand implements Callable<Integer> {
         TimeSeries series = CsvTimeSeries.read(data, columns);
         ModelSpec spec = new ModelSpec(window, series.channels(), horizon, head, target, units, layers, activation,
                 series.stepMillis());
-        Split s = Split.standard(data, series.length(), window, split);
+        Split s = Split.standard(data, series.length(), window, split == null ? null : split.values());
         String modelName = name != null ? name : defaultName(data, head);
         cmd.commandLine().getErr().printf(Locale.ROOT, "training %s: %s head%s, T=%d, H=%d, C=%d %s, %d LSTM layer(s) x %d units%n",
                 modelName, head, head == Head.PER_STEP ? " (" + target + ")" : "", window, horizon, spec.channelCount(),
