@@ -5,7 +5,9 @@ Run (outside the repository's build; tests and CI never need Python):
 
     python3 -m venv /tmp/keras-venv
     /tmp/keras-venv/bin/pip install -r tools/keras/requirements.txt
-    /tmp/keras-venv/bin/python tools/keras/make_fixtures.py models/src/test/resources/keras
+    /tmp/keras-venv/bin/python tools/keras/make_fixtures.py models/src/test/resources/keras [NAME...]
+
+(with NAMEs, only those fixtures are regenerated and the rest of fixtures.json is kept).
 
 For every supported fixture NAME it writes, into the output folder:
     NAME.keras      Keras 3 native format (zip: config.json + model.weights.h5)
@@ -300,18 +302,29 @@ def _two_outputs_k3():
 unsupported("bad_two_inputs", ["input"], _two_inputs_k3)
 unsupported("bad_two_outputs", ["output"], _two_outputs_k3)
 unsupported("bad_no_lstm", ["LSTM"], seq(lambda: [keras.Input((10, 2)), L.Flatten(), L.Dense(2)]))
+unsupported("bad_mixed_precision", ["mixed_float16", "lstm"],
+            seq(lambda: [keras.Input((10, 2)), L.LSTM(4, dtype="mixed_float16", name="lstm"), L.Dense(2, dtype="float32")]))
 
 
 def fmt(a):
     return "\n".join(",".join(repr(float(v)) for v in row) for row in a.reshape(a.shape[0], -1)) + "\n"
 
 
-def main(out):
+def main(out, only=None):
     os.makedirs(out, exist_ok=True)
     listing = {"tensorflow": tf.__version__, "keras": keras.__version__, "keras2": K2_VERSION,
                "tolerance": 1e-4, "supported": [], "unsupported": []}
+    old = {}
+    if only:
+        with open(os.path.join(out, "fixtures.json")) as fh:
+            previous = json.load(fh)
+        old = {e["name"]: e for e in previous["supported"] + previous["unsupported"]}
     for i, f in enumerate(SUPPORTED):
         name, T, C = f["name"], f["T"], f["C"]
+        if only and name not in only:
+            if name in old:
+                listing["supported"].append(old[name])
+            continue
         keras.utils.set_random_seed(1000 + i)
         m = f["k3"]()
         n_out = m.output_shape[-1]
@@ -353,6 +366,10 @@ def main(out):
         listing["supported"].append(entry)
         print(f"{name}: outputs {y3.shape}, formats {sorted(entry['files'])}", flush=True)
     for f in UNSUPPORTED:
+        if only and f["name"] not in only:
+            if f["name"] in old:
+                listing["unsupported"].append(old[f["name"]])
+            continue
         keras.utils.set_random_seed(7)
         m = f["k3"]()
         m.save(os.path.join(out, f["name"] + ".keras"))
@@ -369,4 +386,5 @@ def main(out):
 
 
 if __name__ == "__main__":
-    main(sys.argv[1] if len(sys.argv) > 1 else "models/src/test/resources/keras")
+    # make_fixtures.py [OUT_DIR [NAME...]]: with names, regenerate only those and keep the rest of fixtures.json
+    main(sys.argv[1] if len(sys.argv) > 1 else "models/src/test/resources/keras", set(sys.argv[2:]))

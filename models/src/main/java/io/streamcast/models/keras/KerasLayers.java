@@ -196,6 +196,8 @@ final class KerasLayers {
         JsonNode c = l.path("config");
         String name = layerName(l);
         String what = where + ": layer '" + name + "' (" + cls + ")";
+        checkDtype(what, c.get("dtype"));
+        if (c.path("layer").isObject()) checkDtype(what, c.path("layer").path("config").get("dtype"));
         return switch (cls) {
             case "InputLayer" -> inputFrom(where, name, c, l);
             case "LSTM" -> lstm(what, name, c, keras2);
@@ -266,6 +268,16 @@ final class KerasLayers {
         String act = activationName(what, c, "activation", "linear");
         return new Dense(name, cls, c.path("units").asInt(), activation(what, "activation", act, keras2, true),
                 c.path("use_bias").asBoolean(true), timeDistributed, innerName, act);
+    }
+
+    /** The network computes in float32: a float16/bfloat16 or mixed-precision layer would not give Keras's numbers. */
+    private static void checkDtype(String what, JsonNode dtype) {
+        if (dtype == null || dtype.isNull()) return;
+        String name = dtype.isTextual() ? dtype.asText() : dtype.path("config").path("name").asText("float32");
+        if (!name.equals("float32") && !name.equals("float64")) {
+            throw new KerasImportException(what + ": dtype '" + name + "' is not supported; streamcast computes in "
+                    + "float32 (save the model with float32 layers)");
+        }
     }
 
     private static void refuseTrue(String what, JsonNode c, String option, String why) {
