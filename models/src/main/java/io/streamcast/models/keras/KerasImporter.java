@@ -94,7 +94,25 @@ public final class KerasImporter {
                 KerasLayers.storeNames(model).forEach(k::storeName);
             }
             return build(k, model, options == null ? Options.defaults() : options);
+        } catch (KerasImportException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            if (fromHdfReader(e)) {
+                throw new KerasImportException(file + ": cannot read the HDF5 data (corrupt or truncated file?): "
+                        + e.getClass().getSimpleName() + ": " + e.getMessage(), e);
+            }
+            throw e;
         }
+    }
+
+    /** A failure inside the HDF5 reader means a bad file; anything else is a bug to report as such. */
+    private static boolean fromHdfReader(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            for (StackTraceElement f : t.getStackTrace()) {
+                if (f.getClassName().startsWith("io.jhdf.")) return true;
+            }
+        }
+        return false;
     }
 
     /**

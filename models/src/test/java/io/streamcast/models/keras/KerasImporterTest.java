@@ -179,6 +179,14 @@ class KerasImporterTest {
         java.nio.file.Files.writeString(junk, "hello, not HDF5");
         KerasImportException e = assertThrows(KerasImportException.class, () -> KerasImporter.read(junk, null));
         assertTrue(e.getMessage().contains("neither HDF5"), e.getMessage());
+        // Cut inside the weights: a clear error, never a model with missing weights.
+        byte[] whole = java.nio.file.Files.readAllBytes(KerasFixtures.dir().resolve("flat_relu.k3.h5"));
+        for (int cut : new int[] {3000, 8000, 12000}) {
+            Path truncated = tmp.resolve("cut" + cut + ".h5");
+            java.nio.file.Files.write(truncated, java.util.Arrays.copyOf(whole, cut));
+            KerasImportException t = assertThrows(KerasImportException.class, () -> KerasImporter.read(truncated, null));
+            assertTrue(t.getMessage().startsWith(truncated.toString()), t.getMessage());
+        }
         KerasImportException missing = assertThrows(KerasImportException.class,
                 () -> KerasImporter.read(tmp.resolve("nope.keras"), null));
         assertTrue(missing.getMessage().contains("no such file"), missing.getMessage());
