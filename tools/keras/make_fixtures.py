@@ -306,6 +306,49 @@ unsupported("bad_mixed_precision", ["mixed_float16", "lstm"],
             seq(lambda: [keras.Input((10, 2)), L.LSTM(4, dtype="mixed_float16", name="lstm"), L.Dense(2, dtype="float32")]))
 
 
+# ---- a realistic example: a Keras forecaster trained on ETTh1, scored by Keras on the standard test split ----
+ETT_T, ETT_H, ETT_UNITS = 24, 24, 16
+
+
+def ett_example(out, csv_path):
+    """Trains LSTM(16) -> Dense(H*C) -> Reshape((H, C)) on ETTh1's train months (z-scored with train statistics,
+    as streamcast does), and records Keras's own test-split MSE/MAE (normalised scale, every window) and the
+    Repeat baseline's, for the Java test that imports the model and runs `streamcast evaluate` on the same file."""
+    import csv
+    with open(csv_path) as fh:
+        rows = list(csv.reader(fh))
+    header, data = rows[0][1:], np.array([[float(v) for v in r[1:]] for r in rows[1:]], dtype="float64")
+    train_end, test_end = 12 * 30 * 24, 20 * 30 * 24
+    mean, std = data[:train_end].mean(axis=0), data[:train_end].std(axis=0)  # population std, like streamcast
+    z = ((data - mean) / std).astype("float32")
+    T, H, C = ETT_T, ETT_H, z.shape[1]
+
+    def windows_in(start, end):
+        starts = range(start, end - T - H + 1)
+        return (np.stack([z[i:i + T] for i in starts]), np.stack([z[i + T:i + T + H] for i in starts]))
+
+    x_train, y_train = windows_in(0, train_end)
+    x_test, y_test = windows_in(test_end - 4 * 30 * 24 - T, test_end)
+    keras.utils.set_random_seed(96)
+    i = keras.Input((T, C))
+    m = keras.Model(i, L.Reshape((H, C))(L.Dense(H * C)(L.LSTM(ETT_UNITS)(i))))
+    m.compile(optimizer=keras.optimizers.Adam(0.005), loss="mse")
+    m.fit(x_train, y_train, epochs=3, batch_size=64, verbose=0)
+    pred = m.predict(x_test, batch_size=256, verbose=0)
+    repeat = np.repeat(x_test[:, -1:, :], H, axis=1)
+    m.save(os.path.join(out, "ett_flat.keras"))
+    with open(os.path.join(out, "ett_flat.stats.json"), "w") as fh:
+        json.dump({"channels": header, "mean": mean.tolist(), "std": std.tolist()}, fh, indent=1)
+        fh.write("\n")
+    entry = {"name": "ett_flat", "file": "ett_flat.keras", "stats": "ett_flat.stats.json", "data": "ETTh1.csv",
+             "window": T, "horizon": H, "testWindows": int(len(x_test)),
+             "kerasTestMse": float(np.mean((pred - y_test) ** 2)), "kerasTestMae": float(np.mean(np.abs(pred - y_test))),
+             "repeatTestMse": float(np.mean((repeat - y_test) ** 2))}
+    print(f"ett_flat: test windows {entry['testWindows']}, Keras MSE {entry['kerasTestMse']:.4f}, "
+          f"Repeat MSE {entry['repeatTestMse']:.4f}", flush=True)
+    return entry
+
+
 def fmt(a):
     return "\n".join(",".join(repr(float(v)) for v in row) for row in a.reshape(a.shape[0], -1)) + "\n"
 
@@ -314,7 +357,7 @@ def main(out, only=None):
     os.makedirs(out, exist_ok=True)
     listing = {"tensorflow": tf.__version__, "keras": keras.__version__, "keras2": K2_VERSION,
                "tolerance": 1e-4, "supported": [], "unsupported": []}
-    old = {}
+    old, previous = {}, {}
     if only:
         with open(os.path.join(out, "fixtures.json")) as fh:
             previous = json.load(fh)
@@ -380,6 +423,12 @@ def main(out, only=None):
             files["k2.h5"] = f["name"] + ".k2.h5"
         listing["unsupported"].append({"name": f["name"], "messageContains": f["expect"], "files": files})
         print(f"{f['name']}: formats {sorted(files)}", flush=True)
+    ett_csv = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "data", "ett", "ETTh1.csv")
+    if only and "ett_flat" not in only:
+        if "ett" in previous:
+            listing["ett"] = previous["ett"]
+    else:
+        listing["ett"] = ett_example(out, ett_csv)
     with open(os.path.join(out, "fixtures.json"), "w") as fh:
         json.dump(listing, fh, indent=1)
         fh.write("\n")

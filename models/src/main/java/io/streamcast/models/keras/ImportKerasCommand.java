@@ -128,6 +128,7 @@ public final class ImportKerasCommand implements Callable<Integer> {
                 p += "(" + l.get("units").asInt() + (l.has("activation") ? " " + l.get("activation").asText() : "") + ")";
             }
             if (cls.equals("TimeDistributed")) p += ")";
+            if (l.has("targetShape")) p += "(" + l.get("targetShape").toString().replaceAll("[\\[\\]]", "") + ")";
             parts.add(p);
         }
         return String.join(" -> ", parts);

@@ -108,6 +108,30 @@ class ImportKerasCommandTest {
     }
 
     @Test
+    void aKerasForecasterTrainedOnEttScoresTheSameInStreamcastEvaluate() throws Exception {
+        // Trained and scored by Keras on ETTh1's standard split (tools/keras/make_fixtures.py); imported with its
+        // training statistics, then scored by `streamcast evaluate` on the repository's copy of the same file.
+        com.fasterxml.jackson.databind.JsonNode ett = KerasImporterTest.LISTING.get("ett");
+        Path dir = tmp.resolve("ett");
+        Run imp = run(new ImportKerasCommand(), fixture(ett.get("file").asText()), "--out", dir.toString(),
+                "--normalizer", fixture(ett.get("stats").asText()), "--step-millis", "3600000");
+        assertEquals(0, imp.code(), imp.err());
+        Path json = tmp.resolve("scores.json");
+        Run eval = run(new io.streamcast.models.cli.EvaluateCommand(), "--model", dir.toString(),
+                "--data", Path.of("..", "data", "ett", ett.get("data").asText()).toString(), "--json", json.toString(),
+                "--no-per-step");
+        assertEquals(0, eval.code(), eval.err());
+        com.fasterxml.jackson.databind.JsonNode scores = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json.toFile());
+        assertEquals(ett.get("testWindows").asInt(), scores.get("windows").asInt());
+        assertEquals(ett.get("kerasTestMse").asDouble(), scores.get("model").get("mse").asDouble(), 1e-4);
+        assertEquals(ett.get("kerasTestMae").asDouble(), scores.get("model").get("mae").asDouble(), 1e-4);
+        assertEquals(ett.get("repeatTestMse").asDouble(), scores.get("repeat").get("mse").asDouble(), 1e-4);
+        System.out.printf("ETTh1 T=24 H=24: Keras test MSE %.5f, streamcast evaluate of the import %.5f (Repeat %.5f)%n",
+                ett.get("kerasTestMse").asDouble(), scores.get("model").get("mse").asDouble(),
+                scores.get("repeat").get("mse").asDouble());
+    }
+
+    @Test
     void predictRawPrintsKerasLayout() throws Exception {
         Path dir = tmp.resolve("ps");
         assertEquals(0, run(new ImportKerasCommand(), fixture("per_step_softmax.k2.h5"), "--out", dir.toString(),
