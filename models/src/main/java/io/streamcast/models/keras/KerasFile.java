@@ -166,8 +166,7 @@ final class KerasFile implements AutoCloseable {
         } catch (RuntimeException e) {
             throw new KerasImportException(path + ": model.weights.h5 is not readable HDF5: " + e.getMessage(), e);
         }
-        KerasFile f = new KerasFile(path, Format.KERAS3_ZIP, version, null, parse(path, "config.json", config), hdf);
-        return f;
+        return new KerasFile(path, Format.KERAS3_ZIP, version, null, parse(path, "config.json", config), hdf);
     }
 
     private static String entryText(ZipFile zip, String name, Path path) throws IOException {
