@@ -26,11 +26,12 @@ import picocli.CommandLine.Option;
 /** {@code streamcast evaluate}: a bundle vs. the Repeat baseline on the test split of a CSV file. */
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
         description = {
-            "Score a model and the Repeat (last value) baseline on the test split of a",
-            "CSV time series: MSE and MAE overall and per horizon step, on the normalised",
-            "scale (the model's train-split z-score, as in the literature) and in raw",
-            "units; over every test window, and under the published protocol (batches",
-            "of 32, last partial batch dropped).",
+            "Score a model against the Repeat baseline on the test split.",
+            "Repeat forecasts the window's last value for every step. MSE and MAE,",
+            "overall and per horizon step, on the normalised scale (the model's",
+            "train-split z-score, as in the literature) and in raw units; over every",
+            "test window, and under the published protocol (batches of 32, last",
+            "partial batch dropped).",
             "JSON (--json): {windows, model:{mse, mae, mseByStep, maeByStep, raw:{...}},",
             "repeat:{...}, published:{windows, model, repeat}}.", ""})
 public final class EvaluateCommand implements Callable<Integer> {

@@ -18,8 +18,9 @@ import picocli.CommandLine.Parameters;
 /** {@code streamcast inspect}: what a bundle holds and whether it verifies. */
 @Command(name = "inspect", mixinStandardHelpOptions = true,
         description = {
-            "Show a model bundle: spec, normaliser, training, test metrics, and whether",
-            "the network file's checksum and shapes verify (exit code 1 if not).", ""})
+            "Show a model bundle and verify it.",
+            "Prints spec, normaliser, training, test metrics, and whether the network",
+            "file's checksum and shapes verify (exit code 1 if not).", ""})
 public final class InspectCommand implements Callable<Integer> {
 
     @Spec

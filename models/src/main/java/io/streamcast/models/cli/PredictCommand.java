@@ -22,12 +22,13 @@ import picocli.CommandLine.Option;
 /** {@code streamcast predict}: windows from a CSV file -> forecasts to a CSV file. */
 @Command(name = "predict", mixinStandardHelpOptions = true,
         description = {
-            "Forecast windows read from a CSV file: one window per row, T x C raw values,",
-            "time-major (t1_ch1, t1_ch2, ..., tT_chC); an optional header line is",
-            "skipped. Writes one forecast per row, H x C raw values, step-major, under a",
-            "header h1_<channel>,... With --raw the inputs are already normalised and",
-            "the output is the network's own output (flat: H*C; per-step: T*C",
-            "time-major, no roll-out), e.g. to compare with Keras.", ""})
+            "Forecast windows read from a CSV file.",
+            "One window per row, T x C raw values, time-major (t1_ch1, t1_ch2, ...,",
+            "tT_chC); an optional header line is skipped. Writes one forecast per row,",
+            "H x C raw values, step-major, under a header h1_<channel>,...",
+            "With --raw the inputs are already normalised and the output is the",
+            "network's own output (flat: H*C; per-step: T*C time-major, no roll-out),",
+            "e.g. to compare with Keras.", ""})
 public final class PredictCommand implements Callable<Integer> {
 
     @Spec

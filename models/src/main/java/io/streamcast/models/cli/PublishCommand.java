@@ -14,9 +14,9 @@ import picocli.CommandLine.Parameters;
 /** {@code streamcast publish}: copy a verified bundle into a store as the next version. */
 @Command(name = "publish", mixinStandardHelpOptions = true,
         description = {
-            "Verify a model bundle and publish it as the next version in a model store:",
-            "ROOT/NAME/VERSION/ (versions 1, 2, ...). ROOT/NAME/LATEST is then replaced",
-            "atomically; a running job watches it. Prints the new version.", ""})
+            "Publish a verified model bundle as the next version in a model store.",
+            "Layout: ROOT/NAME/VERSION/ (versions 1, 2, ...). ROOT/NAME/LATEST is then",
+            "replaced atomically; a running job watches it. Prints the new version.", ""})
 public final class PublishCommand implements Callable<Integer> {
 
     @Spec

@@ -28,9 +28,10 @@ import picocli.CommandLine.Option;
 /** {@code streamcast train}: CSV time series -> model bundle + report.json + PNG plots. */
 @Command(name = "train", mixinStandardHelpOptions = true,
         description = {
-            "Train an LSTM forecaster on a CSV time series (a time column, then numeric",
-            "columns; header required). Writes the model bundle (network.zip +",
-            "manifest.json), report.json, loss.png and forecast-N.png to --out.",
+            "Train an LSTM forecaster on a CSV time series.",
+            "The CSV has a header, a time column, then numeric columns. Writes the model",
+            "bundle (network.zip + manifest.json), report.json, loss.png and",
+            "forecast-N.png to --out.",
             "Split: ETTh*/ETTm* files use the standard 12/4/4-month split, other files",
             "70/10/20 of the rows (see --split). Early stopping on the validation MSE.", ""})
 public final class TrainCommand implements Callable<Integer> {
@@ -157,7 +158,9 @@ public final class TrainCommand implements Callable<Integer> {
             lossSum = 0;
             batches = 0;
             bar = new ProgressBarBuilder().setTaskName(String.format(Locale.ROOT, "epoch %d/%d", epoch, epochs))
-                    .setInitialMax(total).setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(500)
+                    .setInitialMax(total).setStyle(ProgressBarStyle.ASCII)
+                    // redirected to a file: fewer redraws
+                    .setUpdateIntervalMillis(System.console() != null ? 500 : 10_000)
                     .setConsumer(new ConsoleProgressBarConsumer(System.err)).build();
         }
 

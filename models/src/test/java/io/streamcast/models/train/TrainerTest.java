@@ -66,6 +66,9 @@ class TrainerTest {
             assertEquals(r.valLoss()[r.bestEpoch() - 1], e.model().mse(), 1e-6, head.cliName());
             double min = java.util.Arrays.stream(r.valLoss()).min().orElseThrow();
             assertEquals(min, r.valLoss()[r.bestEpoch() - 1], 0, head.cliName());
+            // Loss is per output value for both heads (z-scored targets: about 1 before training).
+            assertTrue(r.trainLoss()[0] < 1.5 && r.trainLoss()[r.trainLoss().length - 1] < r.trainLoss()[0],
+                    head + " " + java.util.Arrays.toString(r.trainLoss()));
             // Sines are easy for an LSTM and hard for Repeat.
             assertTrue(e.model().mse() < e.repeat().mse() / 2, head + ": model " + e.model().mse() + " vs Repeat " + e.repeat().mse());
         }
