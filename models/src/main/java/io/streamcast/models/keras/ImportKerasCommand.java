@@ -27,10 +27,11 @@ import picocli.CommandLine.Parameters;
 /** {@code streamcast import-keras}: a Keras 2/3 LSTM model (.h5 or .keras) -> an ordinary model bundle. */
 @Command(name = "import-keras", mixinStandardHelpOptions = true,
         description = {
-            "Import a Keras LSTM model (Keras 2 .h5, Keras 3 .h5 or .keras) as a model bundle",
-            "that publish, predict and the job use like any other. Supported: Sequential or",
-            "functional, one input (T, C), one output, a chain of InputLayer, LSTM, Dense,",
-            "TimeDistributed(Dense), Dropout and Reshape((H, C)):",
+            "Import a Keras LSTM model (.h5 or .keras) as a model bundle.",
+            "Keras 2 .h5, Keras 3 .h5 or .keras; publish, predict and the job use the bundle",
+            "like any other. Supported: Sequential or functional, one input (T, C), one",
+            "output, a chain of InputLayer, LSTM, Dense, TimeDistributed(Dense), Dropout and",
+            "Reshape((H, C)):",
             "  flat:     LSTM(u) -> Dense(H*C) [-> Reshape((H, C))]; Dense(H) for one channel",
             "  per-step: LSTM(u, return_sequences=True) -> TimeDistributed(Dense(C))",
             "Anything else is refused with the layer and option named. Compare with Keras:",
