@@ -105,6 +105,14 @@ class ImportKerasCommandTest {
                 }
             }
         }
+        // The statistics (and channel names) can also come from another bundle, e.g. one trained here on the same data.
+        Path again = tmp.resolve("again");
+        assertEquals(0, run(new ImportKerasCommand(), fixture("flat_relu.k2.h5"), "--out", again.toString(),
+                "--normalizer", dir.toString()).code());
+        try (ForecastModel first = ForecastModel.load(dir); ForecastModel second = ForecastModel.load(again)) {
+            assertEquals(first.normalizer(), second.normalizer());
+            assertEquals(first.spec().channels(), second.spec().channels());
+        }
     }
 
     @Test
