@@ -288,7 +288,8 @@ final class KerasLayers {
 
     private static String activationName(String what, JsonNode c, String field, String dflt) {
         JsonNode a = c.get(field);
-        if (a == null || a.isNull()) return dflt;
+        if (a == null) return dflt;
+        if (a.isNull()) return "linear"; // Keras: activations.get(None) is linear
         if (a.isTextual()) return a.asText();
         throw new KerasImportException(what + ": " + field + " " + a + " is not a built-in activation name; "
                 + "streamcast imports built-in activations only");
