@@ -113,6 +113,14 @@ public final class ImportKerasCommand implements Callable<Integer> {
                 + " C=" + s.channelCount() + " H=" + s.horizon()
                 + (s.head() == io.streamcast.models.Head.PER_STEP ? " (target " + s.perStepTarget() + ")" : "")
                 + ", " + (stats.normalizer() == null ? "no normalisation" : "normaliser from " + normalization.stats));
+        JsonNode outLayer = null;
+        for (JsonNode l : src.get("layers")) if (l.has("units") && !"LSTM".equals(l.get("class").asText())) outLayer = l;
+        if (outLayer != null && !"linear".equals(outLayer.path("activation").asText())) {
+            System.err.println("note: the output activation is " + outLayer.path("activation").asText()
+                    + " (a classifier?): predict --raw gives its outputs"
+                    + (s.head() == io.streamcast.models.Head.PER_STEP
+                            ? "; the per-step roll-out feeds outputs back as inputs, which is meant for forecasters" : ""));
+        }
         System.err.println("wrote bundle " + out + " (name " + modelName + "); publish it with: ./streamcast publish "
                 + out + " --store ROOT");
         System.out.println(out);
