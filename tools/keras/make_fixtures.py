@@ -349,6 +349,38 @@ def ett_example(out, csv_path):
     return entry
 
 
+def k2_time_distributed(out):
+    """TensorFlow's internal Keras 2 has no TimeDistributed. To cover a Keras 2 TimeDistributed(Dense) config and
+    weight layout, per_step.k2.h5 (a real Keras 2 file, Dense on the sequence) is edited with h5py: its Dense is
+    wrapped in a Keras 2 style TimeDistributed config and its weights moved to time_distributed/{kernel,bias}:0.
+    The computation is the same, so Keras 2's outputs for per_step.k2.h5 are the expected outputs."""
+    import shutil
+    import h5py
+    src, dst = os.path.join(out, "per_step.k2.h5"), os.path.join(out, "per_step.k2td.h5")
+    shutil.copyfile(src, dst)
+    with h5py.File(dst, "r+") as f:
+        cfg = json.loads(f.attrs["model_config"])
+        dense = cfg["config"]["layers"][-1]
+        assert dense["class_name"] == "Dense"
+        dname = dense["config"]["name"]
+        cfg["config"]["layers"][-1] = {"class_name": "TimeDistributed", "config": {
+            "name": "time_distributed", "trainable": True, "dtype": "float32", "layer": dense}}
+        f.attrs["model_config"] = json.dumps(cfg).encode("utf8")
+        mw = f["model_weights"]
+        td = mw.create_group("time_distributed")
+        inner = td.create_group("time_distributed")
+        for w in ("kernel:0", "bias:0"):
+            inner.create_dataset(w, data=mw[dname][dname][w][()])
+        td.attrs["weight_names"] = [b"time_distributed/kernel:0", b"time_distributed/bias:0"]
+        del mw[dname]
+        names = [n.decode() if isinstance(n, bytes) else str(n) for n in mw.attrs["layer_names"]]
+        mw.attrs["layer_names"] = [("time_distributed" if n == dname else n).encode() for n in names]
+    return {"name": "per_step_k2_time_distributed", "window": 12, "channels": 2, "head": "per-step", "horizon": 1,
+            "outputs": 24, "note": "per_step.k2.h5 edited with h5py into a Keras 2 TimeDistributed(Dense) config",
+            "files": {"k2.h5": "per_step.k2td.h5"}, "inputs": "per_step.in.csv",
+            "expected": {"k2.h5": "per_step.k2.out.csv"}}
+
+
 def fmt(a):
     return "\n".join(",".join(repr(float(v)) for v in row) for row in a.reshape(a.shape[0], -1)) + "\n"
 
@@ -408,6 +440,10 @@ def main(out, only=None):
             entry["expected"]["k2.h5"] = name + ".k2.out.csv"
         listing["supported"].append(entry)
         print(f"{name}: outputs {y3.shape}, formats {sorted(entry['files'])}", flush=True)
+    if not only or "per_step_k2_time_distributed" in only or "per_step" in only:
+        listing["supported"].append(k2_time_distributed(out))
+    elif "per_step_k2_time_distributed" in old:
+        listing["supported"].append(old["per_step_k2_time_distributed"])
     for f in UNSUPPORTED:
         if only and f["name"] not in only:
             if f["name"] in old:
