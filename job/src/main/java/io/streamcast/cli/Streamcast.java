@@ -24,6 +24,7 @@ import picocli.CommandLine.Command;
             io.streamcast.models.cli.InspectCommand.class,
             io.streamcast.models.cli.PublishCommand.class,
             JobCommand.class,
+            io.streamcast.models.keras.ImportKerasCommand.class,
         })
 public final class Streamcast implements Runnable {
 

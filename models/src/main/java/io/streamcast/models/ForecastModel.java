@@ -54,7 +54,7 @@ public final class ForecastModel implements AutoCloseable {
      * (see {@link ModelBundle}); it is used, not copied.
      */
     public static ForecastModel of(Manifest manifest, MultiLayerNetwork network) {
-        ModelBundle.checkShapes(manifest.spec(), network.getLayerWiseConfigurations());
+        ModelBundle.checkShapes(manifest, network.getLayerWiseConfigurations());
         return new ForecastModel(manifest, network);
     }
 

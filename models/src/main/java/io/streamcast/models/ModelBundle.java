@@ -90,7 +90,7 @@ public final class ModelBundle {
      */
     public static Manifest write(Path dir, Manifest manifest, MultiLayerNetwork network) throws IOException {
         try {
-            checkShapes(manifest.spec(), network.getLayerWiseConfigurations());
+            checkShapes(manifest, network.getLayerWiseConfigurations());
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("network does not match the manifest spec: " + e.getMessage(), e);
         }
@@ -186,7 +186,7 @@ public final class ModelBundle {
         Path netFile = dir.resolve(NETWORK_FILE);
         MultiLayerNetwork net = restoreNetwork(netFile);
         try {
-            checkShapes(manifest.spec(), net.getLayerWiseConfigurations());
+            checkShapes(manifest, net.getLayerWiseConfigurations());
         } catch (IllegalArgumentException e) {
             throw new BundleException(netFile + " does not match the spec in " + dir.resolve(MANIFEST_FILE) + ": "
                     + e.getMessage(), e);
@@ -254,6 +254,22 @@ public final class ModelBundle {
      * (per-step).
      */
     static void checkShapes(ModelSpec spec, MultiLayerConfiguration conf) {
+        checkShapes(spec, conf, false);
+    }
+
+    /**
+     * As {@link #checkShapes(ModelSpec, MultiLayerConfiguration)}; for imported networks (the manifest's
+     * {@code source} names an {@code importer}, e.g. Keras) the network is the truth: stacked LSTMs may
+     * have different units (chained nIn/nOut, the last one has {@code spec.units}) and any activations
+     * (listed in the source object); types, input channels and output sizes are checked as always.
+     */
+    static void checkShapes(Manifest manifest, MultiLayerConfiguration conf) {
+        JsonNode source = manifest.source();
+        checkShapes(manifest.spec(), conf, source != null && source.hasNonNull("importer"));
+    }
+
+    private static void checkShapes(ModelSpec spec, MultiLayerConfiguration conf, boolean imported) {
+        long previousOut = spec.channelCount();
         int n = conf.getConfs().size();
         if (n != spec.layers() + 1) {
             throw new IllegalArgumentException("network has " + n + " layers, spec needs " + spec.layers()
@@ -272,12 +288,14 @@ public final class ModelBundle {
             if (!(inner instanceof LSTM lstm)) {
                 throw new IllegalArgumentException("layer " + i + ": expected LSTM, found " + inner.getClass().getSimpleName());
             }
-            long wantIn = i == 0 ? spec.channelCount() : spec.units();
-            if (lstm.getNIn() != wantIn || lstm.getNOut() != spec.units()) {
+            long wantIn = i == 0 ? spec.channelCount() : imported ? previousOut : spec.units();
+            long wantOut = imported && i < spec.layers() - 1 ? lstm.getNOut() : spec.units();
+            if (lstm.getNIn() != wantIn || lstm.getNOut() != wantOut) {
                 throw new IllegalArgumentException("layer " + i + " (LSTM): nIn=" + lstm.getNIn() + " nOut=" + lstm.getNOut()
-                        + ", spec needs nIn=" + wantIn + " nOut=" + spec.units());
+                        + ", spec needs nIn=" + wantIn + " nOut=" + wantOut);
             }
-            if (!activationMatches(lstm.getActivationFn(), spec.activation())) {
+            previousOut = lstm.getNOut();
+            if (!imported && !activationMatches(lstm.getActivationFn(), spec.activation())) {
                 throw new IllegalArgumentException("layer " + i + " (LSTM): activation " + lstm.getActivationFn()
                         + ", spec says " + spec.activation());
             }
@@ -296,7 +314,7 @@ public final class ModelBundle {
                     + (spec.head() == Head.FLAT ? " (H*C = " + spec.horizon() + "*" + spec.channelCount() + ")"
                             : " (C)"));
         }
-        if (!(ff.getActivationFn() instanceof ActivationIdentity)) {
+        if (!imported && !(ff.getActivationFn() instanceof ActivationIdentity)) {
             throw new IllegalArgumentException("output layer: activation must be identity (linear), found "
                     + ff.getActivationFn());
         }

@@ -13,7 +13,9 @@ import java.util.List;
  * @param perStepTarget for per-step heads: next (default) or aligned; ignored for flat
  * @param units         LSTM units per layer
  * @param layers        stacked LSTM layers
- * @param activation    LSTM activation: tanh (default) or relu
+ * @param activation    LSTM activation: tanh (default) or relu; an imported (Keras) network may also have
+ *                      another DL4J activation, named here as in {@link #ACTIVATIONS} (for a stack with
+ *                      mixed activations: the last LSTM's; the manifest's source lists every layer)
  * @param stepMillis    interval between steps, milliseconds (0 = unknown / count based)
  */
 public record ModelSpec(
@@ -27,6 +29,10 @@ public record ModelSpec(
         String activation,
         long stepMillis) {
 
+    /** Accepted LSTM activation names: tanh and relu (trainable here), then those only imports have. */
+    public static final List<String> ACTIVATIONS = List.of(
+            "tanh", "relu", "sigmoid", "hardsigmoid", "identity", "elu", "selu", "softsign", "softplus", "swish");
+
     public ModelSpec {
         channels = List.copyOf(channels);
         if (window < 1) throw new IllegalArgumentException("window must be >= 1, got " + window);
@@ -37,8 +43,9 @@ public record ModelSpec(
         if (head == null) throw new IllegalArgumentException("head is required");
         if (perStepTarget == null) perStepTarget = PerStepTarget.NEXT;
         if (activation == null) activation = "tanh";
-        if (!activation.equals("tanh") && !activation.equals("relu")) {
-            throw new IllegalArgumentException("activation must be tanh or relu, got " + activation);
+        if (!ACTIVATIONS.contains(activation)) {
+            throw new IllegalArgumentException("activation must be tanh or relu (imported models also: "
+                    + String.join(", ", ACTIVATIONS.subList(2, ACTIVATIONS.size())) + "), got " + activation);
         }
         if (head == Head.PER_STEP && perStepTarget == PerStepTarget.ALIGNED && horizon != window) {
             throw new IllegalArgumentException(
