@@ -85,7 +85,7 @@ class KerasImportedModelKafkaTest {
         JobConfig cfg = JobConfig.of(m);
 
         long base = (System.currentTimeMillis() / STEP) * STEP - 60_000;
-        Map<String, List<Reading>> bySensor = ForecastPipelineKafkaTest.readings(8, 16, base, 5);
+        Map<String, List<Reading>> bySensor = ForecastPipelineKafkaTest.readings(8, 16, base, 5, 0);
         try (KafkaProducer<byte[], byte[]> producer = KAFKA.producer()) {
             for (Reading r : ForecastPipelineKafkaTest.outOfOrder(bySensor, new Random(9))) {
                 producer.send(new ProducerRecord<>(readings, ForecastPipelineKafkaTest.key(r.sensorId), ReadingEncoder.avro(r)));
