@@ -22,6 +22,7 @@ Options:
   --jm-memory SIZE         jobmanager.memory.process.size (default 1024m)
   --nd4j-off-heap SIZE     taskmanager.memory.task.off-heap.size, ND4J's native budget (default 512m)
   --max-physical SIZE      JavaCPP maxphysicalbytes: the TaskManager's whole RSS cap (default 3g)
+  --prometheus-ports RANGE Prometheus reporter ports, first free one per process (default 9250-9251; 0 = off)
   --timeout S              start/stop wait limit in seconds (default 90)
 USAGE
 }
@@ -30,7 +31,7 @@ ACTION="${1:-}"; [ $# -gt 0 ] && shift
 case "$ACTION" in -h|--help|help) usage; exit 0 ;; start|stop|status) ;; "") usage_error "missing action: start, stop or status" ;; *) usage_error "unknown action '$ACTION'; use start, stop or status" ;; esac
 
 WORK="${STREAMCAST_WORK:-$ROOT/work}/flink"
-REST_PORT=""; RPC_PORT=""; SLOTS=2; TM_MEM=2048m; JM_MEM=1024m; OFF_HEAP=512m; MAX_PHYS=3g; TIMEOUT=90
+REST_PORT=""; RPC_PORT=""; SLOTS=2; TM_MEM=2048m; JM_MEM=1024m; OFF_HEAP=512m; MAX_PHYS=3g; TIMEOUT=90; PROM_PORTS=9250-9251
 while [ $# -gt 0 ]; do
   case "$1" in
     --work-dir) WORK="${2:?--work-dir needs a value}"; shift 2 ;;
@@ -42,10 +43,12 @@ while [ $# -gt 0 ]; do
     --nd4j-off-heap) OFF_HEAP="${2:?--nd4j-off-heap needs a value}"; shift 2 ;;
     --max-physical) MAX_PHYS="${2:?--max-physical needs a value}"; shift 2 ;;
     --timeout) TIMEOUT="${2:?--timeout needs a value}"; shift 2 ;;
+    --prometheus-ports) PROM_PORTS="${2:?--prometheus-ports needs a value}"; shift 2 ;;
     -h|--help) usage; exit 0 ;;
     *) usage_error "unknown option '$1'" ;;
   esac
 done
+[[ "$PROM_PORTS" =~ ^[0-9]+(-[0-9]+)?$ ]] || usage_error "'$PROM_PORTS' is not a port or a range like 9250-9251"
 for n in "$REST_PORT" "$RPC_PORT" "$SLOTS" "$TIMEOUT"; do
   [ -z "$n" ] || [[ "$n" =~ ^[0-9]+$ ]] || usage_error "'$n' is not a number"
 done
@@ -102,6 +105,13 @@ execution.checkpointing.savepoint-dir: file://$WORK/savepoints
 # Metaspace, and a restart fails with "already loaded in another classloader".
 classloader.parent-first-patterns.additional: ${STREAMCAST_PARENT_FIRST:-org.nd4j.;org.deeplearning4j.;org.bytedeco.}
 YAML
+  if [ "$PROM_PORTS" != "0" ]; then
+    # JobManager and TaskManager share this host: each takes the first free port of the range.
+    cat >> "$CONF/config.yaml" <<YAML
+metrics.reporter.prom.factory.class: org.apache.flink.metrics.prometheus.PrometheusReporterFactory
+metrics.reporter.prom.port: $PROM_PORTS
+YAML
+  fi
   cat > "$CONF/log4j.properties" <<PROPS
 monitorInterval=30
 rootLogger.level=INFO
