@@ -11,6 +11,11 @@ import picocli.CommandLine.Command;
         description = "Continuous multi-step forecasting for sensor streams (Flink + Kafka + DL4J LSTMs).",
         subcommands = {
             picocli.CommandLine.HelpCommand.class,
+            io.streamcast.models.cli.TrainCommand.class,
+            io.streamcast.models.cli.EvaluateCommand.class,
+            io.streamcast.models.cli.PredictCommand.class,
+            io.streamcast.models.cli.InspectCommand.class,
+            io.streamcast.models.cli.PublishCommand.class,
             JobCommand.class,
         })
 public final class Streamcast implements Runnable {

@@ -1,0 +1,153 @@
+package io.streamcast.models.train;
+
+import io.streamcast.models.ForecastModel;
+import io.streamcast.models.Head;
+import io.streamcast.models.Manifest;
+import io.streamcast.models.ModelSpec;
+import io.streamcast.models.Networks;
+import io.streamcast.models.Normalizer;
+import io.streamcast.models.PerStepTarget;
+import io.streamcast.models.WindowNorm;
+import io.streamcast.models.data.Split;
+import io.streamcast.models.data.TimeSeries;
+import io.streamcast.models.data.WindowSet;
+import io.streamcast.models.eval.Evaluation;
+import java.util.Random;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Trains a {@link ModelSpec}'s network on a series: z-score with train-split statistics, windows of T input
+ * and H target rows, shuffled mini-batches (seeded), Adam, early stopping on the validation forecast MSE
+ * (best parameters restored).
+ *
+ * <p>Targets per head: flat = the next H rows (step-major H*C outputs); per-step {@code next} = the input
+ * shifted by one (input rows 0..T-1, labels rows 1..T: every step learns the step after it); per-step
+ * {@code aligned} = rows T..2T-1 (output t learns step T+t; H == T).
+ */
+public final class Trainer {
+    private Trainer() {
+    }
+
+    public static TrainResult train(TimeSeries series, Split split, ModelSpec spec, WindowNorm windowNorm,
+            TrainConfig cfg, TrainListener listener) {
+        if (series.channelCount() != spec.channelCount()) {
+            throw new IllegalArgumentException("spec has " + spec.channelCount() + " channels, the data "
+                    + series.channelCount());
+        }
+        long t0 = System.nanoTime();
+        Normalizer normalizer = Normalizer.fit(series.rows(split.train().start(), split.train().end()), windowNorm);
+        float[][] z = WindowSet.normalize(series.rows(), normalizer);
+        int t = spec.window();
+        int h = spec.horizon();
+        WindowSet train = new WindowSet(series.rows(), split.train(), t, h);
+        WindowSet val = new WindowSet(series.rows(), split.validation(), t, h);
+        if (train.size() == 0) {
+            throw new IllegalArgumentException("the training range " + split.train() + " is too short for window " + t
+                    + " + horizon " + h);
+        }
+        if (val.size() == 0) {
+            throw new IllegalArgumentException("the validation range " + split.validation() + " is too short for window "
+                    + t + " + horizon " + h);
+        }
+
+        MultiLayerNetwork net = Networks.build(spec, cfg.seed(), cfg.learningRate());
+        ForecastModel forecaster = ForecastModel.of(Manifest.of("training", spec, normalizer), net);
+        Random random = new Random(cfg.seed());
+        int[] order = new int[train.size()];
+        for (int i = 0; i < order.length; i++) order[i] = train.start(i);
+
+        int batches = (order.length + cfg.batchSize() - 1) / cfg.batchSize();
+        double[] trainLoss = new double[cfg.epochs()];
+        double[] valLoss = new double[cfg.epochs()];
+        double best = Double.POSITIVE_INFINITY;
+        INDArray bestParams = null;
+        int bestEpoch = 0;
+        int epochsRun = 0;
+        boolean stoppedEarly = false;
+        for (int epoch = 1; epoch <= cfg.epochs(); epoch++) {
+            shuffle(order, random);
+            listener.epochStarted(epoch, cfg.epochs(), batches);
+            double sum = 0;
+            for (int b = 0; b < batches; b++) {
+                int from = b * cfg.batchSize();
+                int to = Math.min(order.length, from + cfg.batchSize());
+                net.fit(batch(z, order, from, to, spec, normalizer));
+                double loss = net.score();
+                sum += loss * (to - from);
+                listener.batchDone(b + 1, loss);
+            }
+            trainLoss[epoch - 1] = sum / order.length;
+            listener.validating(val.size());
+            valLoss[epoch - 1] = Evaluation.evaluate(forecaster::predict, normalizer, val, 512, null).model().mse();
+            epochsRun = epoch;
+            boolean improved = valLoss[epoch - 1] < best;
+            if (improved) {
+                best = valLoss[epoch - 1];
+                bestEpoch = epoch;
+                bestParams = net.params().dup();
+            }
+            listener.epochDone(epoch, trainLoss[epoch - 1], valLoss[epoch - 1], improved);
+            if (!Double.isFinite(trainLoss[epoch - 1])) {
+                stoppedEarly = true; // diverged: keep the best finite epoch
+                break;
+            }
+            if (cfg.patience() > 0 && epoch - bestEpoch >= cfg.patience()) {
+                stoppedEarly = epoch < cfg.epochs();
+                break;
+            }
+        }
+        if (bestParams == null) {
+            throw new IllegalStateException("training diverged: no epoch gave a finite validation loss; "
+                    + "fix: lower --lr or use --activation tanh");
+        }
+        net.setParams(bestParams);
+        return new TrainResult(net, normalizer, java.util.Arrays.copyOf(trainLoss, epochsRun),
+                java.util.Arrays.copyOf(valLoss, epochsRun), bestEpoch, stoppedEarly,
+                (System.nanoTime() - t0) / 1_000_000);
+    }
+
+    private static void shuffle(int[] a, Random r) {
+        for (int i = a.length - 1; i > 0; i--) {
+            int j = r.nextInt(i + 1);
+            int tmp = a[i];
+            a[i] = a[j];
+            a[j] = tmp;
+        }
+    }
+
+    /** Features [B, C, T] and labels in the head's layout, in the network's (z-scored, offset) space. */
+    static DataSet batch(float[][] z, int[] starts, int from, int to, ModelSpec spec, Normalizer normalizer) {
+        int n = to - from;
+        int t = spec.window();
+        int c = spec.channelCount();
+        int h = spec.horizon();
+        boolean flat = spec.head() == Head.FLAT;
+        int labelShift = spec.perStepTarget() == PerStepTarget.ALIGNED ? t : 1;
+        float[] feat = new float[n * c * t];
+        float[] lab = new float[flat ? n * h * c : n * c * t];
+        float[] zWindow = new float[t * c];
+        float[] off = new float[c];
+        for (int b = 0; b < n; b++) {
+            int s = starts[from + b];
+            for (int i = 0; i < t; i++) System.arraycopy(z[s + i], 0, zWindow, i * c, c);
+            normalizer.windowOffset(zWindow, t, off);
+            for (int i = 0; i < t; i++) {
+                for (int k = 0; k < c; k++) {
+                    feat[(b * c + k) * t + i] = z[s + i][k] - off[k];
+                    if (!flat) lab[(b * c + k) * t + i] = z[s + i + labelShift][k] - off[k];
+                }
+            }
+            if (flat) {
+                for (int i = 0; i < h; i++) {
+                    for (int k = 0; k < c; k++) lab[b * h * c + i * c + k] = z[s + t + i][k] - off[k];
+                }
+            }
+        }
+        INDArray f = Nd4j.create(feat, new long[] {n, c, t}, 'c');
+        INDArray l = flat ? Nd4j.create(lab, new long[] {n, h * c}, 'c') : Nd4j.create(lab, new long[] {n, c, t}, 'c');
+        return new DataSet(f, l);
+    }
+}
