@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
             io.streamcast.models.cli.InspectCommand.class,
             io.streamcast.models.cli.PublishCommand.class,
             JobCommand.class,
+            RollbackCommand.class,
         })
 public final class Streamcast implements Runnable {
 

@@ -3,6 +3,7 @@ package io.streamcast.job;
 import io.streamcast.job.config.JobArgs;
 import io.streamcast.job.config.JobConfig;
 import io.streamcast.job.kafka.KafkaEndpoints;
+import io.streamcast.job.reload.ModelReload;
 import io.streamcast.models.BundleException;
 import io.streamcast.models.Manifest;
 import io.streamcast.models.ModelBundle;
@@ -35,7 +36,7 @@ public final class ForecastJob {
     public static void build(StreamExecutionEnvironment env, JobConfig cfg) {
         LOG.info("streamcast job settings (secrets masked):\n{}", cfg.describe());
         cfg.requireBootstrapServers();
-        ModelSpec spec = modelSpec(cfg.requireModelBundle());
+        ModelSpec spec = cfg.modelStore().isEmpty() ? modelSpec(cfg.requireModelBundle()) : ModelReload.latestSpec(cfg);
         configure(env, cfg);
         ForecastPipeline.define(env, PipelineSettings.from(cfg, spec),
                 KafkaEndpoints.readings(cfg, false), KafkaEndpoints.sinks(cfg));

@@ -9,6 +9,7 @@ import io.streamcast.job.kafka.KafkaEndpoints.Sinks;
 import io.streamcast.job.records.Reading;
 import io.streamcast.job.records.Window;
 import io.streamcast.job.records.WindowForecast;
+import io.streamcast.job.reload.ModelReload;
 import java.util.function.UnaryOperator;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.connector.source.Source;
@@ -25,6 +26,8 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  *                          keyBy(sensorId) -> SequenceAssembler ---> late readings (Kafka)
  *                                               |
  *                                           Inference -> forecasts (Kafka, Avro)
+ *                                               ^ (broadcast)
+ *                             model store -> ModelWatcher   (only with model.store: hot reload)
  * </pre>
  * Sources and sinks are parameters, so that tests run the same graph against what they choose.
  */
@@ -54,7 +57,10 @@ public final class ForecastPipeline {
         windows.getSideOutput(SequenceAssembler.LATE)
                 .sinkTo(sinks.late()).name("late-readings").uid("late-readings-sink");
 
-        DataStream<WindowForecast> forecasts = Inference.apply(windows, settings.inference());
+        ModelReload reload = settings.reload();
+        DataStream<WindowForecast> forecasts = reload == null
+                ? Inference.apply(windows, settings.inference())
+                : Inference.withReload(windows, reload.watch(env), settings.inference(), reload);
         forecasts.sinkTo(sinks.forecasts()).name("forecasts").uid("forecasts-sink");
     }
 

@@ -3,6 +3,7 @@ package io.streamcast.job;
 import io.streamcast.job.assembly.AssemblerConfig;
 import io.streamcast.job.config.JobConfig;
 import io.streamcast.job.inference.InferenceConfig;
+import io.streamcast.job.reload.ModelReload;
 import io.streamcast.job.ingest.ReadingRules;
 import io.streamcast.models.ModelSpec;
 import io.streamcast.models.cli.UsageError;
@@ -18,7 +19,9 @@ public record PipelineSettings(
         Duration outOfOrderness,
         Duration idleness,
         AssemblerConfig assembler,
-        InferenceConfig inference) implements Serializable {
+        InferenceConfig inference,
+        /** Hot reload from a model store, or null: the fixed bundle of {@code inference}. */
+        ModelReload reload) implements Serializable {
 
     public static PipelineSettings from(JobConfig cfg, ModelSpec spec) {
         int channels = spec.channelCount();
@@ -39,6 +42,6 @@ public record PipelineSettings(
                 cfg.inferenceMode() == JobConfig.InferenceMode.BATCHED ? InferenceConfig.Mode.BATCHED : InferenceConfig.Mode.PER_RECORD,
                 cfg.batchSize(), cfg.flushTimeout().toMillis());
         return new PipelineSettings(new ReadingRules(channels, cfg.maxTimestampSkew().toMillis()),
-                cfg.outOfOrderness(), cfg.idleness(), assembler, inference);
+                cfg.outOfOrderness(), cfg.idleness(), assembler, inference, ModelReload.from(cfg, spec));
     }
 }
