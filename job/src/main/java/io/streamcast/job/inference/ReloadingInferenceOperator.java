@@ -30,6 +30,8 @@ import org.apache.flink.streaming.api.operators.TwoInputStreamOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Batched inference with hot model reload: input 1 are windows, input 2 the broadcast
@@ -66,6 +68,7 @@ public class ReloadingInferenceOperator extends AbstractStreamOperator<WindowFor
     /** How often the task thread looks whether a background load finished. */
     static final long RELOAD_CHECK_MILLIS = 50;
     private static final long NO_TIMESTAMP = Long.MIN_VALUE;
+    private static final Logger LOG = LoggerFactory.getLogger(ReloadingInferenceOperator.class);
 
     private final InferenceConfig cfg;
     private final BundleValidator validator;
@@ -302,8 +305,8 @@ public class ReloadingInferenceOperator extends AbstractStreamOperator<WindowFor
 
     @Override
     public void finish() throws Exception {
-        if (loading != null) {
-            loading.join(); // both inputs ended: waiting cannot stall anything any more
+        if (loading != null && !model.isLoaded() && !batch.isEmpty()) {
+            loading.join(); // windows wait for this first model, and both inputs ended: waiting stalls nothing
             swapIfLoaded();
         }
         flush();
@@ -366,6 +369,21 @@ public class ReloadingInferenceOperator extends AbstractStreamOperator<WindowFor
     /** Windows buffered (the open batch, or those waiting for a model). */
     int buffered() {
         return batch.size();
+    }
+
+    long reloadsAccepted() {
+        return reloadsAccepted.getCount();
+    }
+
+    long reloadsRejected() {
+        return reloadsRejected.getCount();
+    }
+
+    /** The entries of the broadcast state as the last snapshot (or restore) left them. */
+    java.util.Map<String, ModelUpdate> pointerStateEntries() throws Exception {
+        java.util.Map<String, ModelUpdate> m = new java.util.HashMap<>();
+        for (var e : pointerState.entries()) m.put(e.getKey(), e.getValue());
+        return m;
     }
 
     /** Completes when the background load in flight (if any) is done. */

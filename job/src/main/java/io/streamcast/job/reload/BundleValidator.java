@@ -15,7 +15,7 @@ import java.nio.file.Path;
  * probes it at the training means), the same window T and channel count C as the running pipeline,
  * and finite forecasts on a second probe (an all-zero window). Runs off the task thread.
  */
-public final class BundleValidator implements Serializable {
+public class BundleValidator implements Serializable {
     private static final long serialVersionUID = 1L;
 
     private final int window;

@@ -155,7 +155,7 @@ public final class ModelWatcher implements Source<ModelUpdate, ModelWatcher.NoSp
             synchronized (found) {
                 next = found.poll();
                 more = !found.isEmpty();
-                if (next == null && available.isDone()) available = new CompletableFuture<>();
+                if (!more && available.isDone()) available = new CompletableFuture<>(); // drained: wait for the poller
             }
             if (next != null) output.collect(next);
             return more ? InputStatus.MORE_AVAILABLE : InputStatus.NOTHING_AVAILABLE;
