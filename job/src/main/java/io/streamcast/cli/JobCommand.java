@@ -19,12 +19,12 @@ import picocli.CommandLine.Parameters;
         name = "job",
         mixinStandardHelpOptions = true,
         description = {
-            "Runs the forecasting job in a local Flink (MiniCluster, web UI on localhost) against the configured Kafka.",
-            "The same settings work for the job jar on a cluster (main class io.streamcast.job.ForecastJob,",
-            "program arguments: --config FILE key=value ...).",
+            "Runs the forecasting job in a local Flink (MiniCluster, web UI on localhost)",
+            "against the configured Kafka. On a cluster, the job jar's main class",
+            "io.streamcast.job.ForecastJob takes the same arguments.",
             "",
             "Example:",
-            "  ./streamcast job --config config/job.properties model.bundle=models/etth1 parallelism=2"
+            "  ./streamcast job --config config/job.properties parallelism=2"
         },
         footerHeading = "%nSettings (in the config file, or key=value on the command line; the command line wins):%n",
         modelTransformer = JobCommand.SettingsFooter.class)
@@ -39,6 +39,9 @@ public final class JobCommand implements Callable<Integer> {
     @Option(names = "--print-config", description = "Print the resolved settings (secrets masked) and exit.")
     boolean printConfig;
 
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Override
     public Integer call() throws Exception {
         List<String> args = new ArrayList<>();
@@ -49,24 +52,26 @@ public final class JobCommand implements Callable<Integer> {
         args.addAll(overrides);
         JobConfig cfg = JobArgs.parse(args.toArray(String[]::new));
         if (printConfig) {
-            System.out.print(cfg.describe());
+            spec.commandLine().getOut().print(cfg.describe());
+            spec.commandLine().getOut().flush();
             return 0;
         }
         StreamExecutionEnvironment env = localEnvironment(cfg);
         ForecastJob.build(env, cfg);
-        System.err.println("streamcast: job '" + cfg.jobName() + "' running; readings from '" + cfg.readingsTopic()
+        java.io.PrintWriter err = spec.commandLine().getErr();
+        if (webUi(cfg)) err.println("streamcast: Flink web UI on http://localhost:" + cfg.webUiPort());
+        err.println("streamcast: job '" + cfg.jobName() + "' running; readings from '" + cfg.readingsTopic()
                 + "', forecasts to '" + cfg.forecastsTopic() + "'. Ctrl-C stops it.");
+        err.flush();
         env.execute(cfg.jobName());
         return 0;
     }
 
     private static StreamExecutionEnvironment localEnvironment(JobConfig cfg) {
         Configuration conf = new Configuration();
-        boolean webUi = cfg.webUiPort() > 0 && onClasspath("org.apache.flink.runtime.webmonitor.WebMonitorExtension");
-        if (webUi) {
+        if (webUi(cfg)) {
             conf.set(RestOptions.BIND_ADDRESS, "localhost");
             conf.set(RestOptions.PORT, cfg.webUiPort());
-            System.err.println("streamcast: Flink web UI on http://localhost:" + cfg.webUiPort());
             return StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(conf);
         }
         return StreamExecutionEnvironment.createLocalEnvironment(conf);
@@ -79,6 +84,10 @@ public final class JobCommand implements Callable<Integer> {
             spec.usageMessage().footer(JobArgs.settingsHelp().replace("%", "%%").split("\\R"));
             return spec;
         }
+    }
+
+    private static boolean webUi(JobConfig cfg) {
+        return cfg.webUiPort() > 0 && onClasspath("org.apache.flink.runtime.webmonitor.WebSubmissionExtension");
     }
 
     private static boolean onClasspath(String className) {

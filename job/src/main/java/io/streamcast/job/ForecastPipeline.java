@@ -40,9 +40,9 @@ public final class ForecastPipeline {
         define(env, settings, readingsSource, sinks, UnaryOperator.identity());
     }
 
-    /** @param afterValidation a hook on the validated readings (tests inject failures here) */
+    /** @param beforeSink a hook on the forecasts just before the sink (tests inject failures here) */
     static void define(StreamExecutionEnvironment env, PipelineSettings settings, Source<Ingested, ?, ?> readingsSource,
-                       Sinks sinks, UnaryOperator<DataStream<Reading>> afterValidation) {
+                       Sinks sinks, UnaryOperator<DataStream<WindowForecast>> beforeSink) {
         DataStream<Ingested> records = env.fromSource(readingsSource, watermarks(settings), "sensor-readings")
                 .uid("readings-source");
 
@@ -51,7 +51,7 @@ public final class ForecastPipeline {
         readings.getSideOutput(ValidateReadings.DEAD_LETTERS)
                 .sinkTo(sinks.deadLetters()).name("dead-letters").uid("dead-letters-sink");
 
-        SingleOutputStreamOperator<Window> windows = afterValidation.apply(readings)
+        SingleOutputStreamOperator<Window> windows = readings
                 .keyBy(new BySensor())
                 .process(new SequenceAssembler(settings.assembler())).name("assemble-windows").uid("assemble-windows");
         windows.getSideOutput(SequenceAssembler.LATE)
@@ -61,7 +61,7 @@ public final class ForecastPipeline {
         DataStream<WindowForecast> forecasts = reload == null
                 ? Inference.apply(windows, settings.inference())
                 : Inference.withReload(windows, reload.watch(env), settings.inference(), reload);
-        forecasts.sinkTo(sinks.forecasts()).name("forecasts").uid("forecasts-sink");
+        beforeSink.apply(forecasts).sinkTo(sinks.forecasts()).name("forecasts").uid("forecasts-sink");
     }
 
     /**

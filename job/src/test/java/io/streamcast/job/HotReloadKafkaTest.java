@@ -10,6 +10,7 @@ import io.streamcast.job.config.JobConfig;
 import io.streamcast.job.kafka.KafkaEndpoints;
 import io.streamcast.job.output.ReadingEncoder;
 import io.streamcast.job.records.Reading;
+import io.streamcast.job.records.WindowForecast;
 import io.streamcast.job.reload.ModelReload;
 import io.streamcast.job.testing.FlinkMiniCluster;
 import io.streamcast.job.testing.KafkaClusterExtension;
@@ -97,7 +98,7 @@ class HotReloadKafkaTest {
             long published = System.currentTimeMillis();
             fx.publish(2);
             await("both inference subtasks serve version 2", Duration.ofMinutes(2),
-                    () -> gauges(job.getJobID(), ".modelVersion").equals(List.of("2", "2")));
+                    () -> gauges(job.getJobID(), "modelVersion").equals(List.of("2", "2")));
             int firstStepAfterSwap = run.nextStep.get(); // windows ending here or later reach the operator after the swap
             run.stopStreamingAfter(3);
             run.flush();
@@ -117,8 +118,8 @@ class HotReloadKafkaTest {
                     .mapToLong(f -> f.getProducedAt().toEpochMilli()).min().orElseThrow();
             System.out.printf("HOT RELOAD: publish -> first v2 forecast %d ms (poll interval %s); forecasts by version %s%n",
                     firstV2 - published, cfg.modelPollInterval(), byVersion);
-            assertEquals(4, counterSum(job.getJobID(), ".reloadsAccepted"), "v1 at start, then v2, on each of the two subtasks");
-            assertEquals(0, counterSum(job.getJobID(), ".reloadsRejected"));
+            assertEquals(4, counterSum(job.getJobID(), "reloadsAccepted"), "v1 at start, then v2, on each of the two subtasks");
+            assertEquals(0, counterSum(job.getJobID(), "reloadsRejected"));
         } finally {
             job.cancel().get();
         }
@@ -141,15 +142,15 @@ class HotReloadKafkaTest {
             run.sendSteps(0, 6);
             run.awaitForecasts("first v1 forecasts", f -> true, SENSORS);
             await("v1 loaded on both subtasks", Duration.ofMinutes(1),
-                    () -> gauges(job.getJobID(), ".modelVersion").equals(List.of("1", "1")));
+                    () -> gauges(job.getJobID(), "modelVersion").equals(List.of("1", "1")));
 
             String corrupt = fx.publishCorrupt(7);
             await("the corrupt bundle rejected on both subtasks", Duration.ofMinutes(1),
-                    () -> counterSum(job.getJobID(), ".reloadsRejected") == 2);
+                    () -> counterSum(job.getJobID(), "reloadsRejected") == 2);
             run.sendSteps(6, 9);
             String otherShape = fx.publish(8, 3);
             await("the 3-channel bundle rejected on both subtasks", Duration.ofMinutes(1),
-                    () -> counterSum(job.getJobID(), ".reloadsRejected") == 4);
+                    () -> counterSum(job.getJobID(), "reloadsRejected") == 4);
             assertEquals(List.of(corrupt, otherShape), List.of("2", "3"));
             assertEquals("3", fx.store.latest(ModelStoreFixture.NAME), "both really were LATEST");
             run.sendSteps(9, 12);
@@ -160,9 +161,9 @@ class HotReloadKafkaTest {
             run.assertExactlyOnce(out, expected.keySet());
             assertEquals(Map.of("1", expected.size()), run.assertValuesOfTheirVersion(out, expected, List.of("1")),
                     "every forecast from v1");
-            assertEquals(List.of("1", "1"), gauges(job.getJobID(), ".modelVersion"));
-            assertEquals(2, counterSum(job.getJobID(), ".reloadsAccepted"), "only v1, once per subtask");
-            assertEquals(4, counterSum(job.getJobID(), ".reloadsRejected"));
+            assertEquals(List.of("1", "1"), gauges(job.getJobID(), "modelVersion"));
+            assertEquals(2, counterSum(job.getJobID(), "reloadsAccepted"), "only v1, once per subtask");
+            assertEquals(4, counterSum(job.getJobID(), "reloadsRejected"));
         } finally {
             job.cancel().get();
         }
@@ -189,29 +190,28 @@ class HotReloadKafkaTest {
         FailOnce.reset();
         ForecastPipeline.define(env, PipelineSettings.from(cfg, ModelReload.latestSpec(cfg)),
                 KafkaEndpoints.readings(cfg, false), KafkaEndpoints.sinks(cfg),
-                readings -> readings.map(new FailOnce()).name("inject-failure"));
+                forecasts -> forecasts.map(new FailOnce()).name("inject-failure"));
         JobClient job = env.executeAsync("hot-reload-restore");
         Run run = new Run(topics);
         try (run) {
             run.sendSteps(0, 6);
             run.awaitForecasts("v1 forecasts", f -> f.getModelVersion().equals("1"), SENSORS);
-            await("v1 on both subtasks", Duration.ofMinutes(1), () -> gauges(job.getJobID(), ".modelVersion").equals(List.of("1", "1")));
+            await("v1 on both subtasks", Duration.ofMinutes(1), () -> gauges(job.getJobID(), "modelVersion").equals(List.of("1", "1")));
             long checkpoint = client.triggerCheckpoint(job.getJobID(), CheckpointType.FULL).get();
             System.out.println("checkpoint " + checkpoint + " completed while v1 served");
 
             fx.publish(2);
-            await("v2 on both subtasks", Duration.ofMinutes(2), () -> gauges(job.getJobID(), ".modelVersion").equals(List.of("2", "2")));
+            await("v2 on both subtasks", Duration.ofMinutes(2), () -> gauges(job.getJobID(), "modelVersion").equals(List.of("2", "2")));
             run.sendSteps(6, 9);
             run.awaitForecasts("v2 forecasts before the failure", f -> f.getModelVersion().equals("2"), SENSORS);
 
             Path latest = fx.root.resolve(ModelStoreFixture.NAME).resolve("LATEST");
             Path hidden = latest.resolveSibling("LATEST.hidden");
             Files.move(latest, hidden);
-            run.send(new Reading(FailOnce.SENSOR, run.time(9), new float[] {0f, 0f}));
-            await("the injected failure", Duration.ofMinutes(1), FailOnce.FAILED::get);
-            long failedAt = FailOnce.AT.get();
-
+            FailOnce.ARMED.set(true); // the next forecast fails the job, before any further checkpoint
             run.sendSteps(9, 12);
+            await("the injected failure and the restart", Duration.ofMinutes(1), () -> FailOnce.RESTORED_AT.get() > 0);
+            long failedAt = FailOnce.RESTORED_AT.get(); // forecasts produced later come from the restored job
             // replayed steps 6-8 and the new 9-11: the watermark (1 s behind) releases the windows up to step 9
             List<Forecast> restored = run.awaitForecasts("forecasts of the restored job",
                     f -> f.getProducedAt().toEpochMilli() > failedAt && run.stepOf(f) >= 9, SENSORS);
@@ -254,31 +254,33 @@ class HotReloadKafkaTest {
         }
     }
 
-    /** Fails the job once, on the reading of {@link #SENSOR}. Static: it must survive the restart. */
-    static final class FailOnce extends RichMapFunction<Reading, Reading> {
-        static final String SENSOR = "fail-now";
+    /** Fails the job on the first forecast once armed. Static: it must survive the restart (same JVM). */
+    static final class FailOnce extends RichMapFunction<WindowForecast, WindowForecast> {
+        static final AtomicBoolean ARMED = new AtomicBoolean();
         static final AtomicBoolean FAILED = new AtomicBoolean();
-        static final AtomicLong AT = new AtomicLong();
+        /** When the first task of the restored job opened: every task of the failed one was cancelled by then. */
+        static final AtomicLong RESTORED_AT = new AtomicLong();
         static final AtomicInteger OPENS = new AtomicInteger();
 
         static void reset() {
+            ARMED.set(false);
             FAILED.set(false);
+            RESTORED_AT.set(0);
             OPENS.set(0);
         }
 
         @Override
         public void open(org.apache.flink.api.common.functions.OpenContext ctx) {
             OPENS.incrementAndGet();
+            if (FAILED.get()) RESTORED_AT.compareAndSet(0, System.currentTimeMillis());
         }
 
         @Override
-        public Reading map(Reading r) {
-            if (SENSOR.equals(r.sensorId) && !FAILED.get()) {
-                AT.set(System.currentTimeMillis());
-                FAILED.set(true);
+        public WindowForecast map(WindowForecast f) {
+            if (ARMED.get() && FAILED.compareAndSet(false, true)) {
                 throw new IllegalStateException("injected failure (test)");
             }
-            return r;
+            return f;
         }
     }
 
@@ -533,20 +535,26 @@ class HotReloadKafkaTest {
         }
     }
 
-    static List<String> gauges(JobID job, String suffix) {
-        List<String> values = new ArrayList<>();
-        for (Map.Entry<String, Metric> e : FlinkMiniCluster.METRICS.getMetricsByIdentifiers(job).entrySet()) {
-            if (e.getKey().endsWith(suffix) && e.getValue() instanceof Gauge<?> g) values.add(String.valueOf(g.getValue()));
+    /** One metric of every inference subtask (the watcher's task and operator share IO metric names, so look by group). */
+    static List<Metric> inferenceMetrics(JobID job, String name) {
+        List<Metric> found = new ArrayList<>();
+        for (var group : FlinkMiniCluster.METRICS.findOperatorMetricGroups(job, "inference.*")) {
+            Metric m = FlinkMiniCluster.METRICS.getMetricsByGroup(group).get(name);
+            if (m != null) found.add(m);
         }
+        return found;
+    }
+
+    static List<String> gauges(JobID job, String name) {
+        List<String> values = new ArrayList<>();
+        for (Metric m : inferenceMetrics(job, name)) values.add(String.valueOf(((Gauge<?>) m).getValue()));
         Collections.sort(values);
         return values;
     }
 
-    static long counterSum(JobID job, String suffix) {
+    static long counterSum(JobID job, String name) {
         long sum = 0;
-        for (Map.Entry<String, Metric> e : FlinkMiniCluster.METRICS.getMetricsByIdentifiers(job).entrySet()) {
-            if (e.getKey().endsWith(suffix) && e.getValue() instanceof Counter c) sum += c.getCount();
-        }
+        for (Metric m : inferenceMetrics(job, name)) sum += ((Counter) m).getCount();
         return sum;
     }
 

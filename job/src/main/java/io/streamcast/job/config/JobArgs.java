@@ -32,15 +32,27 @@ public final class JobArgs {
         return JobConfig.load(file, overrides);
     }
 
-    /** The settings table for --help. */
+    /** The settings table for --help: "key = default", then the description, wrapped and indented. */
     public static String settingsHelp() {
         StringBuilder sb = new StringBuilder();
         for (Setting s : Setting.values()) {
-            sb.append(String.format("  %-34s %s%n      default: %s%n", s.key(), s.description(),
-                    s.defaultValue().isEmpty() ? "(none)" : s.defaultValue()));
+            sb.append("  ").append(s.key()).append(" = ").append(s.defaultValue().isEmpty() ? "(none)" : s.defaultValue()).append('\n');
+            wrap(sb, s.description());
         }
-        sb.append(String.format("  %-34s %s%n", "kafka.<client setting>",
-                "Any Kafka client setting, e.g. kafka.bootstrap.servers=host:9092 (wins over kafka.config)."));
+        sb.append("  kafka.<client setting>\n");
+        wrap(sb, "Any Kafka client setting, e.g. kafka.bootstrap.servers=host:9092 (wins over the kafka.config file).");
         return sb.toString();
+    }
+
+    private static void wrap(StringBuilder sb, String text) {
+        StringBuilder line = new StringBuilder("      ");
+        for (String word : text.split(" ")) {
+            if (line.length() + word.length() > 78 && line.length() > 6) {
+                sb.append(line).append('\n');
+                line = new StringBuilder("      ");
+            }
+            line.append(line.length() > 6 ? " " : "").append(word);
+        }
+        sb.append(line).append('\n');
     }
 }

@@ -14,13 +14,18 @@ import java.time.format.DateTimeParseException;
 /**
  * JSON readings with the Avro schema's field names:
  * {@code {"sensorId":"s1","timestamp":1718000000000,"values":[1.5,2.0]}}; the timestamp may also be
- * ISO-8601 ({@code "2024-06-10T06:13:20Z"} or with an offset). NaN and Infinity literals are read
- * (and then rejected by validation with their own reason rather than as malformed JSON).
+ * ISO-8601 ({@code "2024-06-10T06:13:20Z"} or with an offset). NaN and Infinity, as literals or as
+ * the strings {@code "NaN"}, {@code "Infinity"}, {@code "-Infinity"} (how Jackson writes them), are
+ * read and then rejected by validation as NON_FINITE_VALUE rather than as malformed JSON.
  */
 public final class JsonReadingDecoder implements ReadingDecoder {
     private static final ObjectMapper MAPPER = JsonMapper.builder()
             .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
             .build();
+
+    private static final java.util.Map<String, Float> NON_FINITE = java.util.Map.of(
+            "NaN", Float.NaN, "Infinity", Float.POSITIVE_INFINITY, "+Infinity", Float.POSITIVE_INFINITY,
+            "-Infinity", Float.NEGATIVE_INFINITY);
 
     @Override
     public Reading decode(byte[] bytes) throws DecodeException {
@@ -49,6 +54,12 @@ public final class JsonReadingDecoder implements ReadingDecoder {
         float[] values = new float[vals.size()];
         for (int i = 0; i < values.length; i++) {
             JsonNode v = vals.get(i);
+            Float nonFinite = v.isTextual() ? NON_FINITE.get(v.asText()) : null;
+            if (nonFinite != null) {
+                // Jackson and others write non-finite floats as strings by default
+                values[i] = nonFinite;
+                continue;
+            }
             if (!v.isNumber()) {
                 throw new DecodeException(DeadLetterReason.INVALID_FIELD,
                         "values[" + i + "] must be a number, got " + v.getNodeType().toString().toLowerCase(), sensorId);

@@ -88,12 +88,20 @@ public final class KafkaEndpoints {
     static List<String> readSchemas(List<Path> files) {
         List<String> out = new ArrayList<>();
         for (Path f : files) {
+            String text;
             try {
-                out.add(Files.readString(f));
+                text = Files.readString(f);
             } catch (IOException e) {
                 throw new UsageError("input.avro.writer-schemas: cannot read " + f + " (" + e.getMessage()
                         + "); fix: list existing .avsc files, comma-separated");
             }
+            try {
+                new org.apache.avro.Schema.Parser().parse(text);
+            } catch (RuntimeException e) {
+                throw new UsageError("input.avro.writer-schemas: " + f + " is not an Avro schema (" + e.getMessage()
+                        + "); fix: list .avsc files of SensorReading versions");
+            }
+            out.add(text);
         }
         return out;
     }

@@ -2,9 +2,6 @@ package io.streamcast.job.output;
 
 import io.streamcast.avro.Forecast;
 import io.streamcast.job.records.WindowForecast;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,13 +30,6 @@ public final class ForecastRecords {
 
     /** Avro single-object encoding (marker, schema fingerprint, body). */
     public static byte[] encode(Forecast f) {
-        try {
-            ByteBuffer buf = Forecast.getEncoder().encode(f);
-            byte[] out = new byte[buf.remaining()];
-            buf.get(out);
-            return out;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return AvroSingleObject.encode(Forecast.getEncoder(), f);
     }
 }

@@ -6,9 +6,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.streamcast.avro.SensorReading;
 import io.streamcast.job.config.JobConfig;
 import io.streamcast.job.records.Reading;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,14 +26,7 @@ public final class ReadingEncoder {
         List<Float> values = new ArrayList<>(r.values.length);
         for (float v : r.values) values.add(v);
         SensorReading sr = new SensorReading(r.sensorId, Instant.ofEpochMilli(r.timestamp), values);
-        try {
-            ByteBuffer buf = SensorReading.getEncoder().encode(sr);
-            byte[] out = new byte[buf.remaining()];
-            buf.get(out);
-            return out;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return AvroSingleObject.encode(SensorReading.getEncoder(), sr);
     }
 
     /** {@code {"sensorId":...,"timestamp":epochMillis,"values":[...]}} */

@@ -149,6 +149,18 @@ class JobConfigTest {
     }
 
     @Test
+    void writerSchemasAreCheckedOnTheClient() throws Exception {
+        Path notAvro = dir.resolve("v2.avsc");
+        Files.writeString(notAvro, "{\"type\":\"record\"");
+        JobConfig bad = JobConfig.of(Map.of("input.avro.writer-schemas", notAvro.toString(), "kafka.bootstrap.servers", "b:1"));
+        UsageError e = assertThrows(UsageError.class, () -> io.streamcast.job.kafka.KafkaEndpoints.readings(bad, false));
+        assertTrue(e.getMessage().contains("is not an Avro schema"), e.getMessage());
+        JobConfig missing = JobConfig.of(Map.of("input.avro.writer-schemas", dir.resolve("nope.avsc").toString(), "kafka.bootstrap.servers", "b:1"));
+        UsageError e2 = assertThrows(UsageError.class, () -> io.streamcast.job.kafka.KafkaEndpoints.readings(missing, false));
+        assertTrue(e2.getMessage().contains("cannot read"), e2.getMessage());
+    }
+
+    @Test
     void durations() {
         assertEquals(Duration.ofMillis(250), Durations.parse("250ms"));
         assertEquals(Duration.ofMillis(250), Durations.parse("250"));

@@ -59,6 +59,9 @@ class ReadingDeserializerTest {
         assertTrue(Float.isNaN(in.reading.values[0]));
         assertEquals(Float.POSITIVE_INFINITY, in.reading.values[1], "beyond float range");
         assertEquals(Float.NEGATIVE_INFINITY, in.reading.values[2]);
+        Ingested strings = deserialize(Format.JSON, List.of(), ReadingEncoder.json(new Reading("s", 1L, new float[] {Float.NaN, Float.POSITIVE_INFINITY})));
+        assertTrue(Float.isNaN(strings.reading.values[0]), "Jackson writes NaN as the string \"NaN\"");
+        assertEquals(Float.POSITIVE_INFINITY, strings.reading.values[1]);
     }
 
     @Test

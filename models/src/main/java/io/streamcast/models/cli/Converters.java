@@ -31,15 +31,19 @@ final class Converters {
         }
     }
 
+    /** Train/validation/test fractions, e.g. 0.7,0.1,0.2. */
+    record Fractions(double[] values) {
+    }
+
     /** "0.7,0.1,0.2" -> fractions. */
-    static final class FractionsConverter implements ITypeConverter<double[]> {
+    static final class FractionsConverter implements ITypeConverter<Fractions> {
         @Override
-        public double[] convert(String value) {
+        public Fractions convert(String value) {
             String[] p = value.split(",");
             if (p.length != 3) throw new IllegalArgumentException("expected three fractions like 0.7,0.1,0.2");
             double[] f = new double[3];
             for (int i = 0; i < 3; i++) f[i] = Double.parseDouble(p[i].trim());
-            return f;
+            return new Fractions(f);
         }
     }
 }

@@ -13,23 +13,31 @@ import io.streamcast.models.data.TimeSeries;
 import io.streamcast.models.data.WindowSet;
 import io.streamcast.models.eval.Evaluation;
 import io.streamcast.models.eval.Scores;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Option;
 
 /** {@code streamcast evaluate}: a bundle vs. the Repeat baseline on the test split of a CSV file. */
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
         description = {
-            "Score a model and the Repeat (last value) baseline on the test split of a CSV time series:",
-            "MSE and MAE overall and per horizon step, on the normalised scale (the model's train-split z-score,",
-            "as in the literature) and in raw units; every test window, and the published protocol",
-            "(batches of 32, last partial batch dropped).",
-            "JSON (--json): {windows, model:{mse,mae,mseByStep,maeByStep,raw:{...}}, repeat:{...}, published:{...}}."})
+            "Score a model against the Repeat baseline on the test split.",
+            "Repeat forecasts the window's last value for every step. MSE and MAE,",
+            "overall and per horizon step, on the normalised scale (the model's",
+            "train-split z-score, as in the literature) and in raw units; over every",
+            "test window, and under the published protocol (batches of 32, last",
+            "partial batch dropped).",
+            "JSON (--json): {windows, model:{mse, mae, mseByStep, maeByStep, raw:{...}},",
+            "repeat:{...}, published:{windows, model, repeat}}.", ""})
 public final class EvaluateCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec cmd;
 
     @Option(names = "--model", required = true, paramLabel = "DIR", description = "Model bundle directory.")
     Path model;
@@ -39,7 +47,7 @@ public final class EvaluateCommand implements Callable<Integer> {
 
     @Option(names = "--split", paramLabel = "TRAIN,VAL,TEST", converter = Converters.FractionsConverter.class,
             description = "Split fractions for non-ETT files (default 0.7,0.1,0.2).")
-    double[] split;
+    Converters.Fractions split;
 
     @Option(names = "--json", paramLabel = "OUT.json", description = "Also write the scores as JSON.")
     Path json;
@@ -62,14 +70,14 @@ public final class EvaluateCommand implements Callable<Integer> {
         }
         ModelSpec spec = m.spec();
         TimeSeries series = CsvTimeSeries.read(data, spec.channels());
-        Split s = Split.standard(data, series.length(), spec.window(), split);
+        Split s = Split.standard(data, series.length(), spec.window(), split == null ? null : split.values());
         WindowSet test = new WindowSet(series.rows(), s.test(), spec.window(), spec.horizon());
         if (test.size() == 0) {
             throw new UsageError("file " + data + ": the test range " + s.test() + " holds no window of " + spec.window()
                     + " + " + spec.horizon() + " rows");
         }
         Evaluation e = Evaluation.evaluate(m::predict, m.normalizer(), test, 256, null);
-        PrintStream out = System.out;
+        PrintWriter out = cmd.commandLine().getOut();
         out.printf(Locale.ROOT, "model %s (version %s): %s head%s, T=%d, H=%d, C=%d%n", m.name(), m.version(), spec.head(),
                 spec.head() == io.streamcast.models.Head.PER_STEP ? " (" + spec.perStepTarget() + ")" : "",
                 spec.window(), spec.horizon(), spec.channelCount());
@@ -108,7 +116,7 @@ public final class EvaluateCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static void row(PrintStream out, String label, Scores s) {
+    private static void row(PrintWriter out, String label, Scores s) {
         out.printf(Locale.ROOT, "  %-20s  %7.4f  %7.4f    %11.4f  %11.4f%n", label, s.mse(), s.mae(), s.rawMse(), s.rawMae());
     }
 }

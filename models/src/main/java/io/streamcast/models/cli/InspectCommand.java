@@ -5,19 +5,26 @@ import io.streamcast.models.BundleException;
 import io.streamcast.models.Manifest;
 import io.streamcast.models.ModelBundle;
 import io.streamcast.models.ModelSpec;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Parameters;
 
 /** {@code streamcast inspect}: what a bundle holds and whether it verifies. */
 @Command(name = "inspect", mixinStandardHelpOptions = true,
-        description = "Show a model bundle: spec, normaliser, training, test metrics, and whether the network file's "
-                + "checksum and shapes verify (exit code 1 if not).")
+        description = {
+            "Show a model bundle and verify it.",
+            "Prints spec, normaliser, training, test metrics, and whether the network",
+            "file's checksum and shapes verify (exit code 1 if not).", ""})
 public final class InspectCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec cmd;
 
     @Parameters(index = "0", paramLabel = "DIR", description = "Model bundle directory.")
     Path dir;
@@ -30,7 +37,7 @@ public final class InspectCommand implements Callable<Integer> {
         } catch (BundleException e) {
             throw new UsageError(e.getMessage());
         }
-        PrintStream out = System.out;
+        PrintWriter out = cmd.commandLine().getOut();
         ModelSpec s = m.spec();
         out.printf("bundle     %s%n", dir);
         out.printf("name       %s%n", m.name());

@@ -15,17 +15,24 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Option;
 
 /** {@code streamcast predict}: windows from a CSV file -> forecasts to a CSV file. */
 @Command(name = "predict", mixinStandardHelpOptions = true,
         description = {
-            "Forecast windows read from a CSV file: one window per row, T x C raw values, time-major",
-            "(t1_ch1, t1_ch2, ..., tT_chC); an optional header line is skipped. Writes one forecast per row,",
-            "H x C raw values, step-major, with a header h1_<channel>,...",
-            "--raw: inputs are already normalised and the output is the network's own output (flat: H*C;",
-            "per-step: T*C time-major, before any roll-out) - for comparing with Keras."})
+            "Forecast windows read from a CSV file.",
+            "One window per row, T x C raw values, time-major (t1_ch1, t1_ch2, ...,",
+            "tT_chC); an optional header line is skipped. Writes one forecast per row,",
+            "H x C raw values, step-major, under a header h1_<channel>,...",
+            "With --raw the inputs are already normalised and the output is the",
+            "network's own output (flat: H*C; per-step: T*C time-major, no roll-out),",
+            "e.g. to compare with Keras.", ""})
 public final class PredictCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec cmd;
 
     @Option(names = "--model", required = true, paramLabel = "DIR", description = "Model bundle directory.")
     Path model;
@@ -74,7 +81,7 @@ public final class PredictCommand implements Callable<Integer> {
                 }
             }
         }
-        System.err.println("wrote " + n + " forecast(s) to " + out);
+        cmd.commandLine().getErr().println("wrote " + n + " forecast(s) to " + out);
         return 0;
     }
 

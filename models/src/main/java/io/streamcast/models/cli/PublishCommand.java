@@ -6,16 +6,21 @@ import io.streamcast.models.ModelBundle;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code streamcast publish}: copy a verified bundle into a store as the next version. */
 @Command(name = "publish", mixinStandardHelpOptions = true,
         description = {
-            "Verify a model bundle and publish it as the next version in a model store:",
-            "ROOT/NAME/VERSION/ (versions 1, 2, ...); ROOT/NAME/LATEST is then moved to it atomically,",
-            "which is what a running job watches. Prints the new version."})
+            "Publish a verified model bundle as the next version in a model store.",
+            "Layout: ROOT/NAME/VERSION/ (versions 1, 2, ...). ROOT/NAME/LATEST is then",
+            "replaced atomically; a running job watches it. Prints the new version.", ""})
 public final class PublishCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec cmd;
 
     @Parameters(index = "0", paramLabel = "DIR", description = "Model bundle directory.")
     Path dir;
@@ -36,9 +41,9 @@ public final class PublishCommand implements Callable<Integer> {
         } catch (BundleException e) {
             throw new UsageError("not published: " + e.getMessage());
         }
-        System.err.println("published " + n + " version " + version + " to " + store.resolve(n).resolve(version)
+        cmd.commandLine().getErr().println("published " + n + " version " + version + " to " + store.resolve(n).resolve(version)
                 + " (LATEST -> " + version + ")");
-        System.out.println(version);
+        cmd.commandLine().getOut().println(version);
         return 0;
     }
 }

@@ -21,15 +21,23 @@ import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Option;
 
 /** {@code streamcast train}: CSV time series -> model bundle + report.json + PNG plots. */
 @Command(name = "train", mixinStandardHelpOptions = true,
         description = {
-            "Train an LSTM forecaster on a CSV time series (time column, then numeric columns; header required).",
-            "Writes the model bundle (network.zip + manifest.json), report.json, loss.png and forecast-N.png to --out.",
-            "Split: ETTh*/ETTm* files use the standard 12/4/4-month split, other files 70/10/20 (see --split)."})
+            "Train an LSTM forecaster on a CSV time series.",
+            "The CSV has a header, a time column, then numeric columns. Writes the model",
+            "bundle (network.zip + manifest.json), report.json, loss.png and",
+            "forecast-N.png to --out.",
+            "Split: ETTh*/ETTm* files use the standard 12/4/4-month split, other files",
+            "70/10/20 of the rows (see --split). Early stopping on the validation MSE.", ""})
 public final class TrainCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec cmd;
 
     @Option(names = "--data", required = true, paramLabel = "FILE.csv", description = "Training data (CSV).")
     Path data;
@@ -89,7 +97,7 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--split", paramLabel = "TRAIN,VAL,TEST", converter = Converters.FractionsConverter.class,
             description = "Split fractions for non-ETT files, e.g. 0.7,0.1,0.2 (the default for them).")
-    double[] split;
+    Converters.Fractions split;
 
     @Option(names = "--threads", defaultValue = "1", paramLabel = "N",
             description = "ND4J/BLAS threads (default: ${DEFAULT-VALUE}; more is usually slower on small machines).")
@@ -111,23 +119,23 @@ public final class TrainCommand implements Callable<Integer> {
         TimeSeries series = CsvTimeSeries.read(data, columns);
         ModelSpec spec = new ModelSpec(window, series.channels(), horizon, head, target, units, layers, activation,
                 series.stepMillis());
-        Split s = Split.standard(data, series.length(), window, split);
+        Split s = Split.standard(data, series.length(), window, split == null ? null : split.values());
         String modelName = name != null ? name : defaultName(data, head);
-        System.err.printf(Locale.ROOT, "training %s: %s head%s, T=%d, H=%d, C=%d %s, %d LSTM layer(s) x %d units%n",
+        cmd.commandLine().getErr().printf(Locale.ROOT, "training %s: %s head%s, T=%d, H=%d, C=%d %s, %d LSTM layer(s) x %d units%n",
                 modelName, head, head == Head.PER_STEP ? " (" + target + ")" : "", window, horizon, spec.channelCount(),
                 spec.channels(), layers, units);
-        System.err.printf(Locale.ROOT, "split (%s): train %s, validation %s, test %s; %d / %d / %d windows%n",
+        cmd.commandLine().getErr().printf(Locale.ROOT, "split (%s): train %s, validation %s, test %s; %d / %d / %d windows%n",
                 s.protocol(), s.train(), s.validation(), s.test(), s.train().windowCount(window, horizon),
                 s.validation().windowCount(window, horizon), s.test().windowCount(window, horizon));
         TrainingRun.Outcome o = TrainingRun.run(series, s, spec, windowNorm,
                 new TrainConfig(epochs, batch, lr, patience, seed), modelName, out, plots, new Progress());
         Scores m = o.test().model();
         Scores r = o.test().repeat();
-        System.out.printf(Locale.ROOT, "best epoch %d of %d (%.1f s)%n", o.training().bestEpoch(),
+        cmd.commandLine().getOut().printf(Locale.ROOT, "best epoch %d of %d (%.1f s)%n", o.training().bestEpoch(),
                 o.training().trainLoss().length, o.training().millis() / 1000.0);
-        System.out.printf(Locale.ROOT, "test (%d windows)  normalised MSE / MAE: model %.4f / %.4f   Repeat %.4f / %.4f%n",
+        cmd.commandLine().getOut().printf(Locale.ROOT, "test (%d windows)  normalised MSE / MAE: model %.4f / %.4f   Repeat %.4f / %.4f%n",
                 o.test().windows(), m.mse(), m.mae(), r.mse(), r.mae());
-        System.out.printf(Locale.ROOT, "wrote %s: %s%n", out, o.files().stream()
+        cmd.commandLine().getOut().printf(Locale.ROOT, "wrote %s: %s%n", out, o.files().stream()
                 .map(p -> p.getFileName().toString()).toList());
         return 0;
     }
@@ -150,7 +158,9 @@ public final class TrainCommand implements Callable<Integer> {
             lossSum = 0;
             batches = 0;
             bar = new ProgressBarBuilder().setTaskName(String.format(Locale.ROOT, "epoch %d/%d", epoch, epochs))
-                    .setInitialMax(total).setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(500)
+                    .setInitialMax(total).setStyle(ProgressBarStyle.ASCII)
+                    // redirected to a file: fewer redraws
+                    .setUpdateIntervalMillis(System.console() != null ? 500 : 10_000)
                     .setConsumer(new ConsoleProgressBarConsumer(System.err)).build();
         }
 

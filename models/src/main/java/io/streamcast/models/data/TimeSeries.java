@@ -24,7 +24,7 @@ public record TimeSeries(Path source, String timeColumn, List<String> channels, 
         return channels.size();
     }
 
-    /** Rows [from, to) (shared, not copied). */
+    /** Rows [from, to): a new outer array, the row arrays themselves are shared. */
     public float[][] rows(int from, int to) {
         return java.util.Arrays.copyOfRange(rows, from, to);
     }

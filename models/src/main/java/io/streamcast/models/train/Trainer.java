@@ -75,7 +75,9 @@ public final class Trainer {
                 int from = b * cfg.batchSize();
                 int to = Math.min(order.length, from + cfg.batchSize());
                 net.fit(batch(z, order, from, to, spec, normalizer));
-                double loss = net.score();
+                // DL4J scores a sequence output as the sum over time steps of the per-step MSE: divide by T
+                // so both heads report a mean squared error per output value.
+                double loss = spec.head() == Head.FLAT ? net.score() : net.score() / t;
                 sum += loss * (to - from);
                 listener.batchDone(b + 1, loss);
             }

@@ -1,0 +1,116 @@
+package io.streamcast.models.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.streamcast.models.ForecastModel;
+import io.streamcast.models.Head;
+import io.streamcast.models.Manifest;
+import io.streamcast.models.ModelSpec;
+import io.streamcast.models.Normalizer;
+import io.streamcast.models.PerStepTarget;
+import io.streamcast.models.TestData;
+import io.streamcast.models.WindowNorm;
+import io.streamcast.models.data.CsvTimeSeries;
+import io.streamcast.models.data.Split;
+import io.streamcast.models.data.TimeSeries;
+import io.streamcast.models.data.WindowSet;
+import io.streamcast.models.eval.Evaluation;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+
+class TrainerTest {
+    static TimeSeries series;
+    static Split split;
+
+    @BeforeAll
+    static void data(@TempDir Path tmp) throws Exception {
+        series = CsvTimeSeries.read(TestData.sineCsv(tmp.resolve("sine.csv"), 500, 1), null);
+        split = Split.standard(series.source(), series.length(), 12, null);
+    }
+
+    static ModelSpec spec(Head head, PerStepTarget target, int horizon) {
+        return new ModelSpec(12, series.channels(), horizon, head, target, 8, 1, "tanh", series.stepMillis());
+    }
+
+    @Test
+    void sameSeedSameModelOtherSeedOtherModel() {
+        TrainConfig cfg = new TrainConfig(2, 16, 0.01, 0, 7);
+        ModelSpec spec = spec(Head.PER_STEP, PerStepTarget.NEXT, 4);
+        TrainResult a = Trainer.train(series, split, spec, WindowNorm.NONE, cfg, TrainListener.NONE);
+        TrainResult b = Trainer.train(series, split, spec, WindowNorm.NONE, cfg, TrainListener.NONE);
+        TrainResult c = Trainer.train(series, split, spec, WindowNorm.NONE, new TrainConfig(2, 16, 0.01, 0, 8),
+                TrainListener.NONE);
+        assertEquals(a.network().params(), b.network().params());
+        assertEquals(a.valLoss()[1], b.valLoss()[1]);
+        assertNotEquals(a.network().params(), c.network().params());
+    }
+
+    @Test
+    void bestEpochIsRestoredAndBeatsRepeat() {
+        for (Head head : Head.values()) {
+            ModelSpec spec = spec(head, PerStepTarget.NEXT, 4);
+            TrainResult r = Trainer.train(series, split, spec, WindowNorm.NONE, new TrainConfig(6, 16, 0.01, 2, 3),
+                    TrainListener.NONE);
+            Normalizer n = r.normalizer();
+            ForecastModel m = ForecastModel.of(Manifest.of("t", spec, n), r.network());
+            WindowSet val = new WindowSet(series.rows(), split.validation(), 12, 4);
+            Evaluation e = Evaluation.evaluate(m::predict, n, val, 64, null);
+            // The returned parameters are the best epoch's: re-scoring them gives its validation loss.
+            assertEquals(r.valLoss()[r.bestEpoch() - 1], e.model().mse(), 1e-6, head.cliName());
+            double min = java.util.Arrays.stream(r.valLoss()).min().orElseThrow();
+            assertEquals(min, r.valLoss()[r.bestEpoch() - 1], 0, head.cliName());
+            // Loss is per output value for both heads (z-scored targets: about 1 before training).
+            assertTrue(r.trainLoss()[0] < 1.5 && r.trainLoss()[r.trainLoss().length - 1] < r.trainLoss()[0],
+                    head + " " + java.util.Arrays.toString(r.trainLoss()));
+            // Sines are easy for an LSTM and hard for Repeat.
+            assertTrue(e.model().mse() < e.repeat().mse() / 2, head + ": model " + e.model().mse() + " vs Repeat " + e.repeat().mse());
+        }
+    }
+
+    @Test
+    void normaliserComesFromTheTrainingRowsOnly() {
+        ModelSpec spec = spec(Head.FLAT, PerStepTarget.NEXT, 4);
+        TrainResult r = Trainer.train(series, split, spec, WindowNorm.NONE, new TrainConfig(1, 64, 0.01, 0, 1),
+                TrainListener.NONE);
+        assertEquals(Normalizer.fit(series.rows(0, split.train().end()), WindowNorm.NONE), r.normalizer());
+        assertNotEquals(Normalizer.fit(series.rows(), WindowNorm.NONE), r.normalizer());
+    }
+
+    @Test
+    void targetsPerHead() {
+        float[][] z = new float[40][2];
+        for (int i = 0; i < z.length; i++) z[i] = new float[] {i, 100 + i};
+        int[] starts = {0, 5};
+        Normalizer id = Normalizer.identity(2);
+
+        DataSet flat = Trainer.batch(z, starts, 0, 2, spec(Head.FLAT, null, 3), id);
+        assertEquals(List.of(2L, 2L, 12L), List.of(flat.getFeatures().shape()[0], flat.getFeatures().shape()[1],
+                flat.getFeatures().shape()[2]));
+        INDArray fl = flat.getLabels();
+        assertEquals(6, fl.size(1));
+        assertEquals(12f, fl.getFloat(0, 0)); // window 0, step 1 (row 12), channel 0
+        assertEquals(112f, fl.getFloat(0, 1)); // channel 1 (100 + row 12)
+        assertEquals(19f, fl.getFloat(1, 4)); // window 1, step 3 (row 5+12+2), channel 0
+
+        INDArray next = Trainer.batch(z, starts, 0, 2, spec(Head.PER_STEP, PerStepTarget.NEXT, 3), id).getLabels();
+        INDArray aligned = Trainer.batch(z, starts, 0, 2, spec(Head.PER_STEP, PerStepTarget.ALIGNED, 12), id).getLabels();
+        for (int t = 0; t < 12; t++) {
+            assertEquals(5 + t + 1, next.getFloat(1, 0, t), "next: label t = row t+1");
+            assertEquals(5 + 12 + t, aligned.getFloat(1, 0, t), "aligned: label t = row T+t");
+            assertEquals(105 + 12 + t, aligned.getFloat(1, 1, t));
+        }
+
+        // Per-window offset: the window's last row is subtracted from inputs and labels.
+        DataSet last = Trainer.batch(z, starts, 0, 1, spec(Head.FLAT, null, 3), id.withWindowNorm(WindowNorm.LAST));
+        assertEquals(0f, last.getFeatures().getFloat(0, 0, 11));
+        assertEquals(-11f, last.getFeatures().getFloat(0, 1, 0));
+        assertEquals(1f, last.getLabels().getFloat(0, 0));
+    }
+}
