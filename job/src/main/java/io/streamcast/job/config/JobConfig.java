@@ -207,7 +207,7 @@ public final class JobConfig implements Serializable {
     /** Fails when no bundle is configured (a separate step so that tests can parse without one). */
     public Path requireModelBundle() {
         String b = string(Setting.MODEL_BUNDLE);
-        if (b.isEmpty()) throw new UsageError("model.bundle is not set; fix: set it in the config file or pass model.bundle=DIR");
+        if (b.isEmpty()) throw new UsageError("model.bundle is not set; fix: set it in the config file or pass model.bundle=DIR (or follow a model store: model.store=ROOT model.name=NAME)");
         return Path.of(b);
     }
 

@@ -53,7 +53,7 @@ import org.slf4j.LoggerFactory;
  *       thread waits for a model that is loading; with none loading, the job fails with the fix in the
  *       message, restarts from its checkpoint and loses nothing (the readings stay in Kafka).</li>
  * </ul>
- * Metrics: {@code modelVersion} (gauge, per subtask), {@code reloadsAccepted}, {@code reloadsRejected},
+ * Metrics: {@code modelVersion} (gauge, per subtask; {@code modelVersionNumber} its numeric twin), {@code reloadsAccepted}, {@code reloadsRejected},
  * {@code windowsAwaitingModel}, {@code windowsScored}, {@code batchSize}, {@code inferenceLatencyMicros}.
  */
 public class ReloadingInferenceOperator extends AbstractStreamOperator<WindowForecast>
@@ -75,7 +75,8 @@ public class ReloadingInferenceOperator extends AbstractStreamOperator<WindowFor
     private final int awaitLimit;
 
     private transient ModelHolder model;
-    private transient ModelUpdate serving;
+    /** Read by the metric reporter's thread too. */
+    private transient volatile ModelUpdate serving;
     private transient ModelUpdate restoredPointer;
     /** Windows not yet scored, in arrival order: the open batch, or all of them while there is no model. */
     private transient List<StreamRecord<Window>> batch;
@@ -140,6 +141,11 @@ public class ReloadingInferenceOperator extends AbstractStreamOperator<WindowFor
         batchSizes = metrics.histogram("batchSize", new DescriptiveStatisticsHistogram(1000));
         inferenceMicros = metrics.histogram("inferenceLatencyMicros", new DescriptiveStatisticsHistogram(1000));
         metrics.gauge("modelVersion", () -> serving == null ? "none" : serving.version);
+        // numeric twin for reporters that drop string gauges (Prometheus): -1 = none or not a store version
+        metrics.gauge("modelVersionNumber", () -> {
+            ModelUpdate s = serving;
+            return s != null && s.version.matches("[0-9]{1,18}") ? Long.parseLong(s.version) : -1L;
+        });
         metrics.gauge("windowsAwaitingModel", () -> model.isLoaded() ? 0 : batch.size());
 
         if (restoredPointer != null) {

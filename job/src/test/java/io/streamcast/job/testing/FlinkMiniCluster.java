@@ -13,22 +13,32 @@ import org.apache.flink.test.junit5.MiniClusterExtension;
  */
 public final class FlinkMiniCluster {
     public static final int PARALLELISM = 2;
-    /** Metrics of finished jobs are kept so tests can read them after the job ends. */
-    public static final InMemoryReporter METRICS = InMemoryReporter.createWithRetainedMetrics();
+    /**
+     * The metrics reporter of the MiniCluster of the test class running now; metrics of finished jobs
+     * are kept so tests can read them after the job ends. A new one per MiniCluster: a MiniCluster
+     * that shuts down closes its reporter, which empties it and unregisters it for good, so a shared
+     * one would see nothing from the second test class on.
+     */
+    public static volatile InMemoryReporter METRICS = InMemoryReporter.createWithRetainedMetrics();
 
     private FlinkMiniCluster() {
     }
 
     public static MiniClusterExtension extension() {
+        return new MiniClusterExtension(FlinkMiniCluster::configuration); // called in beforeAll of each test class
+    }
+
+    private static MiniClusterResourceConfiguration configuration() {
+        METRICS = InMemoryReporter.createWithRetainedMetrics();
         Configuration conf = new Configuration();
         conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
         conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 3);
         conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, java.time.Duration.ofMillis(200));
         METRICS.addToConfiguration(conf);
-        return new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+        return new MiniClusterResourceConfiguration.Builder()
                 .setConfiguration(conf)
                 .setNumberTaskManagers(1)
                 .setNumberSlotsPerTaskManager(PARALLELISM)
-                .build());
+                .build();
     }
 }
