@@ -236,6 +236,13 @@ class HotReloadKafkaTest {
             run.flush();
 
             Map<String, float[][]> expected = run.expectedByVersion(fx, "1", "2");
+            // at least once across the failure: count distinct windows, duplicates of the replay do not count
+            await("a forecast of every window", Duration.ofMinutes(3), () -> {
+                run.pollOnce();
+                Set<String> have = new HashSet<>();
+                for (Forecast f : run.forecasts()) have.add(run.id(f));
+                return have.containsAll(expected.keySet());
+            });
             List<Forecast> out = run.awaitForecasts("every window", f -> true, expected.size());
             Set<String> ids = new HashSet<>();
             for (Forecast f : out) ids.add(run.id(f));
