@@ -25,6 +25,7 @@ import picocli.CommandLine.Command;
             io.streamcast.models.cli.PublishCommand.class,
             JobCommand.class,
             io.streamcast.models.keras.ImportKerasCommand.class,
+            RollbackCommand.class,
         })
 public final class Streamcast implements Runnable {
 

@@ -3,6 +3,7 @@ package io.streamcast.job;
 import io.streamcast.job.config.JobArgs;
 import io.streamcast.job.config.JobConfig;
 import io.streamcast.job.kafka.KafkaEndpoints;
+import io.streamcast.job.reload.ModelReload;
 import io.streamcast.job.kafka.KafkaPreflight;
 import io.streamcast.models.BundleException;
 import io.streamcast.models.Manifest;
@@ -37,7 +38,7 @@ public final class ForecastJob {
     public static void build(StreamExecutionEnvironment env, JobConfig cfg) {
         LOG.info("streamcast job settings (secrets masked):\n{}", cfg.describe());
         cfg.requireBootstrapServers();
-        Manifest manifest = manifest(cfg.requireModelBundle());
+        Manifest manifest = cfg.modelStore().isEmpty() ? manifest(cfg.requireModelBundle()) : ModelReload.latestManifest(cfg);
         KafkaPreflight.check(cfg, Duration.ofSeconds(15));
         configure(env, cfg);
         ForecastPipeline.define(env, PipelineSettings.from(cfg, manifest),

@@ -10,6 +10,7 @@ import io.streamcast.job.kafka.KafkaEndpoints.Sinks;
 import io.streamcast.job.records.Reading;
 import io.streamcast.job.records.Window;
 import io.streamcast.job.records.WindowForecast;
+import io.streamcast.job.reload.ModelReload;
 import java.util.function.UnaryOperator;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.connector.source.Source;
@@ -26,6 +27,8 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  *                          keyBy(sensorId) -> SequenceAssembler ---> late readings (Kafka)
  *                                               |
  *                                           Inference -> forecasts (Kafka, Avro)
+ *                                               ^ (broadcast)
+ *                             model store -> ModelWatcher   (only with model.store: hot reload)
  *                                               |
  *           validated readings + forecasts -> ForecastEvaluator -> evaluations (Kafka, Avro)
  * </pre>
@@ -57,7 +60,10 @@ public final class ForecastPipeline {
         windows.getSideOutput(SequenceAssembler.LATE)
                 .sinkTo(sinks.late()).name("late-readings").uid("late-readings-sink");
 
-        DataStream<WindowForecast> forecasts = Inference.apply(windows, settings.inference());
+        ModelReload reload = settings.reload();
+        DataStream<WindowForecast> forecasts = reload == null
+                ? Inference.apply(windows, settings.inference())
+                : Inference.withReload(windows, reload.watch(env), settings.inference(), reload);
         beforeSink.apply(forecasts).sinkTo(sinks.forecasts()).name("forecasts").uid("forecasts-sink");
 
         if (settings.evaluation() != null && sinks.evaluations() != null) {

@@ -5,6 +5,7 @@ import io.streamcast.job.config.JobConfig;
 import io.streamcast.job.evaluation.EvaluationConfig;
 import io.streamcast.job.evaluation.EvaluationSettings;
 import io.streamcast.job.inference.InferenceConfig;
+import io.streamcast.job.reload.ModelReload;
 import io.streamcast.job.ingest.ReadingRules;
 import io.streamcast.models.Manifest;
 import io.streamcast.models.ModelSpec;
@@ -22,18 +23,15 @@ public record PipelineSettings(
         Duration idleness,
         AssemblerConfig assembler,
         InferenceConfig inference,
+        /** Hot reload from a model store, or null: the fixed bundle of {@code inference}. */
+        ModelReload reload,
+        /** Online evaluation, or null. */
         EvaluationConfig evaluation) implements Serializable {
-
-    /** Without online evaluation. */
-    public PipelineSettings(ReadingRules rules, Duration outOfOrderness, Duration idleness, AssemblerConfig assembler,
-                            InferenceConfig inference) {
-        this(rules, outOfOrderness, idleness, assembler, inference, null);
-    }
 
     /** Settings with online evaluation as configured (evaluation.*), scored on the model's normalised scale. */
     public static PipelineSettings from(JobConfig cfg, Manifest manifest) {
         PipelineSettings s = from(cfg, manifest.spec());
-        return new PipelineSettings(s.rules, s.outOfOrderness, s.idleness, s.assembler, s.inference,
+        return new PipelineSettings(s.rules, s.outOfOrderness, s.idleness, s.assembler, s.inference, s.reload,
                 EvaluationSettings.from(cfg, s.assembler, manifest.normalizer()));
     }
 
@@ -56,6 +54,6 @@ public record PipelineSettings(
                 cfg.inferenceMode() == JobConfig.InferenceMode.BATCHED ? InferenceConfig.Mode.BATCHED : InferenceConfig.Mode.PER_RECORD,
                 cfg.batchSize(), cfg.flushTimeout().toMillis());
         return new PipelineSettings(new ReadingRules(channels, cfg.maxTimestampSkew().toMillis()),
-                cfg.outOfOrderness(), cfg.idleness(), assembler, inference);
+                cfg.outOfOrderness(), cfg.idleness(), assembler, inference, ModelReload.from(cfg, spec), null);
     }
 }

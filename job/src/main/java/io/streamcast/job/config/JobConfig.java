@@ -177,6 +177,14 @@ public final class JobConfig implements Serializable {
         nonNegative(Setting.FLUSH_TIMEOUT, flushTimeout().toMillis());
         nonNegative(Setting.CHECKPOINT_INTERVAL, checkpointInterval().toMillis());
         positive(Setting.TRANSACTION_TIMEOUT, transactionTimeout().toMillis());
+        positive(Setting.MODEL_POLL_INTERVAL, modelPollInterval().toMillis());
+        positive(Setting.MODEL_AWAIT_LIMIT, modelAwaitLimit());
+        if (!modelStore().isEmpty()) {
+            if (modelName().isBlank()) throw bad(Setting.MODEL_NAME, "the model's name in model.store (model.store is set)");
+            if (inferenceMode() == InferenceMode.PER_RECORD) {
+                throw new UsageError("inference.mode=per-record serves a fixed model.bundle only; fix: use inference.mode=batched with model.store, or model.bundle without model.store");
+            }
+        }
         requireTopics();
         int port = integer(Setting.WEB_UI_PORT);
         if (port < 0 || port > 65535) throw bad(Setting.WEB_UI_PORT, "a port 0..65535");
@@ -199,7 +207,7 @@ public final class JobConfig implements Serializable {
     /** Fails when no bundle is configured (a separate step so that tests can parse without one). */
     public Path requireModelBundle() {
         String b = string(Setting.MODEL_BUNDLE);
-        if (b.isEmpty()) throw new UsageError("model.bundle is not set; fix: set it in the config file or pass model.bundle=DIR");
+        if (b.isEmpty()) throw new UsageError("model.bundle is not set; fix: set it in the config file or pass model.bundle=DIR (or follow a model store: model.store=ROOT model.name=NAME)");
         return Path.of(b);
     }
 
@@ -270,6 +278,11 @@ public final class JobConfig implements Serializable {
     }
 
     public String modelBundle() { return string(Setting.MODEL_BUNDLE); }
+    /** Root of the model store to follow (hot reload), or empty. */
+    public String modelStore() { return string(Setting.MODEL_STORE); }
+    public String modelName() { return string(Setting.MODEL_NAME); }
+    public Duration modelPollInterval() { return duration(Setting.MODEL_POLL_INTERVAL); }
+    public int modelAwaitLimit() { return integer(Setting.MODEL_AWAIT_LIMIT); }
     public WindowMode windowMode() { return choice(Setting.WINDOW_MODE, WindowMode.class); }
 
     /** The configured step, or null when the model's step interval should be used. */

@@ -2,6 +2,8 @@ package io.streamcast.job.inference;
 
 import io.streamcast.job.records.Window;
 import io.streamcast.job.records.WindowForecast;
+import io.streamcast.job.reload.ModelReload;
+import io.streamcast.job.reload.ModelUpdate;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
@@ -12,6 +14,19 @@ public final class Inference {
     public static final String UID = "inference";
 
     private Inference() {
+    }
+
+    /**
+     * Batched inference following the model store: windows connected with the broadcast model
+     * updates of the watcher (see {@link ReloadingInferenceOperator}).
+     */
+    public static SingleOutputStreamOperator<WindowForecast> withReload(DataStream<Window> windows,
+            DataStream<ModelUpdate> updates, InferenceConfig cfg, ModelReload reload) {
+        return windows.connect(updates.broadcast())
+                .transform("inference (batched <= " + cfg.maxBatch() + ", model " + reload.name() + " hot reload)",
+                        TypeInformation.of(WindowForecast.class),
+                        new ReloadingInferenceOperator(cfg, reload.validator(), reload.awaitLimit()))
+                .uid(UID);
     }
 
     public static SingleOutputStreamOperator<WindowForecast> apply(DataStream<Window> windows, InferenceConfig cfg) {

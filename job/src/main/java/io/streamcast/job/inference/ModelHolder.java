@@ -22,6 +22,9 @@ public class ModelHolder implements Serializable {
 
     private final String bundlePath;
     private transient ForecastModel model;
+    /** Name and version stamped on forecasts when they differ from the manifest's (the store's name for it). */
+    private transient String servingName;
+    private transient String servingVersion;
 
     public ModelHolder(String bundlePath) {
         this.bundlePath = bundlePath;
@@ -47,8 +50,18 @@ public class ModelHolder implements Serializable {
 
     /** Replaces the model (closing the old one); for hot reload. */
     public void swap(ForecastModel next) {
+        swap(next, null, null);
+    }
+
+    /**
+     * Replaces the model (closing the old one); forecasts then carry {@code name} and {@code version}
+     * (null: the manifest's), e.g. the name and version the model store knows the bundle by.
+     */
+    public void swap(ForecastModel next, String name, String version) {
         ForecastModel old = model;
         model = next;
+        servingName = name;
+        servingVersion = version;
         if (old != null && old != next) {
             old.close();
         }
@@ -80,8 +93,8 @@ public class ModelHolder implements Serializable {
             WindowForecast f = new WindowForecast();
             f.sensorId = w.sensorId;
             f.issuedAt = w.endTime;
-            f.modelName = m.name();
-            f.modelVersion = m.version();
+            f.modelName = servingName != null ? servingName : m.name();
+            f.modelVersion = servingVersion != null ? servingVersion : m.version();
             f.head = spec.head().cliName();
             f.stepMillis = spec.stepMillis() != 0 ? spec.stepMillis() : w.stepMillis;
             f.horizon = spec.horizon();
