@@ -114,13 +114,7 @@ public final class ForecastModel implements AutoCloseable {
             checkLength(w, b);
             normalizer.normalizeWindow(w, zWindow);
             normalizer.windowOffset(zWindow, steps, offsets[b]);
-            float[] off = offsets[b];
-            int base = b * channels * steps;
-            for (int t = 0; t < steps; t++) {
-                for (int c = 0; c < channels; c++) {
-                    packed[base + c * steps + t] = zWindow[t * channels + c] - off[c];
-                }
-            }
+            pack(b, zWindow, offsets[b]);
         }
         float[][] out = forecastNetworkSpace(batch);
         for (int b = 0; b < batch; b++) {
@@ -148,13 +142,20 @@ public final class ForecastModel implements AutoCloseable {
         for (int b = 0; b < batch; b++) {
             float[] w = windows[b];
             checkLength(w, b);
-            int base = b * channels * steps;
-            for (int t = 0; t < steps; t++) {
-                for (int c = 0; c < channels; c++) packed[base + c * steps + t] = w[t * channels + c];
-            }
+            pack(b, w, null);
         }
         INDArray y = network.output(input(batch), false);
         return spec.head() == Head.FLAT ? y.toFloatMatrix() : sequenceTimeMajor(y, batch, steps);
+    }
+
+    /** Writes window b (time-major, minus the per-channel offset if any) into the [B, C, T] buffer. */
+    private void pack(int b, float[] timeMajor, float[] offset) {
+        int base = b * channels * steps;
+        for (int t = 0; t < steps; t++) {
+            for (int c = 0; c < channels; c++) {
+                packed[base + c * steps + t] = timeMajor[t * channels + c] - (offset == null ? 0f : offset[c]);
+            }
+        }
     }
 
     /** Packs the first {@code batch} windows of the buffer as [B, C, T]. */

@@ -3,10 +3,8 @@ package io.streamcast.models.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.streamcast.models.BundleException;
 import io.streamcast.models.ForecastModel;
 import io.streamcast.models.ModelSpec;
-import io.streamcast.models.Nd4jRuntime;
 import io.streamcast.models.data.CsvTimeSeries;
 import io.streamcast.models.data.Split;
 import io.streamcast.models.data.TimeSeries;
@@ -61,13 +59,7 @@ public final class EvaluateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Nd4jRuntime.limitThreads(threads);
-        ForecastModel m;
-        try {
-            m = ForecastModel.load(model);
-        } catch (BundleException e) {
-            throw new UsageError("model " + model + ": " + e.getMessage());
-        }
+        ForecastModel m = Converters.loadModel(model, threads);
         ModelSpec spec = m.spec();
         TimeSeries series = CsvTimeSeries.read(data, spec.channels());
         Split s = Split.standard(data, series.length(), spec.window(), split == null ? null : split.values());

@@ -1,10 +1,8 @@
 package io.streamcast.models.cli;
 
-import io.streamcast.models.BundleException;
 import io.streamcast.models.ForecastModel;
 import io.streamcast.models.Head;
 import io.streamcast.models.ModelSpec;
-import io.streamcast.models.Nd4jRuntime;
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.nio.charset.StandardCharsets;
@@ -54,13 +52,7 @@ public final class PredictCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Nd4jRuntime.limitThreads(threads);
-        ForecastModel m;
-        try {
-            m = ForecastModel.load(model);
-        } catch (BundleException e) {
-            throw new UsageError("model " + model + ": " + e.getMessage());
-        }
+        ForecastModel m = Converters.loadModel(model, threads);
         ModelSpec spec = m.spec();
         List<float[]> rows = readWindows(windows, spec.inputLength(), spec);
         int n = rows.size();
