@@ -43,7 +43,8 @@ public final class DemoCommand implements Callable<Integer> {
     Long duration;
 
     @Option(names = "--model", paramLabel = "DIR",
-            description = "Model bundle to use (default: work/demo/model, trained on data/ett/ETTh1.csv the first time).")
+            description = "Model bundle to use (default: the bundled models/bundled/etth1-demo; without it, "
+                    + "work/demo/model, trained on data/ett/ETTh1.csv the first time).")
     Path model;
 
     @Option(names = "--rate", paramLabel = "R", defaultValue = "40",
@@ -109,7 +110,9 @@ public final class DemoCommand implements Callable<Integer> {
     }
 
     private Path model(Path home, long t0) throws IOException, InterruptedException {
-        Path bundle = model != null ? model : work.resolve("model");
+        Path shipped = home.resolve("models/bundled/etth1-demo");
+        Path bundle = model != null ? model
+                : Files.isRegularFile(shipped.resolve("manifest.json")) ? shipped : work.resolve("model");
         if (Files.isRegularFile(bundle.resolve("manifest.json"))) {
             say(t0, "model: " + bundle);
             return bundle.toAbsolutePath();
