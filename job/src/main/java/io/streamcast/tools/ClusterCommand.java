@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -25,16 +24,19 @@ public final class ClusterCommand implements Runnable {
     }
 
     /** Options every action shares. */
-    static class Where {
+    static class Where extends DeployScripts.Script {
         @Option(names = "--work-dir", paramLabel = "DIR",
                 description = "Config, logs, pids, checkpoints, native cache (default: <repo>/work/flink, "
                         + "or $STREAMCAST_WORK/flink).")
         Path workDir;
 
-        List<String> args(String action) {
-            List<String> args = new ArrayList<>(List.of(action));
-            DeployScripts.option(args, "--work-dir", workDir);
-            return args;
+        Where() {
+            super("cluster.sh");
+        }
+
+        @Override
+        Path workDir() {
+            return workDir;
         }
     }
 
@@ -76,7 +78,7 @@ public final class ClusterCommand implements Runnable {
             DeployScripts.option(args, "--jm-memory", jmMemory);
             DeployScripts.option(args, "--nd4j-off-heap", offHeap);
             DeployScripts.option(args, "--max-physical", maxPhysical);
-            return DeployScripts.run("cluster.sh", args);
+            return where.run(args);
         }
     }
 
@@ -87,7 +89,7 @@ public final class ClusterCommand implements Runnable {
 
         @Override
         public Integer call() {
-            return DeployScripts.run("cluster.sh", where.args("stop"));
+            return where.run("stop");
         }
     }
 
@@ -103,7 +105,7 @@ public final class ClusterCommand implements Runnable {
 
         @Override
         public Integer call() throws IOException {
-            int rc = DeployScripts.run("cluster.sh", where.args("status"));
+            int rc = where.run("status");
             if (rc != 0) {
                 return rc;
             }

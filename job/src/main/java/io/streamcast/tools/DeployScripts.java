@@ -41,6 +41,36 @@ final class DeployScripts {
         }
     }
 
+    /**
+     * The actions of one deploy script: ACTION [--work-dir DIR] [options]. Each command declares its own
+     * --work-dir (the help says what lives there) in a subclass used as its picocli mixin.
+     */
+    abstract static class Script {
+        private final String name;
+
+        Script(String name) {
+            this.name = name;
+        }
+
+        /** --work-dir, or null for the script's default. */
+        abstract Path workDir();
+
+        /** ACTION [--work-dir DIR]; callers add their own options. */
+        List<String> args(String action) {
+            List<String> args = new ArrayList<>(List.of(action));
+            option(args, "--work-dir", workDir());
+            return args;
+        }
+
+        int run(List<String> args) {
+            return DeployScripts.run(name, args);
+        }
+
+        int run(String action) {
+            return run(args(action));
+        }
+    }
+
     /** Adds "--name value" when value is set. */
     static void option(List<String> args, String name, Object value) {
         if (value != null) {

@@ -1,7 +1,6 @@
 package io.streamcast.tools;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -24,15 +23,18 @@ public final class KafkaCommand implements Runnable {
     }
 
     /** Options every action shares. */
-    static class Where {
+    static class Where extends DeployScripts.Script {
         @Option(names = "--work-dir", paramLabel = "DIR",
                 description = "Data, logs and pid file (default: <repo>/work/kafka, or $STREAMCAST_WORK/kafka).")
         Path workDir;
 
-        List<String> args(String action) {
-            List<String> args = new ArrayList<>(List.of(action));
-            DeployScripts.option(args, "--work-dir", workDir);
-            return args;
+        Where() {
+            super("kafka.sh");
+        }
+
+        @Override
+        Path workDir() {
+            return workDir;
         }
     }
 
@@ -61,7 +63,7 @@ public final class KafkaCommand implements Runnable {
             DeployScripts.option(args, "--controller-port", controllerPort);
             DeployScripts.option(args, "--topics", topics);
             DeployScripts.option(args, "--heap", heap);
-            return DeployScripts.run("kafka.sh", args);
+            return where.run(args);
         }
     }
 
@@ -72,7 +74,7 @@ public final class KafkaCommand implements Runnable {
 
         @Override
         public Integer call() {
-            return DeployScripts.run("kafka.sh", where.args("stop"));
+            return where.run("stop");
         }
     }
 
@@ -83,7 +85,7 @@ public final class KafkaCommand implements Runnable {
 
         @Override
         public Integer call() {
-            return DeployScripts.run("kafka.sh", where.args("status"));
+            return where.run("status");
         }
     }
 
@@ -99,7 +101,7 @@ public final class KafkaCommand implements Runnable {
         public Integer call() {
             List<String> args = where.args("create-topics");
             args.add(1, topics);
-            return DeployScripts.run("kafka.sh", args);
+            return where.run(args);
         }
     }
 }
