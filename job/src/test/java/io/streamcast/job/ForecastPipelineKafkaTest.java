@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static io.streamcast.job.testing.KafkaJobTests.await;
+import static io.streamcast.job.testing.KafkaJobTests.environment;
+import static io.streamcast.job.testing.KafkaJobTests.values;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -17,6 +20,8 @@ import io.streamcast.job.records.Reading;
 import io.streamcast.job.records.WindowForecast;
 import io.streamcast.job.testing.FlinkMiniCluster;
 import io.streamcast.job.testing.KafkaClusterExtension;
+import io.streamcast.job.testing.KafkaJobTests;
+import io.streamcast.job.testing.KafkaJobTests.Topics;
 import io.streamcast.models.ForecastModel;
 import io.streamcast.models.Head;
 import io.streamcast.models.ModelBundle;
@@ -44,7 +49,6 @@ import java.util.UUID;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BooleanSupplier;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.functions.RichMapFunction;
@@ -108,7 +112,7 @@ class ForecastPipelineKafkaTest {
     @CsvSource({"AVRO, batched, count", "JSON, per-record, count", "JSON, batched, fixed-step"})
     void everyForecastOnceWithTheModelsValuesAndEveryBadRecordInTheDlq(Format format, String inferenceMode, String windowMode)
             throws Exception {
-        Topics topics = Topics.create("run-" + format.name().toLowerCase() + "-" + windowMode);
+        Topics topics = topics("run-" + format.name().toLowerCase() + "-" + windowMode);
         int sensors = 50;
         int perSensor = 12;
         long base = (System.currentTimeMillis() / STEP) * STEP - 60_000;
@@ -125,15 +129,15 @@ class ForecastPipelineKafkaTest {
             for (int i = 0; i < arrival.size(); i++) {
                 Reading r = arrival.get(i);
                 byte[] value = format == Format.JSON && i % 3 == 0 ? isoJson(r) : ReadingEncoder.encode(r, format);
-                producer.send(new ProducerRecord<>(topics.readings, key(r.sensorId), value));
+                producer.send(new ProducerRecord<>(topics.readings(), key(r.sensorId), value));
                 if (i % 40 == 7 && b < bad.size()) { // bad records between good ones
                     BadRecord x = bad.get(b++);
-                    badSends.add(producer.send(new ProducerRecord<>(topics.readings, key(x.key), x.value)));
+                    badSends.add(producer.send(new ProducerRecord<>(topics.readings(), key(x.key), x.value)));
                 }
             }
             while (b < bad.size()) {
                 BadRecord x = bad.get(b++);
-                badSends.add(producer.send(new ProducerRecord<>(topics.readings, key(x.key), x.value)));
+                badSends.add(producer.send(new ProducerRecord<>(topics.readings(), key(x.key), x.value)));
             }
             producer.flush();
             for (int i = 0; i < bad.size(); i++) {
@@ -142,7 +146,7 @@ class ForecastPipelineKafkaTest {
             }
         }
 
-        JobConfig cfg = topics.config(Map.of("input.format", format.name().toLowerCase(), "checkpoint.interval", "1s",
+        JobConfig cfg = config(topics, Map.of("input.format", format.name().toLowerCase(), "checkpoint.interval", "1s",
                 "inference.mode", inferenceMode, "window.mode", windowMode));
         StreamExecutionEnvironment env = environment(cfg);
         ForecastPipeline.define(env, PipelineSettings.from(cfg, ForecastJob.modelSpec(bundle)),
@@ -152,18 +156,18 @@ class ForecastPipelineKafkaTest {
         // forecasts: count, keys, issuedAt and values
         Map<String, float[]> expected = expectedForecasts(bySensor, fixedStep);
         assertEquals(sensors * (perSensor - T + 1), expected.size());
-        List<ConsumerRecord<byte[], byte[]>> out = KAFKA.readAll(topics.forecasts, false, expected.size(), Duration.ofMinutes(2));
+        List<ConsumerRecord<byte[], byte[]>> out = KAFKA.readAll(topics.forecasts(), false, expected.size(), Duration.ofMinutes(2));
         assertForecastsExactlyOnce(expected, out);
 
         // dead letters: each bad record once, with its reason, original bytes and origin
-        List<ConsumerRecord<byte[], byte[]>> dlq = KAFKA.readAll(topics.dlq, false, bad.size(), Duration.ofMinutes(1));
+        List<ConsumerRecord<byte[], byte[]>> dlq = KAFKA.readAll(topics.dlq(), false, bad.size(), Duration.ofMinutes(1));
         assertEquals(bad.size(), dlq.size(), "one dead letter per bad record");
         Set<DeadLetterReason> reasons = EnumSet.noneOf(DeadLetterReason.class);
         Map<DeadLetterReason, Integer> perReason = new TreeMap<>();
         for (ConsumerRecord<byte[], byte[]> rec : dlq) {
             JsonNode d = JSON.readTree(rec.value());
             JsonNode src = d.get("source");
-            assertEquals(topics.readings, src.get("topic").asText());
+            assertEquals(topics.readings(), src.get("topic").asText());
             BadRecord x = badAt.remove(src.get("partition").asInt() + "@" + src.get("offset").asLong());
             assertNotNull(x, "dead letter of a record that was not bad: " + d);
             assertEquals(x.reason.name(), d.get("reason").asText(), () -> x.what + ": " + d);
@@ -187,14 +191,14 @@ class ForecastPipelineKafkaTest {
         assertEquals(sensors * perSensor, counter(result, ".readingsAccepted"));
 
         // nothing was late: every disorder was within the watermark bound
-        assertEquals(0, KAFKA.readAll(topics.late, false, 0, Duration.ofSeconds(30)).size());
+        assertEquals(0, KAFKA.readAll(topics.late(), false, 0, Duration.ofSeconds(30)).size());
     }
 
     // ---------------------------------------------------------------- exactly-once across a failure
 
     @Test
     void exactlyOnceAcrossAnInjectedFailureAndRestartFromACheckpoint() throws Exception {
-        Topics topics = Topics.create("eos");
+        Topics topics = topics("eos");
         int sensors = 20;
         int perSensor = 20;
         int firstPhase = 12; // its watermark (newest - 5 s) lets windows ending at steps 3..6 out
@@ -202,7 +206,7 @@ class ForecastPipelineKafkaTest {
         Map<String, List<Reading>> bySensor = readings(sensors, perSensor, base, 2, 0);
         FailOnceAfterCheckpoint.reset();
 
-        JobConfig cfg = topics.config(Map.of(
+        JobConfig cfg = config(topics, Map.of(
                 "delivery.guarantee", "exactly-once",
                 "delivery.transactional-id-prefix", "eos-" + UUID.randomUUID(),
                 "delivery.transaction-timeout", "2m",
@@ -216,28 +220,28 @@ class ForecastPipelineKafkaTest {
         JobClient job = env.executeAsync("exactly-once");
         try (KafkaProducer<byte[], byte[]> producer = KAFKA.producer()) {
             // phase 1, then wait for a checkpoint that covers some of it
-            send(producer, topics.readings, bySensor, 0, firstPhase);
+            send(producer, topics.readings(), bySensor, 0, firstPhase);
             await("a checkpoint completed after forecasts passed", Duration.ofMinutes(2), FailOnceAfterCheckpoint.ARMED::get);
             // phase 2: its forecasts fail the job, which restarts from that checkpoint
-            send(producer, topics.readings, bySensor, firstPhase, perSensor);
+            send(producer, topics.readings(), bySensor, firstPhase, perSensor);
             await("the injected failure", Duration.ofMinutes(1), FailOnceAfterCheckpoint.FAILED::get);
             // one far-ahead reading per partition moves every partition's watermark past the data
             for (int p = 0; p < PARTITIONS; p++) {
                 Reading flush = new Reading("flush-" + p, base + 3_600_000, new float[] {0f, 0f});
-                producer.send(new ProducerRecord<>(topics.readings, p, key(flush.sensorId), ReadingEncoder.avro(flush)));
+                producer.send(new ProducerRecord<>(topics.readings(), p, key(flush.sensorId), ReadingEncoder.avro(flush)));
             }
             producer.flush();
 
             Map<String, float[]> expected = expectedForecasts(bySensor, false);
-            List<ConsumerRecord<byte[], byte[]>> out = KAFKA.readAll(topics.forecasts, true, expected.size(), Duration.ofMinutes(2));
+            List<ConsumerRecord<byte[], byte[]>> out = KAFKA.readAll(topics.forecasts(), true, expected.size(), Duration.ofMinutes(2));
             assertForecastsExactlyOnce(expected, out);
             assertTrue(FailOnceAfterCheckpoint.OPENS.get() > FlinkMiniCluster.PARALLELISM,
                     "the job restarted: " + FailOnceAfterCheckpoint.OPENS.get() + " opens");
 
             // a reading behind the watermark now goes to the late topic, in the input format
             Reading late = new Reading("sensor-000", base, new float[] {1f, 2f});
-            producer.send(new ProducerRecord<>(topics.readings, key(late.sensorId), ReadingEncoder.avro(late))).get();
-            List<ConsumerRecord<byte[], byte[]>> lateOut = KAFKA.readAll(topics.late, true, 1, Duration.ofMinutes(1));
+            producer.send(new ProducerRecord<>(topics.readings(), key(late.sensorId), ReadingEncoder.avro(late))).get();
+            List<ConsumerRecord<byte[], byte[]>> lateOut = KAFKA.readAll(topics.late(), true, 1, Duration.ofMinutes(1));
             assertEquals(1, lateOut.size());
             assertArrayEquals(ReadingEncoder.avro(late), lateOut.get(0).value());
             assertEquals("sensor-000", new String(lateOut.get(0).key(), StandardCharsets.UTF_8));
@@ -248,37 +252,17 @@ class ForecastPipelineKafkaTest {
 
     // ---------------------------------------------------------------- helpers
 
-    /** One fresh set of topics per test, so tests never see each other's records. */
-    record Topics(String readings, String forecasts, String dlq, String late, String group) {
-        static Topics create(String prefix) throws Exception {
-            String id = prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
-            Topics t = new Topics(id + "-readings", id + "-forecasts", id + "-dlq", id + "-late", id + "-group");
-            KAFKA.createTopics(PARTITIONS, t.readings, t.forecasts, t.dlq, t.late);
-            return t;
-        }
-
-        JobConfig config(Map<String, String> extra) {
-            Map<String, String> m = new LinkedHashMap<>();
-            m.put("kafka.bootstrap.servers", KAFKA.bootstrapServers());
-            m.put("topic.readings", readings);
-            m.put("topic.forecasts", forecasts);
-            m.put("topic.dlq", dlq);
-            m.put("topic.late", late);
-            m.put("source.group-id", group);
-            m.put("source.starting-offsets", "earliest");
-            m.put("model.bundle", bundle.toString());
-            m.put("watermark.out-of-orderness", "5s");
-            m.put("inference.batch-size", "16");
-            m.putAll(extra);
-            return JobConfig.of(m);
-        }
+    static Topics topics(String prefix) throws Exception {
+        return Topics.create(KAFKA, prefix, PARTITIONS);
     }
 
-    static StreamExecutionEnvironment environment(JobConfig cfg) {
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        env.setParallelism(FlinkMiniCluster.PARALLELISM);
-        ForecastJob.configure(env, cfg);
-        return env;
+    static JobConfig config(Topics topics, Map<String, String> extra) {
+        Map<String, String> m = topics.settings(KAFKA);
+        m.put("model.bundle", bundle.toString());
+        m.put("watermark.out-of-orderness", "5s");
+        m.put("inference.batch-size", "16");
+        m.putAll(extra);
+        return JobConfig.of(m);
     }
 
     /**
@@ -342,22 +326,11 @@ class ForecastPipelineKafkaTest {
      * mode the start of its step.
      */
     static Map<String, float[]> expectedForecasts(Map<String, List<Reading>> bySensor, boolean fixedStep) {
-        List<String> ids = new ArrayList<>();
-        List<float[]> windows = new ArrayList<>();
-        for (List<Reading> list : bySensor.values()) {
-            List<Reading> sorted = new ArrayList<>(list);
-            sorted.sort(Comparator.comparingLong(r -> r.timestamp));
-            for (int end = T - 1; end < sorted.size(); end++) {
-                float[] w = new float[T * C];
-                for (int t = 0; t < T; t++) System.arraycopy(sorted.get(end - T + 1 + t).values, 0, w, t * C, C);
-                windows.add(w);
-                long t = sorted.get(end).timestamp;
-                ids.add(sorted.get(end).sensorId + "@" + (fixedStep ? Math.floorDiv(t, STEP) * STEP : t));
-            }
-        }
-        float[][] predicted = model.predict(windows.toArray(float[][]::new));
+        Map<String, float[]> windows = KafkaJobTests.windows(bySensor, T, C, t -> fixedStep ? Math.floorDiv(t, STEP) * STEP : t);
+        float[][] predicted = model.predict(windows.values().toArray(float[][]::new));
         Map<String, float[]> out = new LinkedHashMap<>();
-        for (int i = 0; i < ids.size(); i++) out.put(ids.get(i), predicted[i]);
+        int i = 0;
+        for (String id : windows.keySet()) out.put(id, predicted[i++]);
         return out;
     }
 
@@ -379,9 +352,7 @@ class ForecastPipelineKafkaTest {
             assertEquals(H, f.getHorizon());
             assertEquals(C, f.getChannels());
             assertEquals(STEP, f.getStepMillis(), "the window step (fixed-step) or the model's nominal step (count)");
-            float[] got = new float[f.getValues().size()];
-            for (int i = 0; i < got.length; i++) got[i] = f.getValues().get(i);
-            assertArrayEquals(want, got, 1e-5f, id);
+            assertArrayEquals(want, values(f), 1e-5f, id);
             // one sensor's forecasts leave in issuedAt order (a sensor lives in one partition)
             Map<String, Long> order = perPartitionOrder.computeIfAbsent(rec.partition(), k -> new HashMap<>());
             Long prev = order.put(f.getSensorId(), f.getIssuedAt().toEpochMilli());
@@ -461,14 +432,6 @@ class ForecastPipelineKafkaTest {
         }
         assertEquals(FlinkMiniCluster.PARALLELISM, found, "one " + suffix + " counter per validator subtask");
         return sum;
-    }
-
-    static void await(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) throw new AssertionError("timed out waiting for " + what);
-            Thread.sleep(50);
-        }
     }
 
     static byte[] key(String s) {

@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static io.streamcast.job.testing.KafkaJobTests.await;
+import static io.streamcast.job.testing.KafkaJobTests.environment;
+import static io.streamcast.job.testing.KafkaJobTests.values;
 
 import io.streamcast.avro.Forecast;
 import io.streamcast.job.config.JobConfig;
@@ -14,6 +17,8 @@ import io.streamcast.job.records.WindowForecast;
 import io.streamcast.job.reload.ModelReload;
 import io.streamcast.job.testing.FlinkMiniCluster;
 import io.streamcast.job.testing.KafkaClusterExtension;
+import io.streamcast.job.testing.KafkaJobTests;
+import io.streamcast.job.testing.KafkaJobTests.Topics;
 import io.streamcast.job.testing.ModelStoreFixture;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -30,12 +35,10 @@ import java.util.Properties;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.BooleanSupplier;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.functions.RichMapFunction;
 import org.apache.flink.client.program.ClusterClient;
@@ -83,8 +86,8 @@ class HotReloadKafkaTest {
     void aPublishedVersionIsPickedUpWhileReadingsFlowWithNoForecastLostOrDuplicated() throws Exception {
         ModelStoreFixture fx = new ModelStoreFixture(dir);
         fx.publish(1);
-        Topics topics = Topics.create("swap");
-        JobConfig cfg = topics.config(fx, Map.of("checkpoint.interval", "1s"));
+        Topics topics = Topics.create(KAFKA, "swap", PARTITIONS);
+        JobConfig cfg = config(topics, fx, Map.of("checkpoint.interval", "1s"));
         StreamExecutionEnvironment env = environment(cfg);
         ForecastPipeline.define(env, PipelineSettings.from(cfg, ModelReload.latestSpec(cfg)),
                 KafkaEndpoints.readings(cfg, false), KafkaEndpoints.sinks(cfg));
@@ -131,8 +134,8 @@ class HotReloadKafkaTest {
     void aCorruptBundleAndOneWithAnotherChannelCountAreRejectedAndForecastsContinueOnThePreviousVersion() throws Exception {
         ModelStoreFixture fx = new ModelStoreFixture(dir);
         fx.publish(1);
-        Topics topics = Topics.create("reject");
-        JobConfig cfg = topics.config(fx, Map.of("checkpoint.interval", "1s"));
+        Topics topics = Topics.create(KAFKA, "reject", PARTITIONS);
+        JobConfig cfg = config(topics, fx, Map.of("checkpoint.interval", "1s"));
         StreamExecutionEnvironment env = environment(cfg);
         ForecastPipeline.define(env, PipelineSettings.from(cfg, ModelReload.latestSpec(cfg)),
                 KafkaEndpoints.readings(cfg, false), KafkaEndpoints.sinks(cfg));
@@ -182,9 +185,9 @@ class HotReloadKafkaTest {
             throws Exception {
         ModelStoreFixture fx = new ModelStoreFixture(dir);
         fx.publish(1);
-        Topics topics = Topics.create("restore");
+        Topics topics = Topics.create(KAFKA, "restore", PARTITIONS);
         // checkpoints only when the test asks (the periodic one is an hour away and must pause an hour)
-        JobConfig cfg = topics.config(fx, Map.of("checkpoint.interval", "1h"));
+        JobConfig cfg = config(topics, fx, Map.of("checkpoint.interval", "1h"));
         StreamExecutionEnvironment env = environment(cfg);
         env.getCheckpointConfig().setMinPauseBetweenCheckpoints(Duration.ofHours(1).toMillis());
         FailOnce.reset();
@@ -293,39 +296,16 @@ class HotReloadKafkaTest {
 
     // ---------------------------------------------------------------- helpers
 
-    record Topics(String readings, String forecasts, String dlq, String late, String group) {
-        static Topics create(String prefix) throws Exception {
-            String id = prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
-            Topics t = new Topics(id + "-readings", id + "-forecasts", id + "-dlq", id + "-late", id + "-group");
-            KAFKA.createTopics(PARTITIONS, t.readings, t.forecasts, t.dlq, t.late);
-            return t;
-        }
-
-        JobConfig config(ModelStoreFixture fx, Map<String, String> extra) {
-            Map<String, String> m = new LinkedHashMap<>();
-            m.put("kafka.bootstrap.servers", KAFKA.bootstrapServers());
-            m.put("topic.readings", readings);
-            m.put("topic.forecasts", forecasts);
-            m.put("topic.dlq", dlq);
-            m.put("topic.late", late);
-            m.put("source.group-id", group);
-            m.put("source.starting-offsets", "earliest");
-            m.put("model.store", fx.root.toString());
-            m.put("model.name", ModelStoreFixture.NAME);
-            m.put("model.poll-interval", "250ms");
-            m.put("watermark.out-of-orderness", "1s");
-            m.put("watermark.idleness", "0");
-            m.put("inference.batch-size", "16");
-            m.putAll(extra);
-            return JobConfig.of(m);
-        }
-    }
-
-    static StreamExecutionEnvironment environment(JobConfig cfg) {
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        env.setParallelism(FlinkMiniCluster.PARALLELISM);
-        ForecastJob.configure(env, cfg);
-        return env;
+    static JobConfig config(Topics topics, ModelStoreFixture fx, Map<String, String> extra) {
+        Map<String, String> m = topics.settings(KAFKA);
+        m.put("model.store", fx.root.toString());
+        m.put("model.name", ModelStoreFixture.NAME);
+        m.put("model.poll-interval", "250ms");
+        m.put("watermark.out-of-orderness", "1s");
+        m.put("watermark.idleness", "0");
+        m.put("inference.batch-size", "16");
+        m.putAll(extra);
+        return JobConfig.of(m);
     }
 
     /**
@@ -353,7 +333,7 @@ class HotReloadKafkaTest {
             p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
             consumer = new KafkaConsumer<>(p);
             List<TopicPartition> parts = new ArrayList<>();
-            for (int i = 0; i < PARTITIONS; i++) parts.add(new TopicPartition(topics.forecasts, i));
+            for (int i = 0; i < PARTITIONS; i++) parts.add(new TopicPartition(topics.forecasts(), i));
             consumer.assign(parts);
             consumer.seekToBeginning(parts);
         }
@@ -367,7 +347,7 @@ class HotReloadKafkaTest {
         }
 
         synchronized void send(Reading r) {
-            producer.send(new ProducerRecord<>(topics.readings, r.sensorId.getBytes(StandardCharsets.UTF_8), ReadingEncoder.avro(r)));
+            producer.send(new ProducerRecord<>(topics.readings(), r.sensorId.getBytes(StandardCharsets.UTF_8), ReadingEncoder.avro(r)));
             producer.flush();
         }
 
@@ -382,7 +362,7 @@ class HotReloadKafkaTest {
                     Reading r = new Reading(sensor(s), time(step), new float[] {(float) v.nextGaussian(), (float) (s + 0.1 * step)});
                     sent.computeIfAbsent(r.sensorId, k -> new ArrayList<>()).add(r);
                     // sensor s always on partition s % 3: every partition carries sensors, so every partition's watermark moves
-                    producer.send(new ProducerRecord<>(topics.readings, s % PARTITIONS, r.sensorId.getBytes(StandardCharsets.UTF_8),
+                    producer.send(new ProducerRecord<>(topics.readings(), s % PARTITIONS, r.sensorId.getBytes(StandardCharsets.UTF_8),
                             ReadingEncoder.avro(r)));
                 }
                 nextStep.set(step + 1);
@@ -420,7 +400,7 @@ class HotReloadKafkaTest {
         synchronized void flush() {
             for (int p = 0; p < PARTITIONS; p++) {
                 Reading r = new Reading("flush-" + p, base + Duration.ofHours(1).toMillis(), new float[] {0f, 0f});
-                producer.send(new ProducerRecord<>(topics.readings, p, r.sensorId.getBytes(StandardCharsets.UTF_8), ReadingEncoder.avro(r)));
+                producer.send(new ProducerRecord<>(topics.readings(), p, r.sensorId.getBytes(StandardCharsets.UTF_8), ReadingEncoder.avro(r)));
             }
             producer.flush();
         }
@@ -472,19 +452,9 @@ class HotReloadKafkaTest {
 
         /** Every window of the readings sent: id -> one forecast per version, in the order given. */
         Map<String, float[][]> expectedByVersion(ModelStoreFixture fx, String... versions) throws Exception {
-            List<String> ids = new ArrayList<>();
-            List<float[]> windows = new ArrayList<>();
-            for (List<Reading> list : sent.values()) {
-                List<Reading> sorted = new ArrayList<>(list);
-                sorted.sort((a, b) -> Long.compare(a.timestamp, b.timestamp));
-                for (int end = T - 1; end < sorted.size(); end++) {
-                    float[] w = new float[T * C];
-                    for (int t = 0; t < T; t++) System.arraycopy(sorted.get(end - T + 1 + t).values, 0, w, t * C, C);
-                    windows.add(w);
-                    ids.add(sorted.get(end).sensorId + "@" + sorted.get(end).timestamp);
-                }
-            }
-            float[][] in = windows.toArray(float[][]::new);
+            Map<String, float[]> windows = KafkaJobTests.windows(sent, T, C, t -> t);
+            List<String> ids = new ArrayList<>(windows.keySet());
+            float[][] in = windows.values().toArray(float[][]::new);
             List<float[][]> perVersion = new ArrayList<>();
             for (String v : versions) perVersion.add(fx.predict(v, in));
             Map<String, float[][]> out = new LinkedHashMap<>();
@@ -516,9 +486,7 @@ class HotReloadKafkaTest {
                 assertEquals(ModelStoreFixture.NAME, f.getModelName());
                 int v = versions.indexOf(f.getModelVersion());
                 assertTrue(v >= 0, "version " + f.getModelVersion() + " of " + id(f));
-                float[] got = new float[f.getValues().size()];
-                for (int i = 0; i < got.length; i++) got[i] = f.getValues().get(i);
-                assertArrayEquals(want[v], got, 1e-5f, id(f) + " equals v" + f.getModelVersion() + "'s prediction");
+                assertArrayEquals(want[v], values(f), 1e-5f, id(f) + " equals v" + f.getModelVersion() + "'s prediction");
                 count.merge(f.getModelVersion(), 1, Integer::sum);
             }
             return count;
@@ -563,13 +531,5 @@ class HotReloadKafkaTest {
         long sum = 0;
         for (Metric m : inferenceMetrics(job, name)) sum += ((Counter) m).getCount();
         return sum;
-    }
-
-    static void await(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) throw new AssertionError("timed out waiting for " + what);
-            Thread.sleep(50);
-        }
     }
 }

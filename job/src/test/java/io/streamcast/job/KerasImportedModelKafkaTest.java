@@ -11,6 +11,8 @@ import io.streamcast.job.output.ReadingEncoder;
 import io.streamcast.job.records.Reading;
 import io.streamcast.job.testing.FlinkMiniCluster;
 import io.streamcast.job.testing.KafkaClusterExtension;
+import io.streamcast.job.testing.KafkaJobTests;
+import io.streamcast.job.testing.KafkaJobTests.Topics;
 import io.streamcast.models.ForecastModel;
 import io.streamcast.models.LocalModelStore;
 import io.streamcast.models.ModelSpec;
@@ -18,14 +20,11 @@ import io.streamcast.models.keras.KerasImporter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.UUID;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -67,17 +66,8 @@ class KerasImportedModelKafkaTest {
         String version = store.publish(bundle, "keras-" + head);
         Path published = store.resolve("keras-" + head, version);
 
-        String id = "keras-" + UUID.randomUUID().toString().substring(0, 8);
-        String readings = id + "-readings", forecasts = id + "-forecasts", dlq = id + "-dlq", late = id + "-late";
-        KAFKA.createTopics(3, readings, forecasts, dlq, late);
-        Map<String, String> m = new LinkedHashMap<>();
-        m.put("kafka.bootstrap.servers", KAFKA.bootstrapServers());
-        m.put("topic.readings", readings);
-        m.put("topic.forecasts", forecasts);
-        m.put("topic.dlq", dlq);
-        m.put("topic.late", late);
-        m.put("source.group-id", id + "-group");
-        m.put("source.starting-offsets", "earliest");
+        Topics topics = Topics.create(KAFKA, "keras", 3);
+        Map<String, String> m = topics.settings(KAFKA);
         m.put("model.bundle", published.toString());
         m.put("watermark.out-of-orderness", "5s");
         m.put("inference.batch-size", "16");
@@ -88,11 +78,11 @@ class KerasImportedModelKafkaTest {
         Map<String, List<Reading>> bySensor = ForecastPipelineKafkaTest.readings(8, 16, base, 5, 0);
         try (KafkaProducer<byte[], byte[]> producer = KAFKA.producer()) {
             for (Reading r : ForecastPipelineKafkaTest.outOfOrder(bySensor, new Random(9))) {
-                producer.send(new ProducerRecord<>(readings, ForecastPipelineKafkaTest.key(r.sensorId), ReadingEncoder.avro(r)));
+                producer.send(new ProducerRecord<>(topics.readings(), ForecastPipelineKafkaTest.key(r.sensorId), ReadingEncoder.avro(r)));
             }
             producer.flush();
         }
-        StreamExecutionEnvironment env = ForecastPipelineKafkaTest.environment(cfg);
+        StreamExecutionEnvironment env = KafkaJobTests.environment(cfg);
         ForecastPipeline.define(env, PipelineSettings.from(cfg, ForecastJob.modelSpec(published)),
                 KafkaEndpoints.readings(cfg, true), KafkaEndpoints.sinks(cfg));
         env.execute("keras-" + head);
@@ -100,7 +90,7 @@ class KerasImportedModelKafkaTest {
         try (ForecastModel model = ForecastModel.load(published)) {
             ModelSpec spec = model.spec();
             Map<String, float[]> expected = expected(model, bySensor);
-            List<ConsumerRecord<byte[], byte[]>> out = KAFKA.readAll(forecasts, false, expected.size(), Duration.ofMinutes(2));
+            List<ConsumerRecord<byte[], byte[]>> out = KAFKA.readAll(topics.forecasts(), false, expected.size(), Duration.ofMinutes(2));
             assertEquals(expected.size(), out.size());
             Map<String, Integer> seen = new HashMap<>();
             for (ConsumerRecord<byte[], byte[]> rec : out) {
@@ -113,9 +103,7 @@ class KerasImportedModelKafkaTest {
                 assertEquals(version, f.getModelVersion());
                 assertEquals(head, f.getHead());
                 assertEquals(spec.horizon(), f.getHorizon());
-                float[] got = new float[f.getValues().size()];
-                for (int i = 0; i < got.length; i++) got[i] = f.getValues().get(i);
-                assertArrayEquals(want, got, 1e-5f, key);
+                assertArrayEquals(want, KafkaJobTests.values(f), 1e-5f, key);
             }
             System.out.println("keras import served by the job: " + file + " -> " + out.size() + " forecasts equal to predict");
         }
@@ -124,21 +112,11 @@ class KerasImportedModelKafkaTest {
     static Map<String, float[]> expected(ForecastModel model, Map<String, List<Reading>> bySensor) {
         int t = model.spec().window();
         int c = model.spec().channelCount();
-        List<String> ids = new ArrayList<>();
-        List<float[]> windows = new ArrayList<>();
-        for (List<Reading> list : bySensor.values()) {
-            List<Reading> sorted = new ArrayList<>(list);
-            sorted.sort(Comparator.comparingLong(r -> r.timestamp));
-            for (int end = t - 1; end < sorted.size(); end++) {
-                float[] w = new float[t * c];
-                for (int k = 0; k < t; k++) System.arraycopy(sorted.get(end - t + 1 + k).values, 0, w, k * c, c);
-                windows.add(w);
-                ids.add(sorted.get(end).sensorId + "@" + sorted.get(end).timestamp);
-            }
-        }
-        float[][] p = model.predict(windows.toArray(float[][]::new));
+        Map<String, float[]> windows = KafkaJobTests.windows(bySensor, t, c, time -> time);
+        float[][] p = model.predict(windows.values().toArray(float[][]::new));
         Map<String, float[]> out = new LinkedHashMap<>();
-        for (int i = 0; i < ids.size(); i++) out.put(ids.get(i), p[i]);
+        int i = 0;
+        for (String id : windows.keySet()) out.put(id, p[i++]);
         return out;
     }
 }
