@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamcast.avro.Forecast;
 import io.streamcast.avro.SensorReading;
+import io.streamcast.job.output.ForecastRecords;
 import io.streamcast.models.cli.Cli;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -141,10 +142,7 @@ class SimulateAndTailTest {
     }
 
     private static ProducerRecord<String, byte[]> record(Forecast f) throws Exception {
-        ByteBuffer buffer = Forecast.getEncoder().encode(f);
-        byte[] bytes = new byte[buffer.remaining()];
-        buffer.get(bytes);
-        return new ProducerRecord<>("forecasts-tail", f.getSensorId(), bytes);
+        return new ProducerRecord<>("forecasts-tail", f.getSensorId(), ForecastRecords.encode(f));
     }
 
     private static Forecast forecast(String sensor, float first) {

@@ -1,9 +1,8 @@
 package io.streamcast.job.evaluation;
 
 import io.streamcast.avro.ForecastEvaluation;
+import io.streamcast.job.output.AvroSingleObject;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,14 +35,7 @@ public final class EvaluationRecords {
 
     /** Avro single-object encoding (marker, schema fingerprint, body). */
     public static byte[] encode(ForecastEvaluation e) {
-        try {
-            ByteBuffer buf = ForecastEvaluation.getEncoder().encode(e);
-            byte[] out = new byte[buf.remaining()];
-            buf.get(out);
-            return out;
-        } catch (IOException ex) {
-            throw new UncheckedIOException(ex);
-        }
+        return AvroSingleObject.encode(ForecastEvaluation.getEncoder(), e);
     }
 
     /** Decodes one record of the evaluation topic; IOException when the bytes are not one. */

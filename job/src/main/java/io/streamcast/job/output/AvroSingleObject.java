@@ -6,11 +6,11 @@ import java.nio.ByteBuffer;
 import org.apache.avro.message.BinaryMessageEncoder;
 
 /** Avro single-object encoding (2 marker bytes, the schema's 8-byte fingerprint, the body) as a byte array. */
-final class AvroSingleObject {
+public final class AvroSingleObject {
     private AvroSingleObject() {
     }
 
-    static <T> byte[] encode(BinaryMessageEncoder<T> encoder, T record) {
+    public static <T> byte[] encode(BinaryMessageEncoder<T> encoder, T record) {
         try {
             ByteBuffer buf = encoder.encode(record);
             byte[] out = new byte[buf.remaining()];
