@@ -1,27 +1,13 @@
 package io.streamcast.models.cli;
 
-import io.streamcast.models.BundleException;
-import io.streamcast.models.ForecastModel;
 import io.streamcast.models.Head;
-import io.streamcast.models.Nd4jRuntime;
 import io.streamcast.models.PerStepTarget;
 import io.streamcast.models.WindowNorm;
-import java.nio.file.Path;
 import picocli.CommandLine.ITypeConverter;
 
-/** picocli converters for the CLI spellings (flat, per-step, next, aligned, none, last, mean), and shared helpers. */
+/** picocli converters for the CLI spellings (flat, per-step, next, aligned, none, last, mean). */
 final class Converters {
     private Converters() {
-    }
-
-    /** Sets the ND4J thread count and loads a bundle; a bad bundle is a {@link UsageError} (exit 2). */
-    static ForecastModel loadModel(Path dir, int threads) {
-        Nd4jRuntime.limitThreads(threads);
-        try {
-            return ForecastModel.load(dir);
-        } catch (BundleException e) {
-            throw new UsageError("model " + dir + ": " + e.getMessage());
-        }
     }
 
     static final class HeadConverter implements ITypeConverter<Head> {

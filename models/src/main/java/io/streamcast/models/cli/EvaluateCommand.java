@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Option;
@@ -37,8 +38,8 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Spec
     CommandSpec cmd;
 
-    @Option(names = "--model", required = true, paramLabel = "DIR", description = "Model bundle directory.")
-    Path model;
+    @Mixin
+    ModelOptions model = new ModelOptions();
 
     @Option(names = "--data", required = true, paramLabel = "FILE.csv", description = "Data (CSV) with the model's channels.")
     Path data;
@@ -54,12 +55,9 @@ public final class EvaluateCommand implements Callable<Integer> {
             description = "Print the per-step table (default: on).")
     boolean perStep;
 
-    @Option(names = "--threads", defaultValue = "1", paramLabel = "N", description = "ND4J/BLAS threads (default: ${DEFAULT-VALUE}).")
-    int threads;
-
     @Override
     public Integer call() throws Exception {
-        ForecastModel m = Converters.loadModel(model, threads);
+        ForecastModel m = model.load();
         ModelSpec spec = m.spec();
         TimeSeries series = CsvTimeSeries.read(data, spec.channels());
         Split s = Split.standard(data, series.length(), spec.window(), split == null ? null : split.values());
@@ -96,7 +94,7 @@ public final class EvaluateCommand implements Callable<Integer> {
         }
         if (json != null) {
             ObjectNode n = e.toJson();
-            n.put("modelDir", model.toString());
+            n.put("modelDir", model.dir.toString());
             n.put("name", m.name());
             n.put("version", m.version());
             n.put("data", data.toString());

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Option;
@@ -32,8 +33,8 @@ public final class PredictCommand implements Callable<Integer> {
     @Spec
     CommandSpec cmd;
 
-    @Option(names = "--model", required = true, paramLabel = "DIR", description = "Model bundle directory.")
-    Path model;
+    @Mixin
+    ModelOptions model = new ModelOptions();
 
     @Option(names = "--windows", required = true, paramLabel = "IN.csv", description = "Input windows, one per row.")
     Path windows;
@@ -47,12 +48,9 @@ public final class PredictCommand implements Callable<Integer> {
     @Option(names = "--batch", defaultValue = "256", paramLabel = "B", description = "Windows per forward pass (default: ${DEFAULT-VALUE}).")
     int batch;
 
-    @Option(names = "--threads", defaultValue = "1", paramLabel = "N", description = "ND4J/BLAS threads (default: ${DEFAULT-VALUE}).")
-    int threads;
-
     @Override
     public Integer call() throws Exception {
-        ForecastModel m = Converters.loadModel(model, threads);
+        ForecastModel m = model.load();
         ModelSpec spec = m.spec();
         List<float[]> rows = readWindows(windows, spec.inputLength(), spec);
         int n = rows.size();
