@@ -88,10 +88,7 @@ class HotReloadKafkaTest {
         fx.publish(1);
         Topics topics = Topics.create(KAFKA, "swap", PARTITIONS);
         JobConfig cfg = config(topics, fx, Map.of("checkpoint.interval", "1s"));
-        StreamExecutionEnvironment env = environment(cfg);
-        ForecastPipeline.define(env, PipelineSettings.from(cfg, ModelReload.latestSpec(cfg)),
-                KafkaEndpoints.readings(cfg, false), KafkaEndpoints.sinks(cfg));
-        JobClient job = env.executeAsync("hot-reload-swap");
+        JobClient job = startJob(cfg, "hot-reload-swap");
         Run run = new Run(topics);
         try (run) {
             run.sendSteps(0, 6);
@@ -136,10 +133,7 @@ class HotReloadKafkaTest {
         fx.publish(1);
         Topics topics = Topics.create(KAFKA, "reject", PARTITIONS);
         JobConfig cfg = config(topics, fx, Map.of("checkpoint.interval", "1s"));
-        StreamExecutionEnvironment env = environment(cfg);
-        ForecastPipeline.define(env, PipelineSettings.from(cfg, ModelReload.latestSpec(cfg)),
-                KafkaEndpoints.readings(cfg, false), KafkaEndpoints.sinks(cfg));
-        JobClient job = env.executeAsync("hot-reload-reject");
+        JobClient job = startJob(cfg, "hot-reload-reject");
         Run run = new Run(topics);
         try (run) {
             run.sendSteps(0, 6);
@@ -306,6 +300,14 @@ class HotReloadKafkaTest {
         m.put("inference.batch-size", "16");
         m.putAll(extra);
         return JobConfig.of(m);
+    }
+
+    /** The whole job, following the store's LATEST, started on the MiniCluster. */
+    static JobClient startJob(JobConfig cfg, String name) throws Exception {
+        StreamExecutionEnvironment env = environment(cfg);
+        ForecastPipeline.define(env, PipelineSettings.from(cfg, ModelReload.latestSpec(cfg)),
+                KafkaEndpoints.readings(cfg, false), KafkaEndpoints.sinks(cfg));
+        return env.executeAsync(name);
     }
 
     /**
