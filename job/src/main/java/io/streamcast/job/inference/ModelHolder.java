@@ -96,7 +96,8 @@ public class ModelHolder implements Serializable {
             f.modelName = servingName != null ? servingName : m.name();
             f.modelVersion = servingVersion != null ? servingVersion : m.version();
             f.head = spec.head().cliName();
-            f.stepMillis = spec.stepMillis() != 0 ? spec.stepMillis() : w.stepMillis;
+            // the window's own step (fixed-step mode) is the forecast's time axis; the model's nominal step otherwise
+            f.stepMillis = w.stepMillis != 0 ? w.stepMillis : spec.stepMillis();
             f.horizon = spec.horizon();
             f.channels = spec.channelCount();
             f.values = outputs[i];
