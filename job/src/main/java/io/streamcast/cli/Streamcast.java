@@ -11,6 +11,13 @@ import picocli.CommandLine.Command;
         description = "Continuous multi-step forecasting for sensor streams (Flink + Kafka + DL4J LSTMs).",
         subcommands = {
             picocli.CommandLine.HelpCommand.class,
+            io.streamcast.tools.KafkaCommand.class,
+            io.streamcast.tools.ClusterCommand.class,
+            io.streamcast.tools.SubmitCommand.class,
+            io.streamcast.tools.CancelCommand.class,
+            io.streamcast.tools.SimulateCommand.class,
+            io.streamcast.tools.TailCommand.class,
+            io.streamcast.tools.DemoCommand.class,
             io.streamcast.models.cli.TrainCommand.class,
             io.streamcast.models.cli.EvaluateCommand.class,
             io.streamcast.models.cli.PredictCommand.class,

@@ -1,0 +1,108 @@
+#!/usr/bin/env bash
+# End-to-end on the real thing: a KRaft broker and a Flink session cluster (separate JVMs, from
+# Maven-resolved jars), the job jar submitted over REST, simulated readings in, forecasts out.
+# Asserts the forecasts that must arrive do, and no more than can (exactly-once, no duplicates).
+# Stops everything it started, whatever happens (trap). Run after 'mvn -B verify' (or package).
+#   deploy/e2e.sh                 (CI: .ci/run calls it)
+# Env: E2E_WORK (default work/e2e), E2E_MODEL (a model bundle dir; default: train a tiny one).
+set -euo pipefail
+PROG="e2e"
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+WORK="${E2E_WORK:-$ROOT/work/e2e}"
+KAFKA_PORT=19092; CONTROLLER_PORT=19093; REST_PORT=18081; RPC_PORT=16123
+BOOTSTRAP="127.0.0.1:$KAFKA_PORT"
+REST="http://127.0.0.1:$REST_PORT"
+SC="$ROOT/streamcast"
+SENSORS=4          # simulated sensors
+PER_SENSOR=60      # readings per sensor
+STEP_MS=1000       # event time between a sensor's readings
+OUT_OF_ORDER_MS=2000
+T0=$(date +%s)
+
+step() { echo "e2e [$(( $(date +%s) - T0 ))s] $*"; }
+
+cleanup() {
+  local rc=$?
+  trap - EXIT
+  step "cleanup (exit code $rc)"
+  if [ -n "${JOB_ID:-}" ]; then "$SC" cancel --rest "$REST" --timeout 30 "$JOB_ID" >/dev/null 2>&1 || true; fi
+  bash "$ROOT/deploy/cluster.sh" stop --work-dir "$WORK/flink" || true
+  bash "$ROOT/deploy/kafka.sh" stop --work-dir "$WORK/kafka" || true
+  if [ "$rc" -ne 0 ]; then
+    echo "e2e: FAILED; logs: $WORK/flink/log/ and $WORK/kafka/logs/" >&2
+    tail -n 40 "$WORK/flink/log/taskmanager.log" 2>/dev/null | grep -E "ERROR|Exception" | tail -n 10 >&2 || true
+  fi
+  exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+rm -rf "$WORK"; mkdir -p "$WORK"
+ls "$ROOT"/job/target/streamcast-job-*-all.jar >/dev/null 2>&1 \
+  || die "job/target/streamcast-job-*-all.jar missing; run 'mvn -B -DskipTests package' first"
+
+step "starting Kafka and the Flink session cluster"
+bash "$ROOT/deploy/kafka.sh" start --work-dir "$WORK/kafka" --port "$KAFKA_PORT" --controller-port "$CONTROLLER_PORT" \
+  --heap 512m --topics sensor-readings:2,forecasts:2,sensor-readings-dlq:1,sensor-readings-late:1
+bash "$ROOT/deploy/cluster.sh" start --work-dir "$WORK/flink" --rest-port "$REST_PORT" --rpc-port "$RPC_PORT"
+
+MODEL="${E2E_MODEL:-}"
+if [ -z "$MODEL" ]; then
+  step "training a tiny model (1 epoch) on data/ett/ETTh1.csv"
+  "$SC" train --data "$ROOT/data/ett/ETTh1.csv" --window 12 --horizon 4 --head flat --units 8 --epochs 1 \
+    --plots 0 --name e2e --out "$WORK/model" > "$WORK/train.log" 2>&1 \
+    || { tail -n 5 "$WORK/train.log" >&2; die "training the e2e model failed; see $WORK/train.log"; }
+  MODEL="$WORK/model"
+fi
+WINDOW="$(grep -o '"window" *: *[0-9]*' "$MODEL/manifest.json" | head -1 | grep -o '[0-9]*$')"
+HORIZON="$(grep -o '"horizon" *: *[0-9]*' "$MODEL/manifest.json" | head -1 | grep -o '[0-9]*$')"
+[ -n "$WINDOW" ] && [ -n "$HORIZON" ] || die "cannot read window/horizon from $MODEL/manifest.json"
+
+step "submitting the job (model $MODEL: T=$WINDOW, H=$HORIZON)"
+JOB_ID="$("$SC" submit --rest "$REST" --parallelism 2 \
+  kafka.bootstrap.servers="$BOOTSTRAP" model.bundle="$MODEL" \
+  delivery.guarantee=exactly-once checkpoint.interval=2s source.starting-offsets=earliest \
+  watermark.out-of-orderness="${OUT_OF_ORDER_MS}ms" watermark.idleness=0 job.name=streamcast-e2e)"
+for _ in $(seq 1 150); do
+  state="$(curl -sf "$REST/jobs/$JOB_ID" | grep -o '"state":"[A-Z]*"' | head -1 | cut -d'"' -f4 || true)"
+  [ "$state" = RUNNING ] && break
+  case "$state" in FAILED|CANCELED|FINISHED) die "job $JOB_ID is $state; see $WORK/flink/log/jobmanager.log" ;; esac
+  sleep 0.2
+done
+[ "$state" = RUNNING ] || die "job $JOB_ID not RUNNING after 30 s (state '$state')"
+
+step "producing $((SENSORS * PER_SENSOR)) readings ($SENSORS sensors, event time step ${STEP_MS} ms)"
+"$SC" simulate --synthetic "$SENSORS" --count "$((SENSORS * PER_SENSOR))" --rate 400 --step-millis "$STEP_MS" \
+  --bootstrap "$BOOTSTRAP" --quiet
+
+# A reading becomes a step once the watermark (latest event time - out-of-orderness) passes it, so
+# the last ~out-of-orderness/step readings of each sensor stay pending: at least MIN forecasts must
+# arrive, and never more than MAX (one per complete window; more would be duplicates).
+HELD=$(( OUT_OF_ORDER_MS / STEP_MS + 1 ))
+MIN=$(( SENSORS * (PER_SENSOR - HELD - WINDOW + 1) ))
+MAX=$(( SENSORS * (PER_SENSOR - WINDOW + 1) ))
+step "expecting between $MIN and $MAX forecasts on topic forecasts (read_committed)"
+"$SC" tail --bootstrap "$BOOTSTRAP" --json --max "$MIN" --timeout 120 > "$WORK/forecasts.jsonl" \
+  || die "fewer than $MIN forecasts within 120 s"
+# what the forecasts must say: our sensors, H steps x 7 channels, the submitted model
+bad="$(grep -v -E '"sensorId":"sim-00[0-9]"' "$WORK/forecasts.jsonl" | head -1 || true)"
+[ -z "$bad" ] || die "forecast for an unknown sensor: $bad"
+[ "$(grep -c "\"horizon\":$HORIZON,\"channels\":7," "$WORK/forecasts.jsonl")" -eq "$MIN" ] \
+  || die "forecasts without horizon $HORIZON x 7 channels: see $WORK/forecasts.jsonl"
+[ "$(grep -c '"modelName":"e2e"' "$WORK/forecasts.jsonl")" -eq "$MIN" ] || [ -n "${E2E_MODEL:-}" ] \
+  || die "forecasts not from model e2e: see $WORK/forecasts.jsonl"
+! grep -q -E 'NaN|Infinity' "$WORK/forecasts.jsonl" || die "non-finite forecast values: see $WORK/forecasts.jsonl"
+for s in $(seq 0 $((SENSORS - 1))); do
+  grep -q "\"sensorId\":\"sim-00$s\"" "$WORK/forecasts.jsonl" || die "no forecast for sensor sim-00$s"
+done
+# no more than MAX, once two more checkpoints had the chance to commit anything still in flight
+sleep 5
+if "$SC" tail --bootstrap "$BOOTSTRAP" --max "$((MAX + 1))" --timeout 10 > "$WORK/all.txt" 2>/dev/null; then
+  die "more than $MAX forecasts: duplicates? see $WORK/all.txt"
+fi
+TOTAL="$(wc -l < "$WORK/all.txt")"
+step "OK: $TOTAL forecasts (expected $MIN..$MAX) for $SENSORS sensors, H=$HORIZON, in $(( $(date +%s) - T0 )) s"
+"$SC" cancel --rest "$REST" "$JOB_ID"
+JOB_ID=""
+echo "e2e: PASSED"
