@@ -24,6 +24,7 @@ import picocli.CommandLine.Command;
             io.streamcast.models.cli.InspectCommand.class,
             io.streamcast.models.cli.PublishCommand.class,
             JobCommand.class,
+            io.streamcast.bench.BenchCommand.class,
         })
 public final class Streamcast implements Runnable {
 
