@@ -5,7 +5,7 @@ import picocli.CommandLine.Command;
 /** {@code streamcast bench inference|e2e}: measured speed, printed and as JSON (see BENCHMARKS.md). */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks: inference (JMH, per batch size, vs the matrix-multiply peak) and e2e (Kafka -> job -> Kafka).",
-        subcommands = {InferenceBenchCommand.class, E2eBenchCommand.class})
+        subcommands = {InferenceBenchCommand.class, E2eBenchCommand.class, JfrSummaryCommand.class})
 public final class BenchCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;

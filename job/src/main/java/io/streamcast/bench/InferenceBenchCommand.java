@@ -60,11 +60,17 @@ public final class InferenceBenchCommand implements Callable<Integer> {
     @Option(names = "--forks", paramLabel = "F", defaultValue = "1", description = "JVM forks per point (default ${DEFAULT-VALUE}; 0 = in this JVM).")
     int forks;
 
+    @Option(names = "--forward", description = "Also compare the bare forward pass: DL4J's output() vs the fused libnd4j lstmLayer op (FusedLstmForward).")
+    boolean forward;
+
     @Option(names = "--quick", description = "Smoke run: small matrices, few points, short iterations.")
     boolean quick;
 
     @Option(names = "--json", paramLabel = "OUT", description = "Also write the results as JSON to OUT.")
     Path json;
+
+    @Option(names = "--jfr", paramLabel = "DIR", description = "Record every fork with Java Flight Recorder into DIR (summarise with 'bench jfr FILE').")
+    Path jfr;
 
     @Option(names = "--work-dir", paramLabel = "DIR", description = "Scratch (the R bundle) (default: <repo>/work/bench).")
     Path workDir;
@@ -89,11 +95,12 @@ public final class InferenceBenchCommand implements Callable<Integer> {
         PrintStream out = System.out;
         out.printf(Locale.ROOT, "streamcast bench inference: model %s (%s), %.3f MFLOP/window%n", model, describe(spec), flops / 1e6);
         out.println("machine: " + Machine.oneLine());
-        int total = ts.size() * (bs.size() + ns.size());
+        int total = ts.size() * (bs.size() * (forward ? 3 : 1) + ns.size());
         BenchProgress progress = new BenchProgress(System.err, total, warm, iters);
 
         List<Map<String, Object>> points = new ArrayList<>();
         List<Map<String, Object>> peaks = new ArrayList<>();
+        List<Map<String, Object>> forwardPoints = new ArrayList<>();
         for (int t : ts) {
             for (RunResult r : run(options(warm, iters, secs, t).include(InferenceBenchmark.class.getName() + ".predict")
                     .param("bundle", bundle.toString()).param("batch", strings(bs)), progress)) {
@@ -107,6 +114,22 @@ public final class InferenceBenchCommand implements Callable<Integer> {
                 p.put("windowsPerSecMax", stats.getMax() * batch);
                 p.put("gflops", stats.getMean() * batch * flops / 1e9);
                 points.add(p);
+            }
+            if (forward) {
+                for (RunResult r : run(options(warm, iters, secs, t).include(ForwardPassBenchmark.class.getName() + ".forward")
+                        .param("bundle", bundle.toString()).param("batch", strings(bs)), progress)) {
+                    int batch = Integer.parseInt(r.getParams().getParam("batch"));
+                    var stats = r.getPrimaryResult().getStatistics();
+                    Map<String, Object> p = new LinkedHashMap<>();
+                    p.put("threads", t);
+                    p.put("batch", batch);
+                    p.put("impl", r.getParams().getParam("impl"));
+                    p.put("windowsPerSec", stats.getMean() * batch);
+                    p.put("windowsPerSecMin", stats.getMin() * batch);
+                    p.put("windowsPerSecMax", stats.getMax() * batch);
+                    p.put("gflops", stats.getMean() * batch * flops / 1e9);
+                    forwardPoints.add(p);
+                }
             }
             for (RunResult r : run(options(warm, iters, secs, t).include(MmulBenchmark.class.getName() + ".mmul")
                     .param("n", strings(ns)), progress)) {
@@ -124,6 +147,16 @@ public final class InferenceBenchCommand implements Callable<Integer> {
         progress.done();
         InferenceReport report = new InferenceReport(points, peaks);
         report.print(out);
+        if (!forwardPoints.isEmpty()) {
+            out.println();
+            out.println("forward pass only (network space, [B,C,T] in, float[B][H*C] out):");
+            out.println("threads  batch  impl      windows/s (min-max)            GFLOP/s   % of peak");
+            for (Map<String, Object> p : forwardPoints) {
+                out.printf(Locale.ROOT, "%7d  %5d  %-6s  %10.0f (%8.0f-%8.0f)  %8.2f   %8.1f%%%n", p.get("threads"), p.get("batch"), p.get("impl"),
+                        p.get("windowsPerSec"), p.get("windowsPerSecMin"), p.get("windowsPerSecMax"), p.get("gflops"),
+                        100 * (double) p.get("gflops") / report.peak((int) p.get("threads")));
+            }
+        }
 
         if (json != null) {
             Map<String, Object> doc = new LinkedHashMap<>();
@@ -139,6 +172,7 @@ public final class InferenceBenchCommand implements Callable<Integer> {
             doc.put("points", points);
             doc.put("mmulPeak", peaks);
             doc.put("ratios", report.ratios());
+            if (!forwardPoints.isEmpty()) doc.put("forwardPass", forwardPoints);
             if (json.toAbsolutePath().getParent() != null) Files.createDirectories(json.toAbsolutePath().getParent());
             new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(json.toFile(), doc);
             out.println("JSON: " + json);
@@ -146,8 +180,14 @@ public final class InferenceBenchCommand implements Callable<Integer> {
         return 0;
     }
 
-    private ChainedOptionsBuilder options(int warm, int iters, int secs, int t) {
-        return new OptionsBuilder()
+    private ChainedOptionsBuilder options(int warm, int iters, int secs, int t) throws java.io.IOException {
+        ChainedOptionsBuilder o = new OptionsBuilder();
+        if (jfr != null) {
+            Files.createDirectories(jfr);
+            // a directory as filename: each fork dumps its own recording there on exit
+            o = o.jvmArgsAppend("-XX:StartFlightRecording=settings=profile,dumponexit=true,filename=" + jfr.toAbsolutePath() + "/");
+        }
+        return o
                 .forks(forks)
                 .threads(t)
                 .warmupIterations(warm)

@@ -62,8 +62,8 @@ class BenchCommandsTest {
     @Test
     void e2eBenchmarkRunsBothModesAgainstARealBroker() throws Exception {
         Path json = tmp.resolve("e2e.json");
-        int rc = Cli.run(new BenchCommand(), "e2e", "--bootstrap", KAFKA.bootstrapServers(), "--rate", "300", "--duration", "6",
-                "--warmup", "4", "--sensors", "20", "--mode", "both", "--json", json.toString(), "--work-dir", tmp.toString());
+        int rc = Cli.run(new BenchCommand(), "e2e", "--bootstrap", KAFKA.bootstrapServers(), "--rate", "60", "--duration", "8",
+                "--warmup", "2", "--sensors", "6", "--mode", "both", "--json", json.toString(), "--work-dir", tmp.toString());
         assertEquals(0, rc);
         JsonNode runs = new ObjectMapper().readTree(json.toFile()).path("runs");
         assertEquals(List.of("per-record", "batched"), List.of(runs.get(0).path("mode").asText(), runs.get(1).path("mode").asText()));
