@@ -3,12 +3,14 @@ package io.streamcast.job;
 import io.streamcast.job.config.JobArgs;
 import io.streamcast.job.config.JobConfig;
 import io.streamcast.job.kafka.KafkaEndpoints;
+import io.streamcast.job.kafka.KafkaPreflight;
 import io.streamcast.models.BundleException;
 import io.streamcast.models.Manifest;
 import io.streamcast.models.ModelBundle;
 import io.streamcast.models.ModelSpec;
 import io.streamcast.models.cli.UsageError;
 import java.nio.file.Path;
+import java.time.Duration;
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.slf4j.Logger;
@@ -36,6 +38,7 @@ public final class ForecastJob {
         LOG.info("streamcast job settings (secrets masked):\n{}", cfg.describe());
         cfg.requireBootstrapServers();
         ModelSpec spec = modelSpec(cfg.requireModelBundle());
+        KafkaPreflight.check(cfg, Duration.ofSeconds(15));
         configure(env, cfg);
         ForecastPipeline.define(env, PipelineSettings.from(cfg, spec),
                 KafkaEndpoints.readings(cfg, false), KafkaEndpoints.sinks(cfg));

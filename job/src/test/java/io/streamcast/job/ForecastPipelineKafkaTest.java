@@ -63,7 +63,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * The whole job against a real Kafka broker (KRaft) and a real Flink MiniCluster at parallelism 2:
@@ -99,14 +99,22 @@ class ForecastPipelineKafkaTest {
 
     // ---------------------------------------------------------------- every forecast, exactly once
 
-    @ParameterizedTest
-    @EnumSource(Format.class)
-    void everyForecastOnceWithTheModelsValuesAndEveryBadRecordInTheDlq(Format format) throws Exception {
-        Topics topics = Topics.create("run-" + format.name().toLowerCase());
+    /**
+     * Avro with the default batched inference, JSON with the per-record baseline, and fixed-step
+     * windows (readings on the step grid, so the windows equal count mode's): all must give the
+     * model's own values.
+     */
+    @ParameterizedTest(name = "{0} input, {1} inference, {2} windows")
+    @CsvSource({"AVRO, batched, count", "JSON, per-record, count", "JSON, batched, fixed-step"})
+    void everyForecastOnceWithTheModelsValuesAndEveryBadRecordInTheDlq(Format format, String inferenceMode, String windowMode)
+            throws Exception {
+        Topics topics = Topics.create("run-" + format.name().toLowerCase() + "-" + windowMode);
         int sensors = 50;
         int perSensor = 12;
         long base = (System.currentTimeMillis() / STEP) * STEP - 60_000;
-        Map<String, List<Reading>> bySensor = readings(sensors, perSensor, base, 1);
+        boolean fixedStep = windowMode.equals("fixed-step");
+        // fixed-step: readings anywhere inside their step; a window's issuedAt is then the step's start
+        Map<String, List<Reading>> bySensor = readings(sensors, perSensor, base, 1, fixedStep ? 900 : 0);
 
         List<BadRecord> bad = badRecords(format, base);
         Map<String, BadRecord> badAt = new HashMap<>();
@@ -134,17 +142,15 @@ class ForecastPipelineKafkaTest {
             }
         }
 
-        // Avro runs the default batched inference, JSON the per-record baseline: both must give the model's values
-        String mode = format == Format.AVRO ? "batched" : "per-record";
         JobConfig cfg = topics.config(Map.of("input.format", format.name().toLowerCase(), "checkpoint.interval", "1s",
-                "inference.mode", mode));
+                "inference.mode", inferenceMode, "window.mode", windowMode));
         StreamExecutionEnvironment env = environment(cfg);
         ForecastPipeline.define(env, PipelineSettings.from(cfg, ForecastJob.modelSpec(bundle)),
                 KafkaEndpoints.readings(cfg, true), KafkaEndpoints.sinks(cfg));
         JobExecutionResult result = env.execute("pipeline-" + format);
 
         // forecasts: count, keys, issuedAt and values
-        Map<String, float[]> expected = expectedForecasts(bySensor);
+        Map<String, float[]> expected = expectedForecasts(bySensor, fixedStep);
         assertEquals(sensors * (perSensor - T + 1), expected.size());
         List<ConsumerRecord<byte[], byte[]>> out = KAFKA.readAll(topics.forecasts, false, expected.size(), Duration.ofMinutes(2));
         assertForecastsExactlyOnce(expected, out);
@@ -193,7 +199,7 @@ class ForecastPipelineKafkaTest {
         int perSensor = 20;
         int firstPhase = 12; // its watermark (newest - 5 s) lets windows ending at steps 3..6 out
         long base = (System.currentTimeMillis() / STEP) * STEP - 60_000;
-        Map<String, List<Reading>> bySensor = readings(sensors, perSensor, base, 2);
+        Map<String, List<Reading>> bySensor = readings(sensors, perSensor, base, 2, 0);
         FailOnceAfterCheckpoint.reset();
 
         JobConfig cfg = topics.config(Map.of(
@@ -222,7 +228,7 @@ class ForecastPipelineKafkaTest {
             }
             producer.flush();
 
-            Map<String, float[]> expected = expectedForecasts(bySensor);
+            Map<String, float[]> expected = expectedForecasts(bySensor, false);
             List<ConsumerRecord<byte[], byte[]>> out = KAFKA.readAll(topics.forecasts, true, expected.size(), Duration.ofMinutes(2));
             assertForecastsExactlyOnce(expected, out);
             assertTrue(FailOnceAfterCheckpoint.OPENS.get() > FlinkMiniCluster.PARALLELISM,
@@ -275,15 +281,19 @@ class ForecastPipelineKafkaTest {
         return env;
     }
 
-    /** Readings of {@code sensors} sensors, one per step, starting at {@code base}; values are random but fixed by the seed. */
-    static Map<String, List<Reading>> readings(int sensors, int perSensor, long base, long seed) {
+    /**
+     * Readings of {@code sensors} sensors, one per step, starting at {@code base}, each up to
+     * {@code jitterMillis} after the start of its step; values are random but fixed by the seed.
+     */
+    static Map<String, List<Reading>> readings(int sensors, int perSensor, long base, long seed, int jitterMillis) {
         Random rnd = new Random(seed);
         Map<String, List<Reading>> m = new TreeMap<>();
         for (int s = 0; s < sensors; s++) {
             String id = String.format("sensor-%03d", s);
             List<Reading> list = new ArrayList<>();
             for (int i = 0; i < perSensor; i++) {
-                list.add(new Reading(id, base + i * STEP, new float[] {(float) rnd.nextGaussian(), (float) (s + 0.1 * i)}));
+                long jitter = jitterMillis == 0 ? 0 : rnd.nextInt(jitterMillis);
+                list.add(new Reading(id, base + i * STEP + jitter, new float[] {(float) rnd.nextGaussian(), (float) (s + 0.1 * i)}));
             }
             m.put(id, list);
         }
@@ -326,8 +336,12 @@ class ForecastPipelineKafkaTest {
         producer.flush();
     }
 
-    /** Windows built here from the time-ordered readings, forecast by the model itself: sensor@issuedAt -> H*C values. */
-    static Map<String, float[]> expectedForecasts(Map<String, List<Reading>> bySensor) {
+    /**
+     * Windows built here from the time-ordered readings (one reading per step), forecast by the model
+     * itself: sensor@issuedAt -> H*C values. issuedAt is the last reading's time, or in fixed-step
+     * mode the start of its step.
+     */
+    static Map<String, float[]> expectedForecasts(Map<String, List<Reading>> bySensor, boolean fixedStep) {
         List<String> ids = new ArrayList<>();
         List<float[]> windows = new ArrayList<>();
         for (List<Reading> list : bySensor.values()) {
@@ -337,7 +351,8 @@ class ForecastPipelineKafkaTest {
                 float[] w = new float[T * C];
                 for (int t = 0; t < T; t++) System.arraycopy(sorted.get(end - T + 1 + t).values, 0, w, t * C, C);
                 windows.add(w);
-                ids.add(sorted.get(end).sensorId + "@" + sorted.get(end).timestamp);
+                long t = sorted.get(end).timestamp;
+                ids.add(sorted.get(end).sensorId + "@" + (fixedStep ? Math.floorDiv(t, STEP) * STEP : t));
             }
         }
         float[][] predicted = model.predict(windows.toArray(float[][]::new));
@@ -363,7 +378,7 @@ class ForecastPipelineKafkaTest {
             assertEquals("flat", f.getHead());
             assertEquals(H, f.getHorizon());
             assertEquals(C, f.getChannels());
-            assertEquals(STEP, f.getStepMillis(), "count mode: the model's nominal step");
+            assertEquals(STEP, f.getStepMillis(), "the window step (fixed-step) or the model's nominal step (count)");
             float[] got = new float[f.getValues().size()];
             for (int i = 0; i < got.length; i++) got[i] = f.getValues().get(i);
             assertArrayEquals(want, got, 1e-5f, id);

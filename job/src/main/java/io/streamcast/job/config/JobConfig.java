@@ -177,6 +177,7 @@ public final class JobConfig implements Serializable {
         nonNegative(Setting.FLUSH_TIMEOUT, flushTimeout().toMillis());
         nonNegative(Setting.CHECKPOINT_INTERVAL, checkpointInterval().toMillis());
         positive(Setting.TRANSACTION_TIMEOUT, transactionTimeout().toMillis());
+        requireTopics();
         int port = integer(Setting.WEB_UI_PORT);
         if (port < 0 || port > 65535) throw bad(Setting.WEB_UI_PORT, "a port 0..65535");
         if (guarantee() == Guarantee.EXACTLY_ONCE) {
@@ -295,6 +296,12 @@ public final class JobConfig implements Serializable {
     public int parallelism() { return integer(Setting.PARALLELISM); }
     public String jobName() { return string(Setting.JOB_NAME); }
     public int webUiPort() { return integer(Setting.WEB_UI_PORT); }
+
+    public boolean requireTopics() {
+        String v = string(Setting.REQUIRE_TOPICS).trim().toLowerCase(Locale.ROOT);
+        if (!v.equals("true") && !v.equals("false")) throw bad(Setting.REQUIRE_TOPICS, "true or false");
+        return v.equals("true");
+    }
 
     /** Kafka client settings, passed unchanged to the source and the sinks (a copy). */
     public Properties kafkaProperties() {

@@ -33,6 +33,7 @@ public enum Setting {
     CHECKPOINT_INTERVAL("checkpoint.interval", "30s", "Checkpoint interval (0 = off; exactly-once needs checkpoints)."),
     PARALLELISM("parallelism", "0", "Job parallelism (0 = the cluster's default)."),
     JOB_NAME("job.name", "streamcast-forecasts", "Name of the Flink job."),
+    REQUIRE_TOPICS("preflight.require-topics", "false", "true: missing topics stop the job before it starts; false: a warning (for brokers that auto-create topics)."),
     WEB_UI_PORT("local.web-ui.port", "8081", "Local runs (./streamcast job): port of the Flink web UI on localhost (0 = no UI)."),
     KAFKA_CONFIG("kafka.config", "", "Properties file with Kafka client settings (bootstrap.servers, security.protocol, sasl.*, ssl.*); passed through unchanged.");
 

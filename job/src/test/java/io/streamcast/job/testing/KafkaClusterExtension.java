@@ -2,8 +2,6 @@ package io.streamcast.job.testing;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collection;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -131,18 +129,5 @@ public final class KafkaClusterExtension implements BeforeAllCallback {
             if (consumer.position(e.getKey()) < e.getValue()) return false;
         }
         return true;
-    }
-
-    /** Partition count of a topic, from the broker. */
-    public int partitions(String topic) throws Exception {
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrapServers()))) {
-            return admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().size();
-        }
-    }
-
-    static <K, V> Map<K, List<V>> group(Collection<V> values, java.util.function.Function<V, K> key) {
-        Map<K, List<V>> m = new HashMap<>();
-        for (V v : values) m.computeIfAbsent(key.apply(v), k -> new ArrayList<>()).add(v);
-        return m;
     }
 }
