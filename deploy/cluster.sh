@@ -100,7 +100,7 @@ execution.checkpointing.savepoint-dir: file://$WORK/savepoints
 # DL4J/ND4J/JavaCPP are on the cluster classpath and must be loaded by the parent classloader:
 # loaded child-first from each job jar, every submission re-extracts the natives and leaks
 # Metaspace, and a restart fails with "already loaded in another classloader".
-classloader.parent-first-patterns.additional: org.nd4j.;org.deeplearning4j.;org.bytedeco.
+classloader.parent-first-patterns.additional: ${STREAMCAST_PARENT_FIRST:-org.nd4j.;org.deeplearning4j.;org.bytedeco.}
 YAML
   cat > "$CONF/log4j.properties" <<PROPS
 monitorInterval=30
@@ -153,7 +153,9 @@ case "$ACTION" in
     fi
     check_port_free "REST" "$REST_PORT"; check_port_free "JobManager RPC" "$RPC_PORT"
     t0=$(now_ms)
-    CP="$(classpath flink,nd4j)"
+    # STREAMCAST_CLUSTER_PROFILES=flink and STREAMCAST_PARENT_FIRST=<other prefix> give a cluster
+    # WITHOUT DL4J (for the measurement of jobs that bring DL4J in their jar; docs/deploy.md)
+    CP="$(classpath "${STREAMCAST_CLUSTER_PROFILES:-flink,nd4j}")"
     printf 'FLINK_REST_PORT=%s\nFLINK_RPC_PORT=%s\n' "$REST_PORT" "$RPC_PORT" > "$ENVFILE"
     write_config
     COMMON=("${JAVA17_OPENS[@]}" -Dlog4j.configurationFile="file:$CONF/log4j.properties"

@@ -10,7 +10,8 @@ PROG="e2e"
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 WORK="${E2E_WORK:-$ROOT/work/e2e}"
-KAFKA_PORT=19092; CONTROLLER_PORT=19093; REST_PORT=18081; RPC_PORT=16123
+KAFKA_PORT=$(free_port 19092); CONTROLLER_PORT=$(free_port $(( KAFKA_PORT + 1 )))
+REST_PORT=$(free_port 18081); RPC_PORT=$(free_port 16123)
 BOOTSTRAP="127.0.0.1:$KAFKA_PORT"
 REST="http://127.0.0.1:$REST_PORT"
 SC="$ROOT/streamcast"

@@ -76,6 +76,14 @@ stop_pid() {
 # port_open PORT: true if something accepts connections on 127.0.0.1:PORT.
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
+# free_port BASE: the first port from BASE upwards (step 10) that nothing listens on, so a test run
+# does not collide with a broker or cluster someone else left running.
+free_port() {
+  local p="$1"
+  while port_open "$p"; do p=$(( p + 10 )); done
+  echo "$p"
+}
+
 # check_port_free NAME PORT
 check_port_free() {
   if port_open "$2"; then

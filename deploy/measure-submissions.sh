@@ -7,6 +7,7 @@
 #   deploy/measure-submissions.sh [N] --forecast-job MODEL  the real job with a model bundle; starts a
 #                                                           broker too; each round must forecast
 # Starts its own cluster in work/measure (REST port 18091), stops everything on exit.
+# MEASURE_JAR=jar submits another job jar (e.g. one with DL4J inside, for comparison).
 set -euo pipefail
 PROG="measure-submissions"
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -21,9 +22,10 @@ done
 [ -z "$MODEL" ] || [ -f "$MODEL/manifest.json" ] || usage_error "$MODEL has no manifest.json; train one with ./streamcast train"
 [ -z "$MODEL" ] || MODEL="$(cd "$MODEL" && pwd)"
 WORK="${STREAMCAST_WORK:-$ROOT/work}/measure"
-PORT=18091
+PORT=$(free_port 18091); RPC_PORT=$(free_port 16133)
+KAFKA_PORT=$(free_port 19192); CONTROLLER_PORT=$(free_port $(( KAFKA_PORT + 1 )))
 REST="http://127.0.0.1:$PORT"
-BOOTSTRAP="127.0.0.1:19192"
+BOOTSTRAP="127.0.0.1:$KAFKA_PORT"
 SC="$ROOT/streamcast"
 rm -rf "$WORK"
 cleanup() {
@@ -33,10 +35,10 @@ cleanup() {
 trap cleanup EXIT
 
 if [ -n "$MODEL" ]; then
-  bash "$ROOT/deploy/kafka.sh" start --work-dir "$WORK/kafka" --port 19192 --controller-port 19193 --heap 512m \
+  bash "$ROOT/deploy/kafka.sh" start --work-dir "$WORK/kafka" --port "$KAFKA_PORT" --controller-port "$CONTROLLER_PORT" --heap 512m \
     --topics sensor-readings:2
 fi
-bash "$ROOT/deploy/cluster.sh" start --work-dir "$WORK/flink" --rest-port "$PORT" --rpc-port 16133
+bash "$ROOT/deploy/cluster.sh" start --work-dir "$WORK/flink" --rest-port "$PORT" --rpc-port "$RPC_PORT"
 TM_PID="$(cat "$WORK/flink/taskmanager.pid")"
 TM_ID="$(curl -sf "$REST/taskmanagers" | grep -o '"id":"[^"]*"' | head -1 | cut -d'"' -f4)"
 CACHE="$WORK/flink/javacpp-cache"
@@ -70,7 +72,7 @@ report "before any submission"
 for i in $(seq 1 "$N"); do
   t0=$(now_ms)
   if [ -z "$MODEL" ]; then
-    JOB="$("$SC" submit --rest "$REST" --entry-class io.streamcast.tools.NativeProbeJob 20 2>/dev/null)" \
+    JOB="$("$SC" submit --rest "$REST" ${MEASURE_JAR:+--jar "$MEASURE_JAR"} --entry-class io.streamcast.tools.NativeProbeJob 20 2>/dev/null)" \
       || die "submission $i failed; run: ./streamcast submit --rest $REST --entry-class io.streamcast.tools.NativeProbeJob"
     for _ in $(seq 1 150); do  # running means ND4J loaded: the probe logs it
       [ "$(grep -c 'ND4J ready' "$WORK/flink/log/taskmanager.log" 2>/dev/null || true)" -ge "$i" ] && break

@@ -11,7 +11,8 @@ import picocli.CommandLine.Parameters;
 
 /** {@code streamcast cancel JOB|--all}: cancels jobs on a session cluster and waits until they stopped. */
 @Command(name = "cancel", mixinStandardHelpOptions = true,
-        description = "Cancel a job on the session cluster (PATCH /jobs/:id?mode=cancel) and wait until it is CANCELED.")
+        description = {"Cancel a job on the session cluster.",
+            "PATCH /jobs/:id?mode=cancel, then waits until the job is CANCELED."})
 public final class CancelCommand implements Callable<Integer> {
     private static final Pattern JOB_ID = Pattern.compile("[0-9a-f]{32}");
 

@@ -12,8 +12,8 @@ import picocli.CommandLine.Option;
 
 /** {@code streamcast cluster start|stop|status}: a real Flink session cluster (deploy/cluster.sh). */
 @Command(name = "cluster", mixinStandardHelpOptions = true,
-        description = "A real Flink 2.2 session cluster (JobManager + TaskManager JVMs) on 127.0.0.1, "
-                + "with DL4J/ND4J on its classpath.",
+        description = {"Run a real Flink session cluster on 127.0.0.1.",
+            "Flink 2.2 jars from Maven with DL4J/ND4J on the cluster classpath; config, logs, pids under work/flink."},
         subcommands = {ClusterCommand.Start.class, ClusterCommand.Stop.class, ClusterCommand.Status.class})
 public final class ClusterCommand implements Runnable {
     @picocli.CommandLine.Spec

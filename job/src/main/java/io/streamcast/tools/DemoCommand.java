@@ -34,8 +34,9 @@ import picocli.CommandLine.Option;
  * their errors against Repeat. Ctrl-C or --duration stops everything it started.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = {"Start Kafka, train-or-reuse a small model, run the job in a local Flink (web UI), stream ETT "
-                + "and synthetic readings, and show forecasts and their error vs Repeat live. Ctrl-C or --duration stops "
+        description = {"Watch live forecasts: Kafka, model, local job, simulated sensors.",
+            "Starts a broker, trains-or-reuses a small model, runs the job with its web UI, streams ETT and synthetic "
+                + "readings, and shows forecasts and their error vs Repeat live. Ctrl-C or --duration stops "
                 + "everything it started."})
 public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--duration", paramLabel = "S", description = "Stop after S seconds (default: until Ctrl-C).")

@@ -10,7 +10,8 @@ import picocli.CommandLine.Parameters;
 
 /** {@code streamcast kafka start|stop|status|create-topics}: a real single-node KRaft broker (deploy/kafka.sh). */
 @Command(name = "kafka", mixinStandardHelpOptions = true,
-        description = "A real single-node Kafka broker (KRaft) on 127.0.0.1, from Maven-resolved jars.",
+        description = {"Run a real single-node Kafka broker (KRaft) on 127.0.0.1.",
+            "Jars come from Maven (deploy/pom.xml); data, logs and pid file under work/kafka."},
         subcommands = {KafkaCommand.Start.class, KafkaCommand.Stop.class, KafkaCommand.Status.class,
             KafkaCommand.CreateTopics.class})
 public final class KafkaCommand implements Runnable {

@@ -23,8 +23,9 @@ import picocli.CommandLine.Option;
  * file or generated, stamped with the current time (or a fixed step), keyed by sensor id.
  */
 @Command(name = "simulate", mixinStandardHelpOptions = true,
-        description = {"Produce sensor readings to Kafka at a fixed rate: replay a CSV file as a few sensors "
-                + "offset in time, or generate N synthetic sensors with 7 smooth, noisy channels.",
+        description = {"Stream sensor readings into Kafka (CSV replay or synthetic sensors).",
+            "At a fixed rate: replay a CSV file as a few sensors offset in time, or generate N synthetic "
+                + "sensors with 7 smooth, noisy channels.",
             "Readings are keyed by sensor id; sensors take turns, so each sensor gets RATE/sensors readings per second."})
 public final class SimulateCommand implements Callable<Integer> {
 

@@ -14,8 +14,8 @@ import picocli.CommandLine.Unmatched;
 
 /** {@code streamcast submit}: uploads the job jar to a session cluster over REST and runs it. */
 @Command(name = "submit", mixinStandardHelpOptions = true,
-        description = {"Upload the cluster job jar (job/target/streamcast-job-*-all.jar) to a Flink session "
-                + "cluster over REST and run it; prints the job id and its web UI page.",
+        description = {"Submit the job jar to a Flink session cluster over REST.",
+            "Uploads job/target/streamcast-job-*-all.jar, runs it, prints the job id and its web UI page.",
             "Every other argument goes to the job's main method, in order, "
                 + "e.g. ./streamcast submit --parallelism 2 --bootstrap 127.0.0.1:9092 (use -- before job "
                 + "options whose names clash with submit's)."})

@@ -21,7 +21,8 @@ import picocli.CommandLine.Option;
 
 /** {@code streamcast tail}: reads forecasts from Kafka (committed transactions only) and prints them decoded. */
 @Command(name = "tail", mixinStandardHelpOptions = true,
-        description = {"Print forecasts from the forecasts topic, decoded from Avro; one line each, or JSON.",
+        description = {"Print forecasts from Kafka, decoded (one line each, or JSON).",
+            "Forecasts are Avro (single-object encoding) on the forecasts topic.",
             "Reads with isolation.level=read_committed (exactly-once output shows up at checkpoints) and "
                 + "without a consumer group (nothing is committed)."})
 public final class TailCommand implements Callable<Integer> {
