@@ -1,6 +1,7 @@
 package io.streamcast.bench;
 
 import io.streamcast.models.ForecastModel;
+import io.streamcast.models.FusedLstmForward;
 import io.streamcast.models.Nd4jRuntime;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;

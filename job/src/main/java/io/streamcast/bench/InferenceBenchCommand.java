@@ -60,6 +60,10 @@ public final class InferenceBenchCommand implements Callable<Integer> {
     @Option(names = "--forks", paramLabel = "F", defaultValue = "1", description = "JVM forks per point (default ${DEFAULT-VALUE}; 0 = in this JVM).")
     int forks;
 
+    @Option(names = "--impl", paramLabel = "I,...", split = ",", defaultValue = "fused",
+            description = "Forward passes to measure predict with: fused (shipped: one libnd4j lstmLayer op per layer), dl4j (DL4J's output()) (default ${DEFAULT-VALUE}).")
+    List<String> impls;
+
     @Option(names = "--forward", description = "Also compare the bare forward pass: DL4J's output() vs the fused libnd4j lstmLayer op (FusedLstmForward).")
     boolean forward;
 
@@ -86,6 +90,9 @@ public final class InferenceBenchCommand implements Callable<Integer> {
         check(bs, "--batch");
         check(ts, "--threads");
         check(ns, "--mmul");
+        for (String i : impls) {
+            if (!i.equals("fused") && !i.equals("dl4j")) throw new UsageError("--impl " + i + " is not valid; fix: fused, dl4j or fused,dl4j");
+        }
         if (warm < 0 || iters < 1 || secs < 1 || forks < 0) {
             throw new UsageError("--warmup >= 0, --iterations >= 1, --time >= 1 and --forks >= 0 are needed");
         }
@@ -95,7 +102,7 @@ public final class InferenceBenchCommand implements Callable<Integer> {
         PrintStream out = System.out;
         out.printf(Locale.ROOT, "streamcast bench inference: model %s (%s), %.3f MFLOP/window%n", model, describe(spec), flops / 1e6);
         out.println("machine: " + Machine.oneLine());
-        int total = ts.size() * (bs.size() * (forward ? 3 : 1) + ns.size());
+        int total = ts.size() * (bs.size() * (impls.size() + (forward ? 2 : 0)) + ns.size());
         BenchProgress progress = new BenchProgress(System.err, total, warm, iters);
 
         List<Map<String, Object>> points = new ArrayList<>();
@@ -103,11 +110,12 @@ public final class InferenceBenchCommand implements Callable<Integer> {
         List<Map<String, Object>> forwardPoints = new ArrayList<>();
         for (int t : ts) {
             for (RunResult r : run(options(warm, iters, secs, t).include(InferenceBenchmark.class.getName() + ".predict")
-                    .param("bundle", bundle.toString()).param("batch", strings(bs)), progress)) {
+                    .param("bundle", bundle.toString()).param("batch", strings(bs)).param("impl", impls.toArray(String[]::new)), progress)) {
                 int batch = Integer.parseInt(r.getParams().getParam("batch"));
                 var stats = r.getPrimaryResult().getStatistics();
                 Map<String, Object> p = new LinkedHashMap<>();
                 p.put("threads", t);
+                p.put("impl", r.getParams().getParam("impl"));
                 p.put("batch", batch);
                 p.put("windowsPerSec", stats.getMean() * batch);
                 p.put("windowsPerSecMin", stats.getMin() * batch);

@@ -32,12 +32,17 @@ public class InferenceBenchmark {
     @Param({"1"})
     public int batch;
 
+    /** fused: the shipped path (FusedLstmForward for flat heads); dl4j: DL4J's own forward pass. */
+    @Param({"fused"})
+    public String impl;
+
     private ForecastModel model;
     private float[][] windows;
 
     @Setup(Level.Trial)
     public void load() throws Exception {
         Nd4jRuntime.limitThreads(1);
+        System.setProperty(ForecastModel.FUSED_PROPERTY, String.valueOf(!impl.equals("dl4j")));
         model = ForecastModel.load(Path.of(bundle));
         Random random = new Random(batch);
         windows = new float[batch][model.spec().inputLength()];

@@ -55,6 +55,7 @@ class BenchCommandsTest {
         assertTrue(doc.path("mmulPeak").get(0).path("gflops").asDouble() > 0);
         JsonNode ratios = doc.path("ratios");
         assertEquals(1.0, ratios.get(0).path("vsPerRecord").asDouble(), 1e-9); // batch 1 against itself
+        assertEquals("fused", points.get(0).path("impl").asText());
         assertEquals(points.get(1).path("windowsPerSec").asDouble() / points.get(0).path("windowsPerSec").asDouble(),
                 ratios.get(1).path("vsPerRecord").asDouble(), 1e-9);
     }

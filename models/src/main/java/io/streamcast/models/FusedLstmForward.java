@@ -1,7 +1,5 @@
-package io.streamcast.bench;
+package io.streamcast.models;
 
-import io.streamcast.models.Head;
-import io.streamcast.models.ModelSpec;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -16,12 +14,13 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
- * An alternative forward pass of a flat-head network (stacked LSTMs, last step, Dense), measured
- * against DL4J's own: each LSTM layer is ONE native libnd4j {@code lstmLayer} op over the whole
- * sequence (the time loop, GEMMs and gate activations all in C++), where DL4J's
- * {@code LSTMHelpers} issues a dozen small ops per time step from Java; then one GEMM + bias for the
- * Dense layer. Same weights (copied once, gate blocks reordered from DL4J's to libnd4j's order), same
- * outputs up to float rounding (checked in the tests).
+ * The forward pass of a flat-head network (stacked LSTMs, last step, Dense) for inference: each LSTM
+ * layer is ONE native libnd4j {@code lstmLayer} op over the whole sequence (time loop, GEMMs and gate
+ * activations in C++), where DL4J's {@code LSTMHelpers} issues a dozen small ops per time step from
+ * Java; then one GEMM + bias for the Dense layer. Same weights (copied once, gate blocks reordered
+ * from DL4J's order to libnd4j's), same outputs up to float rounding (FusedLstmForwardTest).
+ * Measured with {@code streamcast bench inference}: about 2x DL4J's output() at batch 64-256 and
+ * 4x at batch 1 on the reference model (BENCHMARKS.md).
  */
 public final class FusedLstmForward {
     /**
@@ -36,12 +35,38 @@ public final class FusedLstmForward {
     private final INDArray denseB;
     private final int units;
 
+    /**
+     * Whether this forward pass computes exactly what {@code net} does: flat head, LSTM layers with
+     * sigmoid gates and tanh/relu activation, then a Dense/Output layer with identity activation.
+     * Anything else (per-step heads, imported networks with other gate functions) stays on DL4J.
+     */
+    public static boolean supports(ModelSpec spec, MultiLayerNetwork net) {
+        if (spec.head() != Head.FLAT) return false;
+        var confs = net.getLayerWiseConfigurations();
+        if (confs.getConfs().size() != spec.layers() + 1) return false;
+        for (int l = 0; l < spec.layers(); l++) {
+            var layer = confs.getConf(l).getLayer();
+            if (layer instanceof org.deeplearning4j.nn.conf.layers.recurrent.LastTimeStep w) layer = w.getUnderlying();
+            if (!(layer instanceof org.deeplearning4j.nn.conf.layers.LSTM lstm)) return false;
+            if (!(lstm.getGateActivationFn() instanceof org.nd4j.linalg.activations.impl.ActivationSigmoid)) return false;
+            var act = lstm.getActivationFn();
+            boolean tanh = act instanceof org.nd4j.linalg.activations.impl.ActivationTanH;
+            boolean relu = act instanceof org.nd4j.linalg.activations.impl.ActivationReLU;
+            if (!(tanh && spec.activation().equals("tanh") || relu && spec.activation().equals("relu"))) return false;
+            if (lstm.getNOut() != spec.units()) return false;
+        }
+        var out = confs.getConf(spec.layers()).getLayer();
+        return out instanceof org.deeplearning4j.nn.conf.layers.FeedForwardLayer ff
+                && ff.getActivationFn() instanceof org.nd4j.linalg.activations.impl.ActivationIdentity
+                && (out instanceof org.deeplearning4j.nn.conf.layers.OutputLayer || out instanceof org.deeplearning4j.nn.conf.layers.DenseLayer);
+    }
+
     public FusedLstmForward(ModelSpec spec, MultiLayerNetwork net) {
         this(spec, net, DL4J_BLOCK_FOR_LIBND4J);
     }
 
     FusedLstmForward(ModelSpec spec, MultiLayerNetwork net, int[] blockOrder) {
-        if (spec.head() != Head.FLAT) throw new IllegalArgumentException("the fused forward pass covers the flat head only");
+        if (!supports(spec, net)) throw new IllegalArgumentException("the fused forward pass does not cover this network: " + spec);
         int layers = spec.layers();
         int u = spec.units();
         this.units = u;
