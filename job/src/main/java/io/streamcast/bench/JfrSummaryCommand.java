@@ -40,12 +40,18 @@ public final class JfrSummaryCommand implements Callable<Integer> {
             description = "Prefixes for the inclusive view (default ${DEFAULT-VALUE}).")
     List<String> packages;
 
+    @Option(names = "--busy-native", split = ",", defaultValue = "org.nd4j,org.bytedeco,java.util.zip",
+            description = "Native samples count as CPU only when the calling Java method starts with one of these (threads blocked in "
+                    + "epoll/accept are sampled too, but use no CPU) (default ${DEFAULT-VALUE}).")
+    List<String> busyNative;
+
     @Override
     public Integer call() throws IOException {
         if (!Files.isRegularFile(file)) throw new UsageError(file + " is not a file; fix: pass a .jfr recording");
         Map<String, Integer> selfJava = new HashMap<>();
         Map<String, Integer> selfNative = new HashMap<>();
         Map<String, Integer> inclusive = new HashMap<>();
+        Map<String, Integer> threads = new HashMap<>();
         int samples = 0;
         try (RecordingFile in = new RecordingFile(file)) {
             while (in.hasMoreEvents()) {
@@ -54,24 +60,29 @@ public final class JfrSummaryCommand implements Callable<Integer> {
                 boolean nat = type.equals("jdk.NativeMethodSample");
                 if (!nat && !type.equals("jdk.ExecutionSample")) continue;
                 if (thread != null) {
-                    var t = e.getThread(nat ? "sampledThread" : "sampledThread");
+                    var t = e.getThread("sampledThread");
                     if (t == null || t.getJavaName() == null || !t.getJavaName().contains(thread)) continue;
                 }
                 RecordedStackTrace st = e.getStackTrace();
                 if (st == null || st.getFrames().isEmpty()) continue;
-                samples++;
                 List<RecordedFrame> frames = st.getFrames();
-                (nat ? selfNative : selfJava).merge(name(frames.get(0)), 1, Integer::sum);
+                String topFrame = name(frames.get(0));
+                if (nat && busyNative.stream().noneMatch(topFrame::startsWith)) continue; // blocked, not busy
+                samples++;
+                (nat ? selfNative : selfJava).merge(topFrame, 1, Integer::sum);
                 java.util.Set<String> seen = new java.util.HashSet<>();
                 for (RecordedFrame f : frames) {
                     String n = name(f);
                     if (packages.stream().anyMatch(n::startsWith) && seen.add(n)) inclusive.merge(n, 1, Integer::sum);
                 }
+                String t = e.getThread("sampledThread") == null ? "?" : e.getThread("sampledThread").getJavaName();
+                threads.merge(t == null ? "?" : t.replaceAll("[0-9]+", "N"), 1, Integer::sum);
             }
         }
-        System.out.printf(Locale.ROOT, "%s: %d samples%n", file, samples);
+        System.out.printf(Locale.ROOT, "%s: %d busy samples (Java code, and native calls from %s)%n", file, samples, busyNative);
         print("running Java code (jdk.ExecutionSample), by top frame", selfJava, samples);
         print("in native code (jdk.NativeMethodSample), by the Java method that called it", selfNative, samples);
+        print("by thread (digits folded)", threads, samples);
         print("inclusive (method anywhere on the stack), packages " + packages, inclusive, samples);
         return 0;
     }
