@@ -43,11 +43,12 @@ import picocli.CommandLine.Option;
  * (throughput); forecasts/s, latency percentiles (HdrHistogram), the job process's CPU and RSS.
  */
 @Command(name = "e2e", mixinStandardHelpOptions = true,
-        description = {"End to end on a real broker: readings -> the job (own JVM, local Flink) -> forecasts topic.",
-            "Reports sustained forecasts/s, latency p50/p95/p99/max (event time of a window's last reading ->",
-            "forecast arrival at the consumer), CPU and RSS of the job's JVM; writes a latency-over-time PNG.",
-            "--rate R: readings at R/s (latency). --rate max: a backlog is produced first, then the job",
-            "drains it flat out (throughput; latency then measures the backlog, not the job).",
+        description = {"End to end on a real broker: readings -> the job (its own JVM, local Flink) -> forecasts topic. "
+                + "Reports sustained forecasts/s, latency p50/p95/p99/max (event time of a window's last reading -> forecast "
+                + "arrival at the consumer), CPU and RSS of the job's JVM; writes a latency-over-time PNG.",
+            "",
+            "--rate R: readings at R/s (latency). --rate max: a backlog is produced first, then the job drains it flat out "
+                + "(throughput; latency then measures the backlog, not the job).",
             "Without --bootstrap a broker is started (work/bench/kafka, port 19192) and stopped afterwards."})
 public final class E2eBenchCommand implements Callable<Integer> {
     @Option(names = "--rate", paramLabel = "R|max", defaultValue = "12000", description = "Readings per second, or max (default ${DEFAULT-VALUE}).")

@@ -31,9 +31,9 @@ import picocli.CommandLine.Option;
  * same run; then windows/s, GFLOP/s and the ratios batched/per-record and achieved/peak.
  */
 @Command(name = "inference", mixinStandardHelpOptions = true,
-        description = {"Inference speed with JMH: windows/s and GFLOP/s per batch size and thread count, the ND4J",
-            "matrix-multiply peak measured in the same run, and the ratios batched/per-record and achieved/peak.",
-            "Default run: a few minutes. --quick: a smoke run (seconds, numbers not meaningful)."})
+        description = {"Inference speed with JMH: windows/s and GFLOP/s per batch size and thread count (batch 1 = the "
+                + "per-record path), the ND4J matrix-multiply peak measured in the same run, and the ratios batched/per-record "
+                + "and achieved/peak. Default run: a few minutes; --quick: a smoke run (seconds, numbers not meaningful)."})
 public final class InferenceBenchCommand implements Callable<Integer> {
     @Option(names = "--model", paramLabel = "R|BUNDLE", defaultValue = "R",
             description = "R (reference model: T=10, C=30, LSTM 100, H=10, flat; random weights) or a bundle directory (default ${DEFAULT-VALUE}).")
