@@ -23,7 +23,7 @@ import org.openjdk.jmh.annotations.TearDown;
 /**
  * The network's forward pass alone on a [batch, C, T] input already in network space: DL4J's
  * {@code MultiLayerNetwork.output} against {@link FusedLstmForward} (one libnd4j lstmLayer op per
- * layer). The output array is copied to a Java float[][] in both, as predict does.
+ * layer, shipped) and {@link GemmLstmForward} (one GEMM for all input projections, experiment). The output array is copied to a Java float[][] in both, as predict does.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -35,12 +35,13 @@ public class ForwardPassBenchmark {
     @Param({"1"})
     public int batch;
 
-    @Param({"dl4j", "fused"})
+    @Param({"dl4j", "fused", "gemm"})
     public String impl;
 
     private ForecastModel model;
     private MultiLayerNetwork network;
     private FusedLstmForward fused;
+    private GemmLstmForward gemm;
     private INDArray x;
 
     @Setup(Level.Trial)
@@ -49,13 +50,18 @@ public class ForwardPassBenchmark {
         model = ForecastModel.load(Path.of(bundle));
         network = model.network();
         fused = new FusedLstmForward(model.spec(), network);
+        gemm = impl.equals("gemm") ? new GemmLstmForward(model.spec(), network) : null;
         Nd4j.getRandom().setSeed(batch);
         x = Nd4j.rand(DataType.FLOAT, batch, model.spec().channelCount(), model.spec().window());
     }
 
     @Benchmark
     public float[][] forward() {
-        INDArray y = impl.equals("fused") ? fused.output(x) : network.output(x, false);
+        INDArray y = switch (impl) {
+            case "fused" -> fused.output(x);
+            case "gemm" -> gemm.output(x);
+            default -> network.output(x, false);
+        };
         return y.toFloatMatrix();
     }
 

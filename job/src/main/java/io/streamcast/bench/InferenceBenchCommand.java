@@ -64,7 +64,7 @@ public final class InferenceBenchCommand implements Callable<Integer> {
             description = "Forward passes to measure predict with: fused (shipped: one libnd4j lstmLayer op per layer), dl4j (DL4J's output()) (default ${DEFAULT-VALUE}).")
     List<String> impls;
 
-    @Option(names = "--forward", description = "Also compare the bare forward pass: DL4J's output() vs the fused libnd4j lstmLayer op (FusedLstmForward).")
+    @Option(names = "--forward", description = "Also compare the bare forward pass: DL4J's output(), the fused libnd4j lstmLayer op (FusedLstmForward, shipped) and GemmLstmForward (experiment).")
     boolean forward;
 
     @Option(names = "--quick", description = "Smoke run: small matrices, few points, short iterations.")
@@ -102,7 +102,7 @@ public final class InferenceBenchCommand implements Callable<Integer> {
         PrintStream out = System.out;
         out.printf(Locale.ROOT, "streamcast bench inference: model %s (%s), %.3f MFLOP/window%n", model, describe(spec), flops / 1e6);
         out.println("machine: " + Machine.oneLine());
-        int total = ts.size() * (bs.size() * (impls.size() + (forward ? 2 : 0)) + ns.size());
+        int total = ts.size() * (bs.size() * (impls.size() + (forward ? 3 : 0)) + ns.size());
         BenchProgress progress = new BenchProgress(System.err, total, warm, iters);
 
         List<Map<String, Object>> points = new ArrayList<>();
