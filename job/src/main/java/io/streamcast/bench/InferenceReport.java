@@ -53,9 +53,11 @@ final class InferenceReport {
         for (int i = 0; i < points.size(); i++) {
             Map<String, Object> p = points.get(i);
             Map<String, Object> r = ratios.get(i);
-            out.printf(Locale.ROOT, "%7d  %-5s  %5d  %10.0f (%8.0f-%8.0f)  %8.2f   %12.1f   %8.1f%%%n",
+            double vs = (double) r.get("vsPerRecord");
+            out.printf(Locale.ROOT, "%7d  %-5s  %5d  %10.0f (%8.0f-%8.0f)  %8.2f   %12s   %8.1f%%%n",
                     p.get("threads"), p.get("impl"), p.get("batch"), p.get("windowsPerSec"), p.get("windowsPerSecMin"),
-                    p.get("windowsPerSecMax"), p.get("gflops"), r.get("vsPerRecord"), 100 * (double) r.get("ofPeak"));
+                    p.get("windowsPerSecMax"), p.get("gflops"), Double.isNaN(vs) ? "- (no batch 1)" : String.format(Locale.ROOT, "%.1f", vs),
+                    100 * (double) r.get("ofPeak"));
         }
         out.println();
         out.println("matrix-multiply peak (ND4J mmul, float32):");
