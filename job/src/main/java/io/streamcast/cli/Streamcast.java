@@ -26,6 +26,7 @@ import picocli.CommandLine.Command;
             JobCommand.class,
             io.streamcast.models.keras.ImportKerasCommand.class,
             RollbackCommand.class,
+            io.streamcast.bench.BenchCommand.class,
         })
 public final class Streamcast implements Runnable {
 

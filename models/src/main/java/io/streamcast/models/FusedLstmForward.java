@@ -1,0 +1,135 @@
+package io.streamcast.models;
+
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.DynamicCustomOp;
+import org.nd4j.linalg.api.ops.impl.layers.recurrent.LSTMLayer;
+import org.nd4j.linalg.api.ops.impl.layers.recurrent.config.LSTMActivations;
+import org.nd4j.linalg.api.ops.impl.layers.recurrent.config.LSTMDataFormat;
+import org.nd4j.linalg.api.ops.impl.layers.recurrent.config.LSTMDirectionMode;
+import org.nd4j.linalg.api.ops.impl.layers.recurrent.config.LSTMLayerConfig;
+import org.nd4j.linalg.api.ops.impl.layers.recurrent.weights.LSTMLayerWeights;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+/**
+ * The forward pass of a flat-head network (stacked LSTMs, last step, Dense) for inference: each LSTM
+ * layer is ONE native libnd4j {@code lstmLayer} op over the whole sequence (time loop, GEMMs and gate
+ * activations in C++), where DL4J's {@code LSTMHelpers} issues a dozen small ops per time step from
+ * Java; then one GEMM + bias for the Dense layer. Same weights (copied once, gate blocks reordered
+ * from DL4J's order to libnd4j's), same outputs up to float rounding (FusedLstmForwardTest).
+ * Measured with {@code streamcast bench inference}: about 2x DL4J's output() at batch 64-256 and
+ * 4x at batch 1 on the reference model (BENCHMARKS.md).
+ */
+public final class FusedLstmForward {
+    /**
+     * DL4J's LSTM parameter blocks are [block input (g), forget (f), output (o), input gate (i)];
+     * libnd4j's lstmLayer expects [i, f, g, o]. Entry k: the DL4J block that goes to libnd4j block k.
+     */
+    static final int[] DL4J_BLOCK_FOR_LIBND4J = {3, 1, 0, 2};
+
+    private final LSTMLayerWeights[] lstm;
+    private final LSTMLayerConfig[] configs;
+    private final INDArray denseW;
+    private final INDArray denseB;
+    private final int units;
+
+    /**
+     * Whether this forward pass computes exactly what {@code net} does: flat head, LSTM layers with
+     * sigmoid gates and tanh/relu activation, then a Dense/Output layer with identity activation.
+     * Anything else (per-step heads, imported networks with other gate functions) stays on DL4J.
+     */
+    public static boolean supports(ModelSpec spec, MultiLayerNetwork net) {
+        if (spec.head() != Head.FLAT) return false;
+        var confs = net.getLayerWiseConfigurations();
+        if (confs.getConfs().size() != spec.layers() + 1) return false;
+        for (int l = 0; l < spec.layers(); l++) {
+            var layer = confs.getConf(l).getLayer();
+            if (layer instanceof org.deeplearning4j.nn.conf.layers.recurrent.LastTimeStep w) layer = w.getUnderlying();
+            if (!(layer instanceof org.deeplearning4j.nn.conf.layers.LSTM lstm)) return false;
+            if (!(lstm.getGateActivationFn() instanceof org.nd4j.linalg.activations.impl.ActivationSigmoid)) return false;
+            var act = lstm.getActivationFn();
+            boolean tanh = act instanceof org.nd4j.linalg.activations.impl.ActivationTanH;
+            boolean relu = act instanceof org.nd4j.linalg.activations.impl.ActivationReLU;
+            if (!(tanh && spec.activation().equals("tanh") || relu && spec.activation().equals("relu"))) return false;
+            if (lstm.getNOut() != spec.units()) return false;
+        }
+        var out = confs.getConf(spec.layers()).getLayer();
+        return out instanceof org.deeplearning4j.nn.conf.layers.FeedForwardLayer ff
+                && ff.getActivationFn() instanceof org.nd4j.linalg.activations.impl.ActivationIdentity
+                && (out instanceof org.deeplearning4j.nn.conf.layers.OutputLayer || out instanceof org.deeplearning4j.nn.conf.layers.DenseLayer);
+    }
+
+    public FusedLstmForward(ModelSpec spec, MultiLayerNetwork net) {
+        this(spec, net, DL4J_BLOCK_FOR_LIBND4J);
+    }
+
+    FusedLstmForward(ModelSpec spec, MultiLayerNetwork net, int[] blockOrder) {
+        if (!supports(spec, net)) throw new IllegalArgumentException("the fused forward pass does not cover this network: " + spec);
+        int layers = spec.layers();
+        int u = spec.units();
+        this.units = u;
+        LSTMActivations act = spec.activation().equals("relu") ? LSTMActivations.RELU : LSTMActivations.TANH;
+        lstm = new LSTMLayerWeights[layers];
+        configs = new LSTMLayerConfig[layers];
+        for (int l = 0; l < layers; l++) {
+            Layer layer = net.getLayer(l);
+            INDArray w = reorder(layer.getParam("W"), u, blockOrder);
+            INDArray rw = reorder(layer.getParam("RW"), u, blockOrder);
+            INDArray b = reorder(layer.getParam("b"), u, blockOrder).reshape(4L * u);
+            lstm[l] = LSTMLayerWeights.builder().iWeights(w).irWeights(rw).iBias(b).build();
+            boolean last = l == layers - 1;
+            configs[l] = LSTMLayerConfig.builder()
+                    .lstmdataformat(LSTMDataFormat.NST)          // [batch, channels, time]: DL4J's NCW
+                    .directionMode(LSTMDirectionMode.FWD)
+                    .gateAct(LSTMActivations.SIGMOID)
+                    .cellAct(act)
+                    .outAct(act)
+                    .retFullSequence(!last)
+                    .retLastH(last)
+                    .retLastC(false)
+                    .build();
+        }
+        Layer out = net.getLayer(layers);
+        denseW = out.getParam("W").dup();
+        denseB = out.getParam("b").dup();
+    }
+
+    private static INDArray reorder(INDArray p, int u, int[] blockOrder) {
+        INDArray[] blocks = new INDArray[4];
+        for (int k = 0; k < 4; k++) {
+            int from = blockOrder[k];
+            blocks[k] = p.get(NDArrayIndex.all(), NDArrayIndex.interval((long) from * u, (long) (from + 1) * u));
+        }
+        return Nd4j.hstack(blocks).dup('c');
+    }
+
+    /** x: [batch, channels, time] (network space) -> [batch, H*C]. */
+    public INDArray output(INDArray x) {
+        INDArray h = x;
+        long batch = x.size(0);
+        for (int l = 0; l < lstm.length; l++) {
+            LSTMLayerConfig c = configs[l];
+            // libnd4j's inputs: x, Wx, Wr, b; the flags say: biases yes, no sequence lengths, no initial
+            // h/c, no peepholes; then which outputs. (M2.1's INDArray constructor of LSTMLayer passes
+            // the inputs in the wrong order, so the op is assembled here with the class's own i/t args.)
+            LSTMLayer proto = new LSTMLayer(x, null, null, null, lstm[l], c);
+            INDArray out = c.isRetLastH() ? Nd4j.createUninitialized(x.dataType(), batch, units)
+                    : Nd4j.createUninitialized(x.dataType(), batch, units, x.size(2));
+            DynamicCustomOp op = new DynamicCustomOp("lstmLayer",
+                    new INDArray[] {h, lstm[l].getIWeights(), lstm[l].getIrWeights(), lstm[l].getIBias()},
+                    new INDArray[] {out});
+            op.addIArgument(proto.iArgs());
+            op.addTArgument(proto.tArgs());
+            op.addBArgument(true, false, false, false, false, c.isRetFullSequence(), c.isRetLastH(), false);
+            Nd4j.exec(op);
+            h = out;
+        }
+        return h.mmul(denseW).addiRowVector(denseB);
+    }
+
+    private LSTMLayerWeights lstmWeights(int l) {
+        return lstm[l];
+    }
+}

@@ -1,0 +1,91 @@
+package io.streamcast.models;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Random;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/** The fused forward pass (one libnd4j lstmLayer op per layer) gives DL4J's outputs, and is used only where it can. */
+class FusedLstmForwardTest {
+    @TempDir
+    Path tmp;
+
+    private static ModelSpec spec(int layers, String activation, Head head) {
+        return new ModelSpec(6, List.of("a", "b", "c"), head == Head.FLAT ? 4 : 6, head, PerStepTarget.NEXT, 12, layers, activation, 0);
+    }
+
+    private static void assertSameAsDl4j(ModelSpec spec, long seed) {
+        MultiLayerNetwork net = Networks.build(spec, seed);
+        Nd4j.getRandom().setSeed(seed);
+        INDArray x = Nd4j.rand(DataType.FLOAT, 5, spec.channelCount(), spec.window()).subi(0.5).muli(4);
+        float[][] expected = net.output(x, false).toFloatMatrix();
+        float[][] actual = new FusedLstmForward(spec, net).output(x).toFloatMatrix();
+        for (int b = 0; b < expected.length; b++) {
+            assertArrayEquals(expected[b], actual[b], 1e-5f, "window " + b + " of " + spec);
+        }
+    }
+
+    @Test
+    void oneLayerTanhEqualsDl4j() {
+        assertSameAsDl4j(spec(1, "tanh", Head.FLAT), 1);
+    }
+
+    @Test
+    void stackedLayersEqualDl4j() {
+        assertSameAsDl4j(spec(3, "tanh", Head.FLAT), 2);
+    }
+
+    @Test
+    void reluEqualsDl4j() {
+        assertSameAsDl4j(spec(2, "relu", Head.FLAT), 3);
+    }
+
+    @Test
+    void loadedFlatBundlesUseItAndForecastLikeDl4j() throws Exception {
+        ModelSpec spec = spec(1, "tanh", Head.FLAT);
+        Path dir = tmp.resolve("flat");
+        ModelBundle.createRandom(dir, "flat", spec, Normalizer.identity(3), 5);
+        float[][] windows = new float[7][spec.inputLength()];
+        Random r = new Random(9);
+        for (float[] w : windows) for (int i = 0; i < w.length; i++) w[i] = (float) r.nextGaussian();
+        float[][] fused;
+        try (ForecastModel m = ForecastModel.load(dir)) {
+            assertTrue(m.fusedForward());
+            fused = m.predict(windows);
+        }
+        System.setProperty(ForecastModel.FUSED_PROPERTY, "false");
+        try (ForecastModel m = ForecastModel.load(dir)) {
+            assertFalse(m.fusedForward());
+            float[][] dl4j = m.predict(windows);
+            for (int b = 0; b < windows.length; b++) assertArrayEquals(dl4j[b], fused[b], 1e-5f);
+        } finally {
+            System.clearProperty(ForecastModel.FUSED_PROPERTY);
+        }
+    }
+
+    @Test
+    void perStepHeadsAndWrappedNetworksStayOnDl4j() throws Exception {
+        ModelSpec perStep = spec(1, "tanh", Head.PER_STEP);
+        Path dir = tmp.resolve("per-step");
+        ModelBundle.createRandom(dir, "ps", perStep, Normalizer.identity(3), 5);
+        try (ForecastModel m = ForecastModel.load(dir)) {
+            assertFalse(m.fusedForward());
+        }
+        assertFalse(FusedLstmForward.supports(perStep, Networks.build(perStep, 1)));
+        ModelSpec flat = spec(1, "tanh", Head.FLAT);
+        Path flatDir = tmp.resolve("flat2");
+        ModelBundle.createRandom(flatDir, "f", flat, Normalizer.identity(3), 5);
+        // a wrapped network may still be training: its weights are not copied
+        ForecastModel wrapped = ForecastModel.of(ModelBundle.readManifest(flatDir), Networks.build(flat, 1));
+        assertFalse(wrapped.fusedForward());
+    }
+}
