@@ -3,14 +3,7 @@ package io.streamcast.job.inference;
 import io.streamcast.job.records.Window;
 import io.streamcast.job.records.WindowForecast;
 import org.apache.flink.api.common.operators.ProcessingTimeService.ProcessingTimeCallback;
-import org.apache.flink.api.common.state.ListState;
-import org.apache.flink.api.common.state.ListStateDescriptor;
-import org.apache.flink.api.common.typeinfo.TypeHint;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.java.tuple.Tuple2;
-import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Histogram;
-import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
 import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.runtime.state.StateSnapshotContext;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
@@ -19,8 +12,6 @@ import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.ScheduledFuture;
 
 /**
@@ -45,20 +36,12 @@ import java.util.concurrent.ScheduledFuture;
 public class BatchedInferenceOperator extends AbstractStreamOperator<WindowForecast>
         implements OneInputStreamOperator<Window, WindowForecast>, BoundedOneInput, ProcessingTimeCallback {
     private static final long serialVersionUID = 1L;
-    /** Marks a buffered window whose record had no timestamp. */
-    private static final long NO_TIMESTAMP = Long.MIN_VALUE;
 
     private final InferenceConfig cfg;
     private final ModelHolder model;
 
-    private transient List<StreamRecord<Window>> batch;
+    private transient WindowBatch batch;
     private transient ScheduledFuture<?> flushTimer;
-    /** Windows a snapshot found buffered (timestamp, window); normally always empty. */
-    private transient ListState<Tuple2<Long, Window>> unscored;
-
-    private transient Counter windowsScored;
-    private transient Histogram batchSizes;
-    private transient Histogram inferenceMicros;
 
     public BatchedInferenceOperator(InferenceConfig cfg) {
         this(cfg, new ModelHolder(cfg.bundlePath()));
@@ -72,22 +55,14 @@ public class BatchedInferenceOperator extends AbstractStreamOperator<WindowForec
     @Override
     public void initializeState(StateInitializationContext context) throws Exception {
         super.initializeState(context);
-        batch = new ArrayList<>(cfg.maxBatch());
-        unscored = context.getOperatorStateStore().getListState(new ListStateDescriptor<>("unscored-windows",
-                TypeInformation.of(new TypeHint<Tuple2<Long, Window>>() {})));
-        for (Tuple2<Long, Window> w : unscored.get()) {
-            batch.add(w.f0 == NO_TIMESTAMP ? new StreamRecord<>(w.f1) : new StreamRecord<>(w.f1, w.f0));
-        }
+        batch = new WindowBatch(context.getOperatorStateStore());
     }
 
     @Override
     public void open() throws Exception {
         super.open();
         model.open();
-        var metrics = getMetricGroup();
-        windowsScored = metrics.counter("windowsScored");
-        batchSizes = metrics.histogram("batchSize", new DescriptiveStatisticsHistogram(1000));
-        inferenceMicros = metrics.histogram("inferenceLatencyMicros", new DescriptiveStatisticsHistogram(1000));
+        batch.registerMetrics(getMetricGroup());
         if (!batch.isEmpty()) {
             scheduleFlush(); // restored windows, scored before anything new
         }
@@ -95,7 +70,7 @@ public class BatchedInferenceOperator extends AbstractStreamOperator<WindowForec
 
     @Override
     public void processElement(StreamRecord<Window> element) throws Exception {
-        batch.add(element.copy(element.getValue()));
+        batch.add(element);
         if (batch.size() >= cfg.maxBatch()) {
             flush();
         } else if (flushTimer == null) {
@@ -130,11 +105,7 @@ public class BatchedInferenceOperator extends AbstractStreamOperator<WindowForec
     @Override
     public void snapshotState(StateSnapshotContext context) throws Exception {
         super.snapshotState(context);
-        List<Tuple2<Long, Window>> pending = new ArrayList<>(batch.size());
-        for (StreamRecord<Window> r : batch) {
-            pending.add(Tuple2.of(r.hasTimestamp() ? r.getTimestamp() : NO_TIMESTAMP, r.getValue()));
-        }
-        unscored.update(pending);
+        batch.snapshot();
     }
 
     @Override
@@ -167,28 +138,12 @@ public class BatchedInferenceOperator extends AbstractStreamOperator<WindowForec
             flushTimer.cancel(false);
             flushTimer = null;
         }
-        if (batch.isEmpty()) {
-            return;
-        }
-        List<Window> windows = new ArrayList<>(batch.size());
-        for (StreamRecord<Window> r : batch) {
-            windows.add(r.getValue());
-        }
-        long start = System.nanoTime();
-        WindowForecast[] forecasts = model.forecast(windows, System.currentTimeMillis());
-        inferenceMicros.update((System.nanoTime() - start) / 1_000);
-        batchSizes.update(forecasts.length);
-        for (int i = 0; i < forecasts.length; i++) {
-            // keep the window's record timestamp, as a map would
-            output.collect(batch.get(i).replace(forecasts[i]));
-        }
-        windowsScored.inc(forecasts.length);
-        batch.clear();
+        batch.scoreAll(model, cfg.maxBatch(), output);
     }
 
     /** Sizes of the batches scored so far (also the Flink metric "batchSize"). */
     Histogram batchSizes() {
-        return batchSizes;
+        return batch.batchSizes();
     }
 
     int buffered() {

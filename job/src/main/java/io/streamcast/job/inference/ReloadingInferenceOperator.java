@@ -6,22 +6,13 @@ import io.streamcast.job.reload.BundleValidator;
 import io.streamcast.job.reload.ModelUpdate;
 import io.streamcast.models.ForecastModel;
 import io.streamcast.models.Nd4jRuntime;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledFuture;
 import org.apache.flink.api.common.state.BroadcastState;
-import org.apache.flink.api.common.state.ListState;
-import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.MapStateDescriptor;
-import org.apache.flink.api.common.typeinfo.TypeHint;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.java.tuple.Tuple2;
 import org.apache.flink.metrics.Counter;
-import org.apache.flink.metrics.Histogram;
-import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
 import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.runtime.state.StateSnapshotContext;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
@@ -67,7 +58,6 @@ public class ReloadingInferenceOperator extends AbstractStreamOperator<WindowFor
     public static final int DEFAULT_AWAIT_LIMIT = 10_000;
     /** How often the task thread looks whether a background load finished. */
     static final long RELOAD_CHECK_MILLIS = 50;
-    private static final long NO_TIMESTAMP = Long.MIN_VALUE;
     private static final Logger LOG = LoggerFactory.getLogger(ReloadingInferenceOperator.class);
 
     private final InferenceConfig cfg;
@@ -79,7 +69,7 @@ public class ReloadingInferenceOperator extends AbstractStreamOperator<WindowFor
     private transient volatile ModelUpdate serving;
     private transient ModelUpdate restoredPointer;
     /** Windows not yet scored, in arrival order: the open batch, or all of them while there is no model. */
-    private transient List<StreamRecord<Window>> batch;
+    private transient WindowBatch batch;
     private transient Watermark heldWatermark;
     private transient ScheduledFuture<?> flushTimer;
     private transient ScheduledFuture<?> reloadTimer;
@@ -91,13 +81,9 @@ public class ReloadingInferenceOperator extends AbstractStreamOperator<WindowFor
     private transient ModelUpdate queued;
 
     private transient BroadcastState<String, ModelUpdate> pointerState;
-    private transient ListState<Tuple2<Long, Window>> unscored;
 
-    private transient Counter windowsScored;
     private transient Counter reloadsAccepted;
     private transient Counter reloadsRejected;
-    private transient Histogram batchSizes;
-    private transient Histogram inferenceMicros;
 
     public ReloadingInferenceOperator(InferenceConfig cfg, BundleValidator validator, int awaitLimit) {
         if (awaitLimit < 1) throw new IllegalArgumentException("awaitLimit must be >= 1, got " + awaitLimit);
@@ -113,14 +99,9 @@ public class ReloadingInferenceOperator extends AbstractStreamOperator<WindowFor
     @Override
     public void initializeState(StateInitializationContext context) throws Exception {
         super.initializeState(context);
-        batch = new ArrayList<>();
         pointerState = context.getOperatorStateStore().getBroadcastState(POINTER);
-        unscored = context.getOperatorStateStore().getListState(new ListStateDescriptor<>("unscored-windows",
-                TypeInformation.of(new TypeHint<Tuple2<Long, Window>>() {})));
         restoredPointer = pointerState.get(SERVING);
-        for (Tuple2<Long, Window> w : unscored.get()) {
-            batch.add(w.f0 == NO_TIMESTAMP ? new StreamRecord<>(w.f1) : new StreamRecord<>(w.f1, w.f0));
-        }
+        batch = new WindowBatch(context.getOperatorStateStore());
     }
 
     @Override
@@ -135,11 +116,9 @@ public class ReloadingInferenceOperator extends AbstractStreamOperator<WindowFor
             return t;
         });
         var metrics = getMetricGroup();
-        windowsScored = metrics.counter("windowsScored");
+        batch.registerMetrics(metrics);
         reloadsAccepted = metrics.counter("reloadsAccepted");
         reloadsRejected = metrics.counter("reloadsRejected");
-        batchSizes = metrics.histogram("batchSize", new DescriptiveStatisticsHistogram(1000));
-        inferenceMicros = metrics.histogram("inferenceLatencyMicros", new DescriptiveStatisticsHistogram(1000));
         metrics.gauge("modelVersion", () -> serving == null ? "none" : serving.version);
         // numeric twin for reporters that drop string gauges (Prometheus): -1 = none or not a store version
         metrics.gauge("modelVersionNumber", () -> {
@@ -168,7 +147,7 @@ public class ReloadingInferenceOperator extends AbstractStreamOperator<WindowFor
     @Override
     public void processElement1(StreamRecord<Window> element) throws Exception {
         if (batch.isEmpty()) swapIfLoaded();
-        batch.add(element.copy(element.getValue()));
+        batch.add(element);
         if (!model.isLoaded()) {
             if (batch.size() >= awaitLimit) awaitFirstModel();
             return;
@@ -182,9 +161,9 @@ public class ReloadingInferenceOperator extends AbstractStreamOperator<WindowFor
 
     /** The waiting windows reached the bound: wait for a model that is loading, or fail (nothing is lost). */
     private void awaitFirstModel() {
-        if (loading != null) {
+        while (loading != null && !model.isLoaded()) {
             loading.join();
-            swapIfLoaded();
+            swapIfLoaded(); // a rejection starts the update that queued up meanwhile, if any
         }
         if (!model.isLoaded()) {
             throw new IllegalStateException(batch.size() + " windows are waiting for a model and none is being loaded"
@@ -297,11 +276,7 @@ public class ReloadingInferenceOperator extends AbstractStreamOperator<WindowFor
         super.snapshotState(context);
         pointerState.clear();
         if (serving != null) pointerState.put(SERVING, serving);
-        List<Tuple2<Long, Window>> pending = new ArrayList<>(batch.size());
-        for (StreamRecord<Window> r : batch) {
-            pending.add(Tuple2.of(r.hasTimestamp() ? r.getTimestamp() : NO_TIMESTAMP, r.getValue()));
-        }
-        unscored.update(pending);
+        batch.snapshot();
     }
 
     @Override
@@ -343,20 +318,7 @@ public class ReloadingInferenceOperator extends AbstractStreamOperator<WindowFor
             flushTimer = null;
         }
         if (batch.isEmpty() || !model.isLoaded()) return;
-        for (int from = 0; from < batch.size(); from += cfg.maxBatch()) {
-            List<StreamRecord<Window>> chunk = batch.subList(from, Math.min(batch.size(), from + cfg.maxBatch()));
-            List<Window> windows = new ArrayList<>(chunk.size());
-            for (StreamRecord<Window> r : chunk) windows.add(r.getValue());
-            long start = System.nanoTime();
-            WindowForecast[] forecasts = model.forecast(windows, System.currentTimeMillis());
-            inferenceMicros.update((System.nanoTime() - start) / 1_000);
-            batchSizes.update(forecasts.length);
-            for (int i = 0; i < forecasts.length; i++) {
-                output.collect(chunk.get(i).replace(forecasts[i])); // keeps the window's timestamp
-            }
-            windowsScored.inc(forecasts.length);
-        }
-        batch.clear();
+        batch.scoreAll(model, cfg.maxBatch(), output);
         if (heldWatermark != null) {
             Watermark w = heldWatermark;
             heldWatermark = null;
