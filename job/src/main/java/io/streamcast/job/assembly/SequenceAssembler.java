@@ -11,7 +11,6 @@ import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
-import org.apache.flink.streaming.api.TimeDomain;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
@@ -38,8 +37,11 @@ import java.util.Map;
  * buckets are filled by repeating the previous step (a filled step emits no window: nobody asked for
  * a forecast there); a longer gap resets the buffer.
  *
- * <p>State TTL: one processing-time timer per sensor; a sensor without readings for stateTtl loses
- * all its state. Readings still waiting for the watermark postpone the cleanup (never dropped).
+ * <p>State TTL, in event time: one cleanup timer per sensor; once the watermark is stateTtl past a
+ * sensor's latest reading, the sensor loses all its state. Event time, not the wall clock: after a
+ * restore from an old checkpoint the replayed readings arrive before event time moves on, so a long
+ * outage does not expire sensors whose readings are still coming. Readings still waiting for the
+ * watermark postpone the cleanup (never dropped).
  */
 public class SequenceAssembler extends KeyedProcessFunction<String, Reading, Window> {
     private static final long serialVersionUID = 1L;
@@ -53,9 +55,9 @@ public class SequenceAssembler extends KeyedProcessFunction<String, Reading, Win
     private transient ValueState<StepBuffer> buffer;
     /** Readings not yet released, by event time (count mode) -> values. */
     private transient MapState<Long, float[]> pending;
-    /** Processing time of the sensor's latest reading. */
+    /** Event time of the sensor's latest reading. */
     private transient ValueState<Long> lastSeen;
-    /** Processing time of the registered cleanup timer, if any (one per sensor). */
+    /** Event time of the registered cleanup timer, if any (one per sensor). */
     private transient ValueState<Long> cleanupAt;
 
     private transient Counter windowsEmitted;
@@ -102,7 +104,7 @@ public class SequenceAssembler extends KeyedProcessFunction<String, Reading, Win
         }
         pending.put(reading.timestamp, reading.values);
         ctx.timerService().registerEventTimeTimer(releaseTime(reading.timestamp));
-        touch(ctx);
+        touch(reading.timestamp, ctx);
     }
 
     /** The event time at which a reading's step can be built (its own time, or its bucket's end). */
@@ -114,23 +116,25 @@ public class SequenceAssembler extends KeyedProcessFunction<String, Reading, Win
         return Math.floorDiv(timestamp, cfg.stepMillis()) * cfg.stepMillis();
     }
 
-    private void touch(Context ctx) throws Exception {
-        long now = ctx.timerService().currentProcessingTime();
-        lastSeen.update(now);
+    private void touch(long timestamp, Context ctx) throws Exception {
+        Long seen = lastSeen.value();
+        if (seen == null || timestamp > seen) {
+            lastSeen.update(timestamp);
+        }
         if (cleanupAt.value() == null) {
             // one timer per sensor, moved lazily when it fires: no delete/register per reading
-            long at = now + cfg.stateTtl().toMillis();
-            ctx.timerService().registerProcessingTimeTimer(at);
+            long at = timestamp + cfg.stateTtl().toMillis();
+            ctx.timerService().registerEventTimeTimer(at);
             cleanupAt.update(at);
         }
     }
 
     @Override
     public void onTimer(long time, OnTimerContext ctx, Collector<Window> out) throws Exception {
-        if (ctx.timeDomain() == TimeDomain.PROCESSING_TIME) {
+        release(time, ctx.getCurrentKey(), out);
+        Long cleanup = cleanupAt.value();
+        if (cleanup != null && cleanup == time) {
             expireIfIdle(time, ctx);
-        } else {
-            release(time, ctx.getCurrentKey(), out);
         }
     }
 
@@ -236,7 +240,7 @@ public class SequenceAssembler extends KeyedProcessFunction<String, Reading, Win
             expiredSensors.inc();
             return;
         }
-        ctx.timerService().registerProcessingTimeTimer(next);
+        ctx.timerService().registerEventTimeTimer(next);
         cleanupAt.update(next);
     }
 }

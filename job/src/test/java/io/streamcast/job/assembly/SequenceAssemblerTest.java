@@ -110,7 +110,7 @@ class SequenceAssemblerTest {
             assertWindow(out.get(3), "a", 40, 0, stepsOf(30, 35, 40));
             // b@14 arrives after watermark 25: late, never a step
             assertEquals(List.of(reading("b", 14)), late(h));
-            assertEquals(0, h.numEventTimeTimers(), "every timer fired");
+            assertEquals(2, h.numEventTimeTimers(), "every release timer fired; one idle-cleanup timer per sensor left");
         }
     }
 
@@ -124,7 +124,7 @@ class SequenceAssemblerTest {
             feed(h, reading("s", 5), reading("s", 11), reading("x", 3));
             assertEquals(List.of(reading("s", 5), reading("s", 11), reading("x", 3)), late(h));
             assertEquals(entries, h.numKeyedStateEntries(), "late readings leave no state (not even for new key x)");
-            assertEquals(0, h.numEventTimeTimers());
+            assertEquals(1, h.numEventTimeTimers(), "only s's idle-cleanup timer: late readings register none");
             feed(h, reading("s", 12));
             h.processWatermark(12);
             List<Window> out = h.extractOutputValues();
@@ -175,7 +175,7 @@ class SequenceAssemblerTest {
             out = h.extractOutputValues();
             assertEquals(2, out.size());
             assertWindow(out.get(1), "s", 20, 10, stepsOf(15, 27));
-            assertEquals(0, h.numEventTimeTimers());
+            assertEquals(1, h.numEventTimeTimers(), "every bucket timer fired; the idle-cleanup timer is left");
         }
     }
 
@@ -239,44 +239,52 @@ class SequenceAssemblerTest {
             feed(h, reading("idle", 1), reading("busy", 1), reading("idle", 2), reading("busy", 2));
             h.processWatermark(2);
             assertEquals(2, h.extractOutputValues().size());
-            assertEquals(2, h.numProcessingTimeTimers(), "one cleanup timer per sensor");
+            assertEquals(2, h.numEventTimeTimers(), "one cleanup timer per sensor (at 1 + ttl)");
 
-            h.setProcessingTime(600);
-            feed(h, reading("busy", 3));
-            h.processWatermark(3);
-            h.setProcessingTime(1000); // idle expires; busy was seen at 600 -> its timer moves to 1600
-            assertEquals(1, h.numProcessingTimeTimers());
-            int busyEntries = h.numKeyedStateEntries();
-            assertTrue(busyEntries > 0);
+            feed(h, reading("busy", 600));
+            h.processWatermark(600);
+            h.processWatermark(1001); // idle was seen at 2: its timer moves to 1002; busy's moves to 1600
+            assertEquals(2, h.numEventTimeTimers());
+            h.processWatermark(1002); // idle expires
+            assertEquals(1, h.numEventTimeTimers());
+            assertTrue(h.numKeyedStateEntries() > 0);
 
-            h.setProcessingTime(1600);
+            h.processWatermark(1600);
             assertEquals(0, h.numKeyedStateEntries(), "no state left");
-            assertEquals(0, h.numProcessingTimeTimers(), "no processing-time timer left");
-            assertEquals(0, h.numEventTimeTimers(), "no event-time timer left");
+            assertEquals(0, h.numEventTimeTimers(), "no timer left");
+            assertEquals(0, h.numProcessingTimeTimers(), "no timer left");
 
             // an expired sensor starts over: T fresh steps before its next window
             int before = h.extractOutputValues().size();
-            feed(h, reading("idle", 10));
-            h.processWatermark(10);
+            feed(h, reading("idle", 2000));
+            h.processWatermark(2000);
             assertEquals(before, h.extractOutputValues().size());
-            feed(h, reading("idle", 11));
-            h.processWatermark(11);
+            feed(h, reading("idle", 2001));
+            h.processWatermark(2001);
             List<Window> out = h.extractOutputValues();
-            assertWindow(out.get(out.size() - 1), "idle", 11, 0, stepsOf(10, 11));
+            assertWindow(out.get(out.size() - 1), "idle", 2001, 0, stepsOf(2000, 2001));
         }
     }
 
     @Test
-    void ttlWaitsForReadingsTheWatermarkHasNotReleasedYet() throws Exception {
+    void ttlIsEventTimeSoWallClockTimeAloneNeverExpiresASensor() throws Exception {
         var cfg = AssemblerConfig.count(2, C).withStateTtl(Duration.ofMillis(1000));
         try (var h = opened(cfg)) {
             feed(h, reading("s", 5), reading("s", 6));
-            h.setProcessingTime(1000);
-            assertTrue(h.numKeyedStateEntries() > 0, "pending readings are kept");
-            assertEquals(2, h.numEventTimeTimers());
+            // e.g. a restore after a long outage: the wall clock jumped, the replayed readings still come
+            h.setProcessingTime(10_000_000);
+            assertTrue(h.numKeyedStateEntries() > 0, "pending readings and the sensor's state are kept");
+            assertEquals(3, h.numEventTimeTimers(), "release timers at 5 and 6, cleanup at 1005");
             h.processWatermark(6);
             assertEquals(1, h.extractOutputValues().size(), "kept readings still become a window");
-            h.setProcessingTime(2000);
+            h.setProcessingTime(20_000_000); // nothing pending now: a wall-clock TTL would drop the buffer here
+            feed(h, reading("s", 7));
+            h.processWatermark(7);
+            assertEquals(2, h.extractOutputValues().size(), "the buffer survived: the next reading completes a window");
+            h.processWatermark(1005); // the latest reading was at 7: the cleanup moves to 1007
+            assertTrue(h.numKeyedStateEntries() > 0);
+            assertEquals(1, h.numEventTimeTimers());
+            h.processWatermark(1007);
             assertEquals(0, h.numKeyedStateEntries());
             assertEquals(0, h.numProcessingTimeTimers());
             assertEquals(0, h.numEventTimeTimers());
