@@ -157,11 +157,15 @@ class ReloadingInferenceOperatorTest {
 
     @Test
     void atTheBoundWithAModelLoadingTheTaskWaitsForItAndScoresEverything() throws Exception {
-        try (var h = harness(4, 1000, 3, new BundleValidator(TinyModel.T, TinyModel.C))) {
+        GatedValidator.gate = new CountDownLatch(1);
+        try (var h = harness(4, 1000, 3, new GatedValidator("1"))) {
             h.open();
             update(h, v1);
             List<Window> ws = windows("s", 3);
-            feed(h, ws); // the third waits for the load instead of failing
+            feed(h, ws.subList(0, 2)); // v1 cannot finish loading yet: these wait for it
+            assertEquals(0, drain(h).size());
+            GatedValidator.gate.countDown();
+            feed(h, ws.subList(2, 3)); // the third reaches the bound: the task waits for the load instead of failing
             assertEquals(v1, op(h).serving());
             assertScoredBy(v1, ws, drain(h));
         }
@@ -189,17 +193,19 @@ class ReloadingInferenceOperatorTest {
         }
     }
 
-    /** Holds the load of version 2 until the test lets it go. */
+    /** Holds the load of one version until the test lets it go. */
     static final class GatedValidator extends BundleValidator {
         static volatile CountDownLatch gate;
+        private final String gatedVersion;
 
-        GatedValidator() {
+        GatedValidator(String gatedVersion) {
             super(TinyModel.T, TinyModel.C);
+            this.gatedVersion = gatedVersion;
         }
 
         @Override
         public ForecastModel load(ModelUpdate update) throws Rejected {
-            if ("2".equals(update.version)) {
+            if (gatedVersion.equals(update.version)) {
                 try {
                     gate.await();
                 } catch (InterruptedException e) {
@@ -213,7 +219,7 @@ class ReloadingInferenceOperatorTest {
     @Test
     void windowsKeepBeingScoredWhileANewModelLoads() throws Exception {
         GatedValidator.gate = new CountDownLatch(1);
-        try (var h = harness(4, 1000, 1000, new GatedValidator())) {
+        try (var h = harness(4, 1000, 1000, new GatedValidator("2"))) {
             h.open();
             update(h, v1);
             loadFinishes(h);
