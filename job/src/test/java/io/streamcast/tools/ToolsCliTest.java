@@ -32,6 +32,7 @@ class ToolsCliTest {
         "kafka start --port abc                            | --port",
         "kafka frobnicate                                  | Unmatched argument",
         "cluster start --slots many                        | --slots",
+        "cluster start --prometheus-ports 9250..9251       | --prometheus-ports: '9250..9251' is not a port or a range",
     })
     void badArgumentsGiveOneLineAndExit2(String args, String expected) {
         StringWriter err = new StringWriter();
