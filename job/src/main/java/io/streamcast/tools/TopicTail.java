@@ -10,7 +10,10 @@ import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.Metric;
+import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -61,8 +64,11 @@ final class TopicTail {
             } else {
                 consumer.seekToEnd(partitions);
             }
+            BrokerWatch watch = new BrokerWatch(consumer);
             while ((max == null || printed < max) && System.nanoTime() < deadline) {
-                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(200));
+                watch.check(!records.isEmpty());
+                for (ConsumerRecord<byte[], byte[]> record : records) {
                     String line;
                     try {
                         line = decoder.line(record.value());
@@ -91,6 +97,46 @@ final class TopicTail {
             System.err.printf("tail: %d undecodable records skipped%n", undecodable);
         }
         return 0;
+    }
+
+    /**
+     * The consumer retries a lost broker by itself (with backoff) and carries on where it was; this
+     * only says so: a line when it has had no connection for 3 s, and one when it is back.
+     */
+    static final class BrokerWatch {
+        private final KafkaConsumer<?, ?> consumer;
+        private long downSince = -1;
+        private boolean reported;
+
+        BrokerWatch(KafkaConsumer<?, ?> consumer) {
+            this.consumer = consumer;
+        }
+
+        void check(boolean gotRecords) {
+            long now = System.nanoTime();
+            if (gotRecords || connected()) {
+                if (reported) {
+                    System.err.printf("tail: the broker answers again after %.0f s; carrying on%n", (now - downSince) / 1e9);
+                }
+                downSince = -1;
+                reported = false;
+            } else if (downSince < 0) {
+                downSince = now;
+            } else if (!reported && now - downSince >= 3_000_000_000L) {
+                reported = true;
+                System.err.println("tail: no connection to the broker for 3 s; retrying with backoff until it is back");
+            }
+        }
+
+        private boolean connected() {
+            for (Map.Entry<MetricName, ? extends Metric> e : consumer.metrics().entrySet()) {
+                if (e.getKey().name().equals("connection-count") && e.getKey().group().equals("consumer-metrics")
+                        && e.getValue().metricValue() instanceof Number n) {
+                    return n.doubleValue() > 0;
+                }
+            }
+            return true;
+        }
     }
 
     private static List<TopicPartition> partitions(KafkaConsumer<byte[], byte[]> consumer, String bootstrap,
