@@ -45,13 +45,7 @@ final class TopicTail {
         if (!from.equals("earliest") && !from.equals("latest")) {
             throw new UsageError("--from must be earliest or latest, got '" + from + "'");
         }
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        props.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 15_000);
-        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        Properties props = consumerProperties(bootstrap);
 
         long deadline = timeout == null ? Long.MAX_VALUE : System.nanoTime() + (long) (timeout * 1e9);
         long printed = 0;
@@ -99,6 +93,18 @@ final class TopicTail {
         return 0;
     }
 
+    /** A consumer without a group (nothing committed) that sees committed transactions only. */
+    static Properties consumerProperties(String bootstrap) {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        props.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 15_000);
+        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        return props;
+    }
+
     /**
      * The consumer retries a lost broker by itself (with backoff) and carries on where it was; this
      * only says so: a line when it has had no connection for 3 s, and one when it is back.
@@ -139,7 +145,7 @@ final class TopicTail {
         }
     }
 
-    private static List<TopicPartition> partitions(KafkaConsumer<byte[], byte[]> consumer, String bootstrap,
+    static List<TopicPartition> partitions(KafkaConsumer<byte[], byte[]> consumer, String bootstrap,
             String topic) {
         Map<String, List<PartitionInfo>> topics;
         try {
