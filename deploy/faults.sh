@@ -95,8 +95,9 @@ WINDOW="$(grep -o '"window" *: *[0-9]*' "$MODEL/manifest.json" | head -1 | grep 
 
 step "starting Kafka ($BOOTSTRAP) and the Flink session cluster ($REST)"
 bash "$ROOT/deploy/kafka.sh" start --work-dir "$WORK/kafka" --port "$KAFKA_PORT" --controller-port "$CONTROLLER_PORT" \
-  --heap 512m --topics sensor-readings:2,forecasts:2,sensor-readings-dlq:1,sensor-readings-late:1,forecast-evaluations:2
-bash "$ROOT/deploy/cluster.sh" start --work-dir "$WORK/flink" --rest-port "$REST_PORT" --rpc-port "$RPC_PORT" --prometheus-ports 0
+  --heap 512m --timeout 240 --topics sensor-readings:2,forecasts:2,sensor-readings-dlq:1,sensor-readings-late:1,forecast-evaluations:2
+bash "$ROOT/deploy/cluster.sh" start --work-dir "$WORK/flink" --rest-port "$REST_PORT" --rpc-port "$RPC_PORT" --prometheus-ports 0 \
+  --timeout 240
 
 step "publishing $MODEL (T=$WINDOW) to the model store $STORE as $NAME"
 mkdir -p "$STORE"
@@ -171,7 +172,7 @@ fault_broker_outage() {
   bash "$ROOT/deploy/kafka.sh" stop --work-dir "$WORK/kafka" >/dev/null
   now_ms > "$1"
   sleep "$OUTAGE_S"
-  bash "$ROOT/deploy/kafka.sh" start --work-dir "$WORK/kafka" >/dev/null
+  bash "$ROOT/deploy/kafka.sh" start --work-dir "$WORK/kafka" --timeout 240 >/dev/null
 }
 
 # a new version whose network file has flipped bytes, made LATEST as an operator's copy would (the
