@@ -61,7 +61,7 @@ BOOTSTRAP="127.0.0.1:$KAFKA_PORT"
 REST="http://127.0.0.1:$REST_PORT"
 SC="$ROOT/streamcast"
 SENSORS=10; RATE=100                          # 10 readings/s per sensor
-RUN_S=$([ "$SHORT" = 1 ] && echo 35 || echo 60) # readings per scenario run, seconds
+RUN_S=$([ "$SHORT" = 1 ] && echo 25 || echo 60) # readings per scenario run, seconds
 FAULT_AFTER_S=8                                # readings flow this long before the fault
 OUTAGE_S=20
 JUNK=$([ "$SHORT" = 1 ] && echo 500 || echo 5000)
