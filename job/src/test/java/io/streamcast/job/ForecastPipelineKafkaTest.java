@@ -146,8 +146,9 @@ class ForecastPipelineKafkaTest {
             }
         }
 
+        // event-time ordering: the readings are out of order per sensor, within the watermark bound
         JobConfig cfg = config(topics, Map.of("input.format", format.name().toLowerCase(), "checkpoint.interval", "1s",
-                "inference.mode", inferenceMode, "window.mode", windowMode));
+                "inference.mode", inferenceMode, "window.mode", windowMode, "window.ordering", "event-time"));
         StreamExecutionEnvironment env = environment(cfg);
         ForecastPipeline.define(env, PipelineSettings.from(cfg, ForecastJob.modelSpec(bundle)),
                 KafkaEndpoints.readings(cfg, true), KafkaEndpoints.sinks(cfg));

@@ -176,6 +176,7 @@ class OnlineEvaluationTest {
         m.put("model.bundle", bundle.toString());
         m.put("validation.max-timestamp-skew", "0"); // ETT is from 2016-2018
         m.put("watermark.out-of-orderness", "2h");
+        m.put("window.ordering", "event-time"); // the replay swaps pairs of readings: re-ordered within the bound
         m.put("watermark.idleness", "0");
         m.put("checkpoint.interval", "0");
         m.put("parallelism", String.valueOf(FlinkMiniCluster.PARALLELISM));
