@@ -165,14 +165,15 @@ public class ForecastEvaluator extends KeyedCoProcessFunction<String, AcceptedSt
         return Outcome.scored(ForecastErrors.score(f, q.step(at), actuals, cfg.std(), q.stepTime(at + h)));
     }
 
-    /** Stores the queue (or clears it when empty) and keeps one expiry timer at the oldest entry's deadline. */
+    /** Stores the queue (or clears it when empty) and keeps one expiry timer, at the oldest entry's deadline. */
     private void save(EvaluationQueue q, Context ctx) throws Exception {
         if (q.isEmpty()) {
             if (q.timerAt != Long.MAX_VALUE) ctx.timerService().deleteEventTimeTimer(q.timerAt);
             queue.clear();
             return;
         }
-        if (q.entryCount > 0 && q.frontDeadline() < q.timerAt) {
+        // at most one timer, moved lazily: an earlier deadline behind a pending timer waits for it (by < H steps)
+        if (q.entryCount > 0 && q.timerAt == Long.MAX_VALUE) {
             q.timerAt = q.frontDeadline();
             ctx.timerService().registerEventTimeTimer(q.timerAt);
         }

@@ -294,11 +294,85 @@ class SequenceAssemblerTest {
         }
     }
 
+    @Test
+    void inOrderCountModeEmitsTheWindowWithTheReadingThatCompletesItNoWatermarkNeeded() throws Exception {
+        try (var h = opened(AssemblerConfig.count(3, C))) {
+            feed(h, reading("s", 1), reading("s", 2), reading("s", 3));
+            List<Window> out = h.extractOutputValues();
+            assertEquals(1, out.size(), "no watermark at all, the window is out");
+            assertWindow(out.get(0), "s", 3, 0, stepsOf(1, 2, 3));
+            assertEquals(1, h.numEventTimeTimers(), "no timer per reading: only the sensor's idle-cleanup timer");
+
+            // another sensor's order is its own: older than s's readings, still in order for t
+            feed(h, reading("t", -5));
+            feed(h, reading("s", 2), reading("s", 3), reading("s", 7));
+            assertEquals(List.of(reading("s", 2), reading("s", 3)), late(h), "not newer than s's last accepted reading");
+            out = h.extractOutputValues();
+            assertEquals(2, out.size());
+            assertWindow(out.get(1), "s", 7, 0, stepsOf(2, 3, 7));
+
+            h.processWatermark(100); // ahead of s: does not make its next reading late
+            feed(h, reading("s", 8));
+            assertEquals(3, h.extractOutputValues().size());
+        }
+    }
+
+    @Test
+    void inOrderFixedStepClosesABucketOnTheSensorsNextBucketOrWhenTheWatermarkPassesItsEnd() throws Exception {
+        try (var h = opened(AssemblerConfig.fixedStep(2, C, 10))) {
+            feed(h, reading("s", 4), reading("s", 1), reading("s", 12)); // 4 is bucket 0's latest
+            assertEquals(List.of(), h.extractOutputValues(), "only one bucket closed so far");
+            feed(h, reading("s", 23));
+            List<Window> out = h.extractOutputValues();
+            assertEquals(1, out.size());
+            assertWindow(out.get(0), "s", 10, 10, stepsOf(4, 12));
+            feed(h, reading("s", 9)); // bucket 0 is closed
+            assertEquals(List.of(reading("s", 9)), late(h));
+
+            // the producer pauses: the watermark closes the open bucket 20
+            h.processWatermark(28);
+            assertEquals(1, h.extractOutputValues().size());
+            h.processWatermark(29);
+            out = h.extractOutputValues();
+            assertEquals(2, out.size());
+            assertWindow(out.get(1), "s", 20, 10, stepsOf(12, 23));
+            feed(h, reading("s", 25));
+            assertEquals(2, late(h).size(), "bucket 20 is closed now");
+            assertEquals(1, h.numEventTimeTimers(), "the bucket's release timer fired; the idle-cleanup timer is left");
+        }
+    }
+
+    @Test
+    void everyStepGoesToTheAcceptedStepsWithWhetherAWindowLeftThereFilledStepsDoNot() throws Exception {
+        try (var h = opened(AssemblerConfig.fixedStep(2, C, 10).withMaxGapSteps(1))) {
+            feed(h, reading("s", 0), reading("s", 10), reading("s", 30), reading("s", 40));
+            var steps = h.getSideOutput(SequenceAssembler.STEPS);
+            List<AcceptedStep> out = new ArrayList<>();
+            for (StreamRecord<AcceptedStep> r : steps) out.add(r.getValue());
+            // bucket 20 is filled forward (no step sent, no window); bucket 40 is still open
+            assertEquals(List.of(new AcceptedStep("s", 0, new float[] {0, 100}, false),
+                    new AcceptedStep("s", 10, new float[] {10, 110}, true),
+                    new AcceptedStep("s", 30, new float[] {30, 130}, true)), out);
+        }
+    }
+
+    @Test
+    void eventTimeModeRegistersOneReleaseTimerPerSensorNotOnePerReading() throws Exception {
+        try (var h = opened(AssemblerConfig.count(2, C).withOrdering(EVENT_TIME))) {
+            for (int t = 1; t <= 50; t++) feed(h, reading("s", t));
+            assertEquals(2, h.numEventTimeTimers(), "the oldest pending reading's release timer and the cleanup timer");
+            h.processWatermark(50);
+            assertEquals(49, h.extractOutputValues().size());
+            assertEquals(1, h.numEventTimeTimers());
+        }
+    }
+
     /** The same input, once straight through and once with a snapshot/restore in the middle. */
     @Test
     void snapshotAndRestoreMidStreamContinuesExactlyAsWithoutFailure() throws Exception {
         for (AssemblerConfig cfg : List.of(AssemblerConfig.count(3, C).withOrdering(EVENT_TIME).withStride(2),
-                AssemblerConfig.fixedStep(3, C, 10).withOrdering(EVENT_TIME).withMaxGapSteps(1).withResample(Resample.MEAN))) {
+                AssemblerConfig.fixedStep(3, C, 10).withOrdering(EVENT_TIME).withMaxGapSteps(1).withResample(Resample.MEAN),
+                AssemblerConfig.fixedStep(3, C, 10).withOrdering(IN_ORDER).withMaxGapSteps(1).withResample(Resample.MEAN))) {
             List<Reading> first = List.of(reading("a", 3), reading("b", 1), reading("a", 1), reading("a", 12),
                     reading("b", 14), reading("a", 7), reading("b", 25));
             List<Reading> second = List.of(reading("a", 21), reading("b", 33), reading("a", 26), reading("b", 40),

@@ -26,7 +26,6 @@ final class AssemblyChain implements AutoCloseable {
     final ForecastEvaluator evaluatorFunction;
     final KeyedOneInputStreamOperatorTestHarness<String, Reading, Window> assembler;
     final KeyedTwoInputStreamOperatorTestHarness<String, AcceptedStep, WindowForecast, EvaluatedForecast> evaluator;
-    private int windowsTaken;
 
     AssemblyChain(AssemblerConfig steps, EvaluationConfig evaluation) throws Exception {
         assembler = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(new SequenceAssembler(steps)),
@@ -53,11 +52,13 @@ final class AssemblyChain implements AutoCloseable {
         evaluator.processElement2(f, f.issuedAt);
     }
 
-    /** Windows emitted since the last call. */
+    /** Windows emitted since the last call (taken out of the harness's output). */
+    @SuppressWarnings("unchecked")
     List<Window> takeWindows() {
-        List<Window> all = assembler.extractOutputValues();
-        List<Window> fresh = new ArrayList<>(all.subList(windowsTaken, all.size()));
-        windowsTaken = all.size();
+        List<Window> fresh = new ArrayList<>();
+        for (Object o; (o = assembler.getOutput().poll()) != null; ) {
+            if (o instanceof StreamRecord<?> r) fresh.add(((StreamRecord<Window>) r).getValue());
+        }
         return fresh;
     }
 
