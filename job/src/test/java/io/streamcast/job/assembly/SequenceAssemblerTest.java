@@ -6,7 +6,9 @@ import static io.streamcast.job.assembly.AssemblerConfig.Ordering.EVENT_TIME;
 import static io.streamcast.job.assembly.AssemblerConfig.Ordering.IN_ORDER;
 import io.streamcast.job.records.Reading;
 import io.streamcast.job.records.Window;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.java.typeutils.PojoTypeInfo;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
@@ -364,6 +366,13 @@ class SequenceAssemblerTest {
             h.processWatermark(50);
             assertEquals(49, h.extractOutputValues().size());
             assertEquals(1, h.numEventTimeTimers());
+        }
+    }
+
+    @Test
+    void stateAndStepsAreFlinkPojosNeverKryo() {
+        for (Class<?> c : List.of(StepBuffer.class, PendingSteps.class, AcceptedStep.class)) {
+            assertTrue(TypeInformation.of(c) instanceof PojoTypeInfo, c + " is serialised as a POJO");
         }
     }
 

@@ -330,6 +330,12 @@ class ForecastEvaluatorTest {
     }
 
     @Test
+    void theQueueIsAFlinkPojoNeverKryo() {
+        assertTrue(org.apache.flink.api.common.typeinfo.TypeInformation.of(EvaluationQueue.class)
+                instanceof org.apache.flink.api.java.typeutils.PojoTypeInfo);
+    }
+
+    @Test
     void theDriftAlarmRisesWhileSkillStaysBelowTheThresholdAndClearsWhenItRecovers() throws Exception {
         // drift window 2, threshold 0.5: skill of the hand-computed forecast is 1 - 0.625/0.8125 = 0.23
         var h = harness(count(Duration.ofMillis(100)).withDrift(2, 0.5));
