@@ -1,5 +1,6 @@
 package io.streamcast.bench;
 
+import com.sun.management.OperatingSystemMXBean;
 import io.streamcast.job.assembly.AssemblerConfig;
 import io.streamcast.job.assembly.SequenceAssembler;
 import io.streamcast.job.evaluation.EvaluationConfig;
@@ -7,7 +8,11 @@ import io.streamcast.job.evaluation.OnlineEvaluation;
 import io.streamcast.job.records.Reading;
 import io.streamcast.job.records.Window;
 import io.streamcast.job.records.WindowForecast;
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.MapFunction;
@@ -41,6 +46,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * {@code stages=source} runs the same source, timestamps and watermarks into the sink alone: the
  * difference of the two, divided by {@code readings}, is the per-reading cost of assembly +
  * evaluation including their shuffles and serialisation. One invocation = one job (SingleShotTime).
+ * Besides the wall time, the trial prints the JVM's CPU time per reading of each job: on a loaded
+ * machine that is the figure to compare.
  *
  * <pre>
  * java -cp &lt;job classpath&gt; org.openjdk.jmh.Main StateCoreBenchmark
@@ -69,6 +76,8 @@ public class StateCoreBenchmark {
     public String stages;
 
     private MiniCluster cluster;
+    /** CPU time of this JVM per job, in order: on a loaded machine wall time mostly measures the wait for a core. */
+    private final List<Long> cpuNanos = new ArrayList<>();
 
     @Setup(Level.Trial)
     public void startCluster() throws Exception {
@@ -81,6 +90,9 @@ public class StateCoreBenchmark {
     @TearDown(Level.Trial)
     public void stopCluster() throws Exception {
         cluster.close();
+        StringBuilder b = new StringBuilder("process CPU per reading (us), per job in order, " + stages + ":");
+        for (long n : cpuNanos) b.append(String.format(Locale.ROOT, " %.2f", n / 1e3 / readings));
+        System.out.println(b);
     }
 
     @Benchmark
@@ -103,7 +115,11 @@ public class StateCoreBenchmark {
             OnlineEvaluation.apply(windows.getSideOutput(SequenceAssembler.STEPS), forecasts, EvaluationConfig.of(steps, std))
                     .sinkTo(new DiscardingSink<>());
         }
-        return cluster.executeJobBlocking(env.getStreamGraph().getJobGraph());
+        OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        long before = os.getProcessCpuTime();
+        Object result = cluster.executeJobBlocking(env.getStreamGraph().getJobGraph());
+        cpuNanos.add(os.getProcessCpuTime() - before);
+        return result;
     }
 
     static final class Generate implements MapFunction<Long, Reading> {

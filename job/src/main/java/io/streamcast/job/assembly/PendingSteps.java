@@ -23,9 +23,9 @@ public class PendingSteps {
     public PendingSteps() {
     }
 
+    /** No arrays until the first step waits: in-order count mode never needs them, and state stays small. */
     public PendingSteps(int channels) {
         this.channels = channels;
-        allocate(4);
     }
 
     private void allocate(int capacity) {
@@ -57,6 +57,7 @@ public class PendingSteps {
 
     /** Adds a reading at {@code timestamp} to the slot of {@code stepTime}, creating it in order. */
     public void add(long stepTime, long timestamp, float[] reading, StepRules rules) {
+        if (times == null) allocate(4);
         int i = first + size - 1;
         while (i >= first && times[i] > stepTime) i--;
         if (i >= first && times[i] == stepTime) {
@@ -82,12 +83,13 @@ public class PendingSteps {
         size++;
     }
 
-    /** Removes the oldest slot and returns its step. */
+    /** Removes the oldest slot and returns its step; halves mostly empty arrays (a snapshot writes them whole). */
     public float[] removeFirst(StepRules rules) {
         float[] step = rules.step(values, first * channels, channels, counts[first]);
         first++;
         size--;
         if (size == 0) first = 0;
+        if (times.length > 16 && size * 4 < times.length) allocate(times.length / 2);
         return step;
     }
 }

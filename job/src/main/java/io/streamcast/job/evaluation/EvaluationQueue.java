@@ -43,14 +43,7 @@ public class EvaluationQueue {
             stepValues = new float[stepTimes.length * width];
         }
         if (stepFirst + stepCount == stepTimes.length) {
-            int capacity = stepCount * 2 >= stepTimes.length ? stepTimes.length * 2 : stepTimes.length;
-            long[] t = new long[capacity];
-            float[] v = new float[capacity * width];
-            System.arraycopy(stepTimes, stepFirst, t, 0, stepCount);
-            System.arraycopy(stepValues, stepFirst * width, v, 0, stepCount * width);
-            stepTimes = t;
-            stepValues = v;
-            stepFirst = 0;
+            resizeSteps(stepCount * 2 >= stepTimes.length ? stepTimes.length * 2 : stepTimes.length);
         }
         int at = stepFirst + stepCount++;
         stepTimes[at] = time;
@@ -104,17 +97,7 @@ public class EvaluationQueue {
     /** Adds an entry in issuedAt order (nearly always at the end) and returns its index. */
     int addEntry(long at, long expiresAt) {
         if (entryFirst + entryCount == issuedAt.length) {
-            int capacity = entryCount * 2 >= issuedAt.length ? issuedAt.length * 2 : issuedAt.length;
-            long[] i = new long[capacity];
-            long[] d = new long[capacity];
-            boolean[] a = new boolean[capacity];
-            System.arraycopy(issuedAt, entryFirst, i, 0, entryCount);
-            System.arraycopy(deadline, entryFirst, d, 0, entryCount);
-            System.arraycopy(arrived, entryFirst, a, 0, entryCount);
-            issuedAt = i;
-            deadline = d;
-            arrived = a;
-            entryFirst = 0;
+            resizeEntries(entryCount * 2 >= issuedAt.length ? issuedAt.length * 2 : issuedAt.length);
         }
         int pos = entryCount;
         while (pos > 0 && issuedAt[entryFirst + pos - 1] > at) pos--;
@@ -152,5 +135,39 @@ public class EvaluationQueue {
         entryFirst++;
         entryCount--;
         if (entryCount == 0) entryFirst = 0;
+    }
+
+    /**
+     * Halves arrays that are mostly empty (after a burst, e.g. forecasts held while no model was
+     * loaded): a snapshot writes whole arrays, so capacity is state size.
+     */
+    void shrink() {
+        if (stepTimes.length > 16 && stepCount * 4 < stepTimes.length) resizeSteps(stepTimes.length / 2);
+        if (issuedAt.length > 16 && entryCount * 4 < issuedAt.length) resizeEntries(issuedAt.length / 2);
+    }
+
+    /** Moves the steps to the start of arrays of {@code capacity}. */
+    private void resizeSteps(int capacity) {
+        long[] t = new long[capacity];
+        float[] v = new float[capacity * width];
+        System.arraycopy(stepTimes, stepFirst, t, 0, stepCount);
+        System.arraycopy(stepValues, stepFirst * width, v, 0, stepCount * width);
+        stepTimes = t;
+        stepValues = v;
+        stepFirst = 0;
+    }
+
+    /** Moves the entries to the start of arrays of {@code capacity}. */
+    private void resizeEntries(int capacity) {
+        long[] i = new long[capacity];
+        long[] d = new long[capacity];
+        boolean[] a = new boolean[capacity];
+        System.arraycopy(issuedAt, entryFirst, i, 0, entryCount);
+        System.arraycopy(deadline, entryFirst, d, 0, entryCount);
+        System.arraycopy(arrived, entryFirst, a, 0, entryCount);
+        issuedAt = i;
+        deadline = d;
+        arrived = a;
+        entryFirst = 0;
     }
 }

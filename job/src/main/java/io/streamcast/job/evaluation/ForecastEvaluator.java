@@ -177,6 +177,7 @@ public class ForecastEvaluator extends KeyedCoProcessFunction<String, AcceptedSt
             q.timerAt = q.frontDeadline();
             ctx.timerService().registerEventTimeTimer(q.timerAt);
         }
+        q.shrink();
         queue.update(q);
     }
 
