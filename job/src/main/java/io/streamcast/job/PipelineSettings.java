@@ -53,7 +53,7 @@ public record PipelineSettings(
         InferenceConfig inference = new InferenceConfig(cfg.modelBundle(),
                 cfg.inferenceMode() == JobConfig.InferenceMode.BATCHED ? InferenceConfig.Mode.BATCHED : InferenceConfig.Mode.PER_RECORD,
                 cfg.batchSize(), cfg.flushTimeout().toMillis());
-        return new PipelineSettings(new ReadingRules(channels, cfg.maxTimestampSkew().toMillis()),
+        return new PipelineSettings(new ReadingRules(channels, cfg.maxTimestampSkew().toMillis(), cfg.maxAhead().toMillis()),
                 cfg.outOfOrderness(), cfg.idleness(), assembler, inference, ModelReload.from(cfg, spec), null);
     }
 }

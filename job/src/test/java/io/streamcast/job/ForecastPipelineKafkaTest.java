@@ -390,7 +390,7 @@ class ForecastPipelineKafkaTest {
                 DeadLetterReason.NON_FINITE_VALUE, "sensor-005"));
         // a timestamp a month ahead must not move the watermark either (or every good reading would be late)
         l.add(new BadRecord("future timestamp", "sensor-006", ReadingEncoder.encode(new Reading("sensor-006", future, new float[] {1f, 2f}), format),
-                DeadLetterReason.TIMESTAMP_OUT_OF_RANGE, "sensor-006"));
+                DeadLetterReason.TIMESTAMP_AHEAD, "sensor-006"));
         l.add(new BadRecord("1970 timestamp", "sensor-007", ReadingEncoder.encode(new Reading("sensor-007", 0L, new float[] {1f, 2f}), format),
                 DeadLetterReason.TIMESTAMP_OUT_OF_RANGE, "sensor-007"));
         byte[] avro = ReadingEncoder.avro(new Reading("sensor-008", base, new float[] {1f, 2f}));
