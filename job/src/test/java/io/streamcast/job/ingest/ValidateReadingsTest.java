@@ -11,7 +11,14 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.apache.flink.api.common.eventtime.BoundedOutOfOrdernessWatermarks;
+import org.apache.flink.api.common.eventtime.Watermark;
+import org.apache.flink.api.common.eventtime.WatermarkOutput;
+import org.apache.flink.api.common.eventtime.WatermarksWithIdleness;
 import org.apache.flink.streaming.api.operators.ProcessOperator;
+import org.apache.flink.util.clock.ManualClock;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
@@ -108,6 +115,45 @@ class ValidateReadingsTest {
                 new ReadingRules(1, SKEW, AHEAD).check(new Reading("s", Long.MIN_VALUE, new float[] {1f}), NOW).reason(), "no overflow");
         assertEquals(DeadLetterReason.TIMESTAMP_AHEAD,
                 new ReadingRules(1, SKEW, AHEAD).check(new Reading("s", Long.MAX_VALUE, new float[] {1f}), NOW).reason(), "no overflow");
+    }
+
+    /**
+     * Junk must not count as activity: a partition receiving only junk goes idle, or its frozen
+     * watermark would hold event time back for every partition.
+     */
+    @Test
+    void junkNeitherMovesTheWatermarkNorKeepsAPartitionActive() {
+        ManualClock clock = new ManualClock(1_000_000_000L);
+        ValidReadingsOnly generator = new ValidReadingsOnly(new WatermarksWithIdleness<>(
+                new BoundedOutOfOrdernessWatermarks<>(Duration.ofSeconds(5)), Duration.ofMinutes(1), clock));
+        List<String> out = new ArrayList<>();
+        WatermarkOutput output = new WatermarkOutput() {
+            @Override
+            public void emitWatermark(Watermark w) {
+                out.add("wm " + w.getTimestamp());
+            }
+
+            @Override
+            public void markIdle() {
+                out.add("idle");
+            }
+
+            @Override
+            public void markActive() {
+                out.add("active");
+            }
+        };
+        generator.onEvent(new Ingested(), NOW, output);
+        generator.onPeriodicEmit(output);
+        assertEquals(List.of("wm " + (NOW - 5000 - 1)), out);
+        out.clear();
+        for (int i = 0; i < 120; i++) { // two minutes of nothing but junk
+            clock.advanceTime(1, TimeUnit.SECONDS);
+            generator.onEvent(new Ingested(), Long.MIN_VALUE, output);
+            generator.onPeriodicEmit(output);
+        }
+        assertTrue(out.contains("idle"), out::toString);
+        assertTrue(out.stream().filter(o -> o.startsWith("wm ")).allMatch(o -> o.equals("wm " + (NOW - 5000 - 1))), out::toString);
     }
 
     @Test
