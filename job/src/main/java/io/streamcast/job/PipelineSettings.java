@@ -37,6 +37,10 @@ public record PipelineSettings(
 
     public static PipelineSettings from(JobConfig cfg, ModelSpec spec) {
         int channels = spec.channelCount();
+        if (channels > cfg.maxChannels()) {
+            throw new UsageError("the model has " + channels + " channels, more than input.max-channels=" + cfg.maxChannels()
+                    + ": every reading would be dead-lettered; fix: raise input.max-channels to at least " + channels);
+        }
         AssemblerConfig assembler;
         if (cfg.windowMode() == JobConfig.WindowMode.COUNT) {
             assembler = AssemblerConfig.count(spec.window(), channels);

@@ -20,11 +20,6 @@ import io.streamcast.job.testing.KafkaClusterExtension;
 import io.streamcast.job.testing.KafkaJobTests;
 import io.streamcast.job.testing.KafkaJobTests.Topics;
 import io.streamcast.models.ForecastModel;
-import io.streamcast.models.Head;
-import io.streamcast.models.ModelBundle;
-import io.streamcast.models.ModelSpec;
-import io.streamcast.models.Normalizer;
-import io.streamcast.models.PerStepTarget;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -81,10 +76,7 @@ class HostileInputKafkaTest {
 
     @BeforeAll
     static void tinyModel() throws Exception {
-        bundle = dir.resolve("tiny");
-        ModelSpec spec = new ModelSpec(ForecastPipelineKafkaTest.T, List.of("load", "temp"), ForecastPipelineKafkaTest.H,
-                Head.FLAT, PerStepTarget.NEXT, 8, 1, "tanh", ForecastPipelineKafkaTest.STEP);
-        ModelBundle.createRandom(bundle, "tiny", spec, Normalizer.identity(ForecastPipelineKafkaTest.C), 11L);
+        bundle = ForecastPipelineKafkaTest.tinyBundle(dir);
         model = ForecastModel.load(bundle);
     }
 
