@@ -9,7 +9,7 @@ import io.streamcast.job.reload.ModelReload;
 import io.streamcast.job.ingest.ReadingRules;
 import io.streamcast.models.Manifest;
 import io.streamcast.models.ModelSpec;
-import io.streamcast.models.cli.UsageError;
+import io.streamcast.job.config.ConfigException;
 import java.io.Serializable;
 import java.time.Duration;
 
@@ -38,7 +38,7 @@ public record PipelineSettings(
     public static PipelineSettings from(JobConfig cfg, ModelSpec spec) {
         int channels = spec.channelCount();
         if (channels > cfg.maxChannels()) {
-            throw new UsageError("the model has " + channels + " channels, more than input.max-channels=" + cfg.maxChannels()
+            throw new ConfigException("the model has " + channels + " channels, more than input.max-channels=" + cfg.maxChannels()
                     + ": every reading would be dead-lettered; fix: raise input.max-channels to at least " + channels);
         }
         AssemblerConfig assembler;
@@ -47,7 +47,7 @@ public record PipelineSettings(
         } else {
             long step = cfg.windowStep() != null ? cfg.windowStep().toMillis() : spec.stepMillis();
             if (step <= 0) {
-                throw new UsageError("window.mode=fixed-step needs a step interval and the model has none; fix: set window.step (e.g. 1h)");
+                throw new ConfigException("window.mode=fixed-step needs a step interval and the model has none; fix: set window.step (e.g. 1h)");
             }
             assembler = AssemblerConfig.fixedStep(spec.window(), channels, step)
                     .withResample("mean".equals(cfg.resample()) ? AssemblerConfig.Resample.MEAN : AssemblerConfig.Resample.LAST)

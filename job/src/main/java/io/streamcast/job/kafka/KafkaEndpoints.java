@@ -14,7 +14,7 @@ import io.streamcast.job.output.LateReadingSerializer;
 import io.streamcast.job.output.SideTopicSink;
 import io.streamcast.job.records.Reading;
 import io.streamcast.job.records.WindowForecast;
-import io.streamcast.models.cli.UsageError;
+import io.streamcast.job.config.ConfigException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -65,7 +65,7 @@ public final class KafkaEndpoints {
         Properties producer = cfg.kafkaProperties();
         int maxRequest = SideTopicSink.maxRequestSize(producer);
         if (DeadLetterSerializer.maxSize(cfg.sideKeepBytes()) > maxRequest) {
-            throw new UsageError("dlq.keep-bytes=" + cfg.sideKeepBytes() + " makes dead letters of up to "
+            throw new ConfigException("dlq.keep-bytes=" + cfg.sideKeepBytes() + " makes dead letters of up to "
                     + DeadLetterSerializer.maxSize(cfg.sideKeepBytes()) + " bytes, over the producer's max.request.size ("
                     + maxRequest + "); fix: lower dlq.keep-bytes or raise kafka.max.request.size");
         }
@@ -119,13 +119,13 @@ public final class KafkaEndpoints {
             try {
                 text = Files.readString(f);
             } catch (IOException e) {
-                throw new UsageError("input.avro.writer-schemas: cannot read " + f + " (" + e.getMessage()
+                throw new ConfigException("input.avro.writer-schemas: cannot read " + f + " (" + e.getMessage()
                         + "); fix: list existing .avsc files, comma-separated");
             }
             try {
                 new org.apache.avro.Schema.Parser().parse(text);
             } catch (RuntimeException e) {
-                throw new UsageError("input.avro.writer-schemas: " + f + " is not an Avro schema (" + e.getMessage()
+                throw new ConfigException("input.avro.writer-schemas: " + f + " is not an Avro schema (" + e.getMessage()
                         + "); fix: list .avsc files of SensorReading versions");
             }
             out.add(text);
