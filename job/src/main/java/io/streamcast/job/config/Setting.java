@@ -41,7 +41,7 @@ public enum Setting {
     DELIVERY_GUARANTEE("delivery.guarantee", "at-least-once", "at-least-once or exactly-once (Kafka transactions; consumers must use isolation.level=read_committed)."),
     TRANSACTIONAL_ID_PREFIX("delivery.transactional-id-prefix", "streamcast", "Exactly-once: prefix of the sinks' transactional ids; unique per job on a Kafka cluster."),
     TRANSACTION_TIMEOUT("delivery.transaction-timeout", "10m", "Exactly-once: producer transaction.timeout.ms; must be below the broker's transaction.max.timeout.ms (default 15m) and above the checkpoint interval."),
-    CHECKPOINT_INTERVAL("checkpoint.interval", "30s", "Checkpoint interval (0 = off; exactly-once needs checkpoints)."),
+    CHECKPOINT_INTERVAL("checkpoint.interval", "5s", "Checkpoint interval (0 = off; exactly-once needs checkpoints; exactly-once forecasts become visible once per interval)."),
     PARALLELISM("parallelism", "0", "Job parallelism (0 = the cluster's default)."),
     JOB_NAME("job.name", "streamcast-forecasts", "Name of the Flink job."),
     REQUIRE_TOPICS("preflight.require-topics", "false", "true: missing topics stop the job before it starts; false: a warning (for brokers that auto-create topics)."),
