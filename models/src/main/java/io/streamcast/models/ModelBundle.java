@@ -250,8 +250,8 @@ public final class ModelBundle {
 
     /**
      * The network must be: {@code layers} LSTMs (nIn C, then units; nOut units; the spec's activation; the
-     * last one wrapped in LastTimeStep for flat), then a linear OutputLayer(H*C) (flat) or RnnOutputLayer(C)
-     * (per-step).
+     * last one wrapped in LastTimeStep for flat), then a linear OutputLayer(H*C_out) (flat) or
+     * RnnOutputLayer(C_out) (per-step).
      */
     static void checkShapes(ModelSpec spec, MultiLayerConfiguration conf) {
         checkShapes(spec, conf, false);
@@ -301,7 +301,7 @@ public final class ModelBundle {
             }
         }
         Layer out = conf.getConf(n - 1).getLayer();
-        long wantOut = spec.head() == Head.FLAT ? spec.outputLength() : spec.channelCount();
+        long wantOut = spec.head() == Head.FLAT ? spec.outputLength() : spec.targetCount();
         Class<?> wantType = spec.head() == Head.FLAT ? OutputLayer.class : RnnOutputLayer.class;
         if (!wantType.isInstance(out)) {
             throw new IllegalArgumentException("output layer: expected " + wantType.getSimpleName() + " for the "
@@ -311,8 +311,8 @@ public final class ModelBundle {
         if (ff.getNIn() != spec.units() || ff.getNOut() != wantOut) {
             throw new IllegalArgumentException("output layer: nIn=" + ff.getNIn() + " nOut=" + ff.getNOut()
                     + ", spec needs nIn=" + spec.units() + " nOut=" + wantOut
-                    + (spec.head() == Head.FLAT ? " (H*C = " + spec.horizon() + "*" + spec.channelCount() + ")"
-                            : " (C)"));
+                    + (spec.head() == Head.FLAT ? " (H*C_out = " + spec.horizon() + "*" + spec.targetCount() + ")"
+                            : " (C_out)"));
         }
         if (!imported && !(ff.getActivationFn() instanceof ActivationIdentity)) {
             throw new IllegalArgumentException("output layer: activation must be identity (linear), found "

@@ -61,16 +61,16 @@ public final class EvaluateCommand implements Callable<Integer> {
         ModelSpec spec = m.spec();
         TimeSeries series = CsvTimeSeries.read(data, spec.channels());
         Split s = Split.standard(data, series.length(), spec.window(), split == null ? null : split.values());
-        WindowSet test = new WindowSet(series.rows(), s.test(), spec.window(), spec.horizon());
+        WindowSet test = WindowSet.of(series.rows(), s.test(), spec);
         if (test.size() == 0) {
             throw new UsageError("file " + data + ": the test range " + s.test() + " holds no window of " + spec.window()
                     + " + " + spec.horizon() + " rows");
         }
         Evaluation e = Evaluation.evaluate(m::predict, m.normalizer(), test, 256, null);
         PrintWriter out = cmd.commandLine().getOut();
-        out.printf(Locale.ROOT, "model %s (version %s): %s head%s, T=%d, H=%d, C=%d%n", m.name(), m.version(), spec.head(),
-                spec.head() == io.streamcast.models.Head.PER_STEP ? " (" + spec.perStepTarget() + ")" : "",
-                spec.window(), spec.horizon(), spec.channelCount());
+        out.printf(Locale.ROOT, "model %s (version %s): %s head%s, T=%d, H=%d, C=%d, targets %s%n", m.name(), m.version(),
+                spec.head(), spec.head() == io.streamcast.models.Head.PER_STEP ? " (" + spec.perStepTarget() + ")" : "",
+                spec.window(), spec.horizon(), spec.channelCount(), spec.targets());
         out.printf(Locale.ROOT, "data %s, test rows %s (%s), %d windows%n%n", data, s.test(), s.protocol(), e.windows());
         out.println("                         normalised          raw units");
         out.println("                         MSE      MAE        MSE          MAE");

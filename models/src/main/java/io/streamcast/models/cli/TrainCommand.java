@@ -46,6 +46,12 @@ public final class TrainCommand implements Callable<Integer> {
             description = "Channels to use, by header name (default: every column after the time column).")
     List<String> columns;
 
+    @Option(names = "--targets", split = ",", paramLabel = "a,b",
+            description = "Channels to forecast, by name, among the input channels (default: all). The per-step "
+                    + "head's 'next' roll-out feeds outputs back as inputs, so it needs all channels: with fewer "
+                    + "targets use --head flat or --per-step-target aligned.")
+    List<String> targets;
+
     @Option(names = "--window", required = true, paramLabel = "T", description = "Input steps per window.")
     int window;
 
@@ -53,8 +59,8 @@ public final class TrainCommand implements Callable<Integer> {
     int horizon;
 
     @Option(names = "--head", required = true, paramLabel = "flat|per-step", converter = Converters.HeadConverter.class,
-            description = "flat: last LSTM state -> Dense(H*C). per-step: LSTM -> the same Dense(C) at every step "
-                    + "(Keras TimeDistributed(Dense)).")
+            description = "flat: last LSTM state -> Dense(H*C_out). per-step: LSTM -> the same Dense(C_out) at every "
+                    + "step (Keras TimeDistributed(Dense)); C_out = the number of --targets.")
     Head head;
 
     @Option(names = "--per-step-target", defaultValue = "next", paramLabel = "next|aligned",
@@ -117,13 +123,19 @@ public final class TrainCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Nd4jRuntime.limitThreads(threads);
         TimeSeries series = CsvTimeSeries.read(data, columns);
-        ModelSpec spec = new ModelSpec(window, series.channels(), horizon, head, target, units, layers, activation,
-                series.stepMillis());
+        ModelSpec spec;
+        try {
+            spec = new ModelSpec(window, series.channels(), horizon, head, target, units, layers, activation,
+                    series.stepMillis(), targets);
+        } catch (IllegalArgumentException e) {
+            throw new UsageError(e.getMessage());
+        }
         Split s = Split.standard(data, series.length(), window, split == null ? null : split.values());
         String modelName = name != null ? name : defaultName(data, head);
-        cmd.commandLine().getErr().printf(Locale.ROOT, "training %s: %s head%s, T=%d, H=%d, C=%d %s, %d LSTM layer(s) x %d units%n",
+        cmd.commandLine().getErr().printf(Locale.ROOT,
+                "training %s: %s head%s, T=%d, H=%d, C=%d %s, targets %s, %d LSTM layer(s) x %d units%n",
                 modelName, head, head == Head.PER_STEP ? " (" + target + ")" : "", window, horizon, spec.channelCount(),
-                spec.channels(), layers, units);
+                spec.channels(), spec.targets(), layers, units);
         cmd.commandLine().getErr().printf(Locale.ROOT, "split (%s): train %s, validation %s, test %s; %d / %d / %d windows%n",
                 s.protocol(), s.train(), s.validation(), s.test(), s.train().windowCount(window, horizon),
                 s.validation().windowCount(window, horizon), s.test().windowCount(window, horizon));
