@@ -121,6 +121,11 @@ public final class ForecastModel implements AutoCloseable {
         return manifest;
     }
 
+    /** The bundle's calibrated prediction intervals, or null. */
+    public Intervals intervals() {
+        return manifest.intervals();
+    }
+
     /** The model's name from its manifest. */
     public String name() {
         return manifest.name();

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.streamcast.models.ForecastModel;
+import io.streamcast.models.Intervals;
 import io.streamcast.models.ModelSpec;
 import io.streamcast.models.data.CsvTimeSeries;
 import io.streamcast.models.data.Split;
@@ -51,6 +52,11 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--json", paramLabel = "OUT.json", description = "Also write the scores as JSON.")
     Path json;
 
+    @Option(names = "--coverage", defaultValue = "0.9", paramLabel = "P",
+            description = "Interval coverage whose empirical coverage per step is shown, when the bundle has "
+                    + "calibrated intervals (default: ${DEFAULT-VALUE}).")
+    double coverage;
+
     @Option(names = "--per-step", negatable = true, defaultValue = "true", fallbackValue = "true",
             description = "Print the per-step table (default: on).")
     boolean perStep;
@@ -67,6 +73,12 @@ public final class EvaluateCommand implements Callable<Integer> {
                     + " + " + spec.horizon() + " rows");
         }
         Evaluation e = Evaluation.evaluate(m::predict, m.normalizer(), test, 256, null);
+        Intervals intervals = m.intervals();
+        if (intervals != null && !intervals.has(coverage)) {
+            throw new UsageError("--coverage " + coverage + ": not calibrated; the bundle has " + java.util.Arrays.toString(
+                    intervals.coverages()));
+        }
+        double[] covered = intervals == null ? null : intervals.empiricalCoverage(m::predict, test, coverage);
         PrintWriter out = cmd.commandLine().getOut();
         out.printf(Locale.ROOT, "model %s (version %s): %s head%s, T=%d, H=%d, C=%d, targets %s%n", m.name(), m.version(),
                 spec.head(), spec.head() == io.streamcast.models.Head.PER_STEP ? " (" + spec.perStepTarget() + ")" : "",
@@ -85,11 +97,13 @@ public final class EvaluateCommand implements Callable<Integer> {
         double gain = 100 * (1 - e.model().mse() / e.repeat().mse());
         out.printf(Locale.ROOT, "%nmodel MSE is %.1f%% %s than Repeat%n", Math.abs(gain), gain >= 0 ? "lower" : "HIGHER");
         if (perStep) {
-            out.printf(Locale.ROOT, "%nper step (normalised)  model MSE  model MAE  Repeat MSE  Repeat MAE%n");
+            out.printf(Locale.ROOT, "%nper step (normalised)  model MSE  model MAE  Repeat MSE  Repeat MAE%s%n",
+                    covered == null ? "" : String.format(Locale.ROOT, "  in %.0f%% interval", 100 * coverage));
             for (int h = 0; h < spec.horizon(); h++) {
-                out.printf(Locale.ROOT, "  %4d                 %9.4f  %9.4f  %10.4f  %10.4f%n", h + 1,
+                out.printf(Locale.ROOT, "  %4d                 %9.4f  %9.4f  %10.4f  %10.4f%s%n", h + 1,
                         e.model().mseByStep()[h], e.model().maeByStep()[h], e.repeat().mseByStep()[h],
-                        e.repeat().maeByStep()[h]);
+                        e.repeat().maeByStep()[h],
+                        covered == null ? "" : String.format(Locale.ROOT, "  %17.1f%%", 100 * covered[h]));
             }
         }
         if (json != null) {
@@ -100,6 +114,12 @@ public final class EvaluateCommand implements Callable<Integer> {
             n.put("data", data.toString());
             n.put("test", s.test().toString());
             n.put("split", s.protocol());
+            if (covered != null) {
+                com.fasterxml.jackson.databind.node.ObjectNode c = n.putObject("intervalCoverage");
+                c.put("nominal", coverage);
+                com.fasterxml.jackson.databind.node.ArrayNode a = c.putArray("byStep");
+                for (double v : covered) a.add(v);
+            }
             Files.writeString(json, new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(n) + "\n");
             out.println("\nwrote " + json);
         }

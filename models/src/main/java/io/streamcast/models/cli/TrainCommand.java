@@ -33,7 +33,8 @@ import picocli.CommandLine.Option;
             "bundle (network.zip + manifest.json), report.json, loss.png and",
             "forecast-N.png to --out.",
             "Split: ETTh*/ETTm* files use the standard 12/4/4-month split, other files",
-            "70/10/20 of the rows (see --split). Early stopping on the validation MSE.", ""})
+            "70/10/20 of the rows (see --split). Early stopping on the validation MSE;",
+            "the validation windows then calibrate prediction intervals (split conformal).", ""})
 public final class TrainCommand implements Callable<Integer> {
 
     @Spec
@@ -95,10 +96,11 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "42", paramLabel = "S", description = "Random seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--window-norm", defaultValue = "none", paramLabel = "none|last|mean",
+    @Option(names = "--window-norm", defaultValue = "last", paramLabel = "none|last|mean",
             converter = Converters.WindowNormConverter.class,
             description = "Per-window normalisation after the z-score: subtract the window's last value or mean "
-                    + "per channel, add it back to the forecast (default: ${DEFAULT-VALUE}).")
+                    + "per channel, add it back to the forecast (default: ${DEFAULT-VALUE}; 'none' is the "
+                    + "published ETT protocol's plain z-score).")
     WindowNorm windowNorm;
 
     @Option(names = "--split", paramLabel = "TRAIN,VAL,TEST", converter = Converters.FractionsConverter.class,

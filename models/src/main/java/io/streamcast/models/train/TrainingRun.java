@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.streamcast.models.ForecastModel;
+import io.streamcast.models.Intervals;
 import io.streamcast.models.Manifest;
 import io.streamcast.models.ModelBundle;
 import io.streamcast.models.ModelSpec;
@@ -44,6 +45,10 @@ public final class TrainingRun {
         ForecastModel model = ForecastModel.of(manifest, result.network());
         WindowSet test = WindowSet.of(series.rows(), split.test(), spec);
         Evaluation eval = Evaluation.evaluate(model::predict, result.normalizer(), test, 256, null);
+        // Early stopping picked the epoch on the validation split but fitted nothing to it: it calibrates.
+        Intervals intervals = Intervals.calibrate(model::predict, WindowSet.of(series.rows(), split.validation(), spec),
+                "validation rows " + split.validation());
+        double[] coverage = intervals.empiricalCoverage(model::predict, test, Intervals.DEFAULT_COVERAGE);
 
         ObjectNode training = trainingInfo(series, split, spec, windowNorm, cfg, result);
         ObjectNode metrics = JsonNodeFactory.instance.objectNode();
@@ -52,7 +57,12 @@ public final class TrainingRun {
         metrics.set("model", summary(eval.model().mse(), eval.model().mae(), eval.model().rawMse(), eval.model().rawMae()));
         metrics.set("repeat", summary(eval.repeat().mse(), eval.repeat().mae(), eval.repeat().rawMse(),
                 eval.repeat().rawMae()));
-        Manifest written = ModelBundle.write(out, manifest.withTraining(training).withMetrics(metrics), result.network());
+        ObjectNode cov = metrics.putObject("intervalCoverage");
+        cov.put("nominal", Intervals.DEFAULT_COVERAGE);
+        ArrayNode byStep = cov.putArray("byStep");
+        for (double v : coverage) byStep.add(v);
+        Manifest written = ModelBundle.write(out,
+                manifest.withTraining(training).withMetrics(metrics).withIntervals(intervals), result.network());
 
         List<Path> files = new ArrayList<>(List.of(out.resolve(ModelBundle.NETWORK_FILE),
                 out.resolve(ModelBundle.MANIFEST_FILE)));
