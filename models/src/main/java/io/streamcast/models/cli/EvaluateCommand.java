@@ -94,6 +94,14 @@ public final class EvaluateCommand implements Callable<Integer> {
             row(out, "model", e.modelPublished());
             row(out, "Repeat", e.repeatPublished());
         }
+        if (spec.targetCount() > 1) {
+            out.printf(Locale.ROOT, "%nper target (normalised)  model MSE  Repeat MSE  model MAE  Repeat MAE%n");
+            for (int k = 0; k < spec.targetCount(); k++) {
+                out.printf(Locale.ROOT, "  %-20s  %9.4f  %10.4f  %9.4f  %10.4f%n", spec.targets().get(k),
+                        e.model().mseByTarget()[k], e.repeat().mseByTarget()[k], e.model().maeByTarget()[k],
+                        e.repeat().maeByTarget()[k]);
+            }
+        }
         double gain = 100 * (1 - e.model().mse() / e.repeat().mse());
         out.printf(Locale.ROOT, "%nmodel MSE is %.1f%% %s than Repeat%n", Math.abs(gain), gain >= 0 ? "lower" : "HIGHER");
         if (perStep) {

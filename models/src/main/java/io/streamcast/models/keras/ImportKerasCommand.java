@@ -89,6 +89,12 @@ public final class ImportKerasCommand implements Callable<Integer> {
     @Option(names = "--channels", split = ",", paramLabel = "NAME", description = "Channel names in input order (default: from --normalizer, else c0,c1,...).")
     List<String> channels;
 
+    @Option(names = "--calibration-data", paramLabel = "FILE.csv", description = {
+        "Calibrate prediction intervals on the validation split of this CSV (columns = the model's",
+        "channel names; ETT files: the standard split, others 70/10/20). Forecasts then carry",
+        "split-conformal lower/upper bounds."})
+    Path calibrationData;
+
     @Option(names = "--name", paramLabel = "NAME", description = "Model name (default: the file name without extension).")
     String name;
 
@@ -116,6 +122,17 @@ public final class ImportKerasCommand implements Callable<Integer> {
         String modelName = name != null ? name : defaultName(model);
         KerasImporter.Options options = new KerasImporter.Options(horizon, perStepTarget, window, names, stepMillis, targets);
         Manifest m = KerasImporter.importToBundle(model, out, modelName, stats.normalizer(), options);
+        if (calibrationData != null) {
+            io.streamcast.models.data.TimeSeries series;
+            try {
+                series = io.streamcast.models.data.CsvTimeSeries.read(calibrationData, m.spec().channels());
+            } catch (RuntimeException e) {
+                throw new UsageError("--calibration-data " + calibrationData + ": " + e.getMessage());
+            }
+            m = ModelBundle.calibrate(out, series, io.streamcast.models.data.Split.standard(calibrationData,
+                    series.length(), m.spec().window(), null));
+            System.err.println("calibrated intervals on " + m.intervals().windows() + " windows of " + calibrationData);
+        }
         ModelSpec s = m.spec();
         JsonNode src = m.source();
         System.err.println("imported " + model.getFileName() + " (" + src.get("format").asText() + ", Keras "
