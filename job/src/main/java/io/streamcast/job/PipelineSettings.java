@@ -52,7 +52,7 @@ public record PipelineSettings(
         assembler = assembler.withStride(cfg.stride()).withStateTtl(cfg.stateTtl());
         InferenceConfig inference = new InferenceConfig(cfg.modelBundle(),
                 cfg.inferenceMode() == JobConfig.InferenceMode.BATCHED ? InferenceConfig.Mode.BATCHED : InferenceConfig.Mode.PER_RECORD,
-                cfg.batchSize(), cfg.flushTimeout().toMillis());
+                cfg.batchSize(), cfg.flushTimeout().toMillis(), cfg.intervalCoverage());
         return new PipelineSettings(new ReadingRules(channels, cfg.maxTimestampSkew().toMillis()),
                 cfg.outOfOrderness(), cfg.idleness(), assembler, inference, ModelReload.from(cfg, spec), null);
     }

@@ -117,6 +117,12 @@ public record Intervals(int windows, String split, double[] coverages, float[][]
                 + Arrays.toString(coverages));
     }
 
+    /** Whether forecasts can be served at this coverage: it is one of {@link #COVERAGES}. */
+    public static boolean servable(double coverage) {
+        for (double c : COVERAGES) if (Math.abs(c - coverage) < 1e-9) return true;
+        return false;
+    }
+
     public boolean has(double coverage) {
         for (double c : coverages) if (Math.abs(c - coverage) < 1e-9) return true;
         return false;

@@ -36,9 +36,7 @@ public class ModelHolder implements Serializable {
 
     /** The interval coverage forecasts carry (one of {@link Intervals#COVERAGES}). */
     public ModelHolder withCoverage(double c) {
-        boolean known = false;
-        for (double k : Intervals.COVERAGES) known |= Math.abs(k - c) < 1e-9;
-        if (!known) {
+        if (!Intervals.servable(c)) {
             throw new IllegalArgumentException("interval coverage " + c + " is not one of the calibrated "
                     + java.util.Arrays.toString(Intervals.COVERAGES));
         }
