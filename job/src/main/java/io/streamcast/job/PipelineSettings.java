@@ -56,7 +56,7 @@ public record PipelineSettings(
         assembler = assembler.withStride(cfg.stride()).withStateTtl(cfg.stateTtl()).withOrdering(cfg.windowOrdering());
         InferenceConfig inference = new InferenceConfig(cfg.modelBundle(),
                 cfg.inferenceMode() == JobConfig.InferenceMode.BATCHED ? InferenceConfig.Mode.BATCHED : InferenceConfig.Mode.PER_RECORD,
-                cfg.batchSize(), cfg.flushTimeout().toMillis());
+                cfg.batchSize(), cfg.flushTimeout().toMillis(), cfg.intervalCoverage());
         return new PipelineSettings(new ReadingRules(channels, cfg.maxTimestampSkew().toMillis(), cfg.maxAhead().toMillis()),
                 cfg.outOfOrderness(), cfg.idleness(), assembler, inference, ModelReload.from(cfg, spec), null);
     }

@@ -169,6 +169,7 @@ public final class JobConfig implements Serializable {
         positive(Setting.WINDOW_STRIDE, stride());
         nonNegative(Setting.WINDOW_MAX_GAP, maxGapSteps());
         positive(Setting.BATCH_SIZE, batchSize());
+        intervalCoverage();
         nonNegative(Setting.PARALLELISM, parallelism());
         if (!string(Setting.WINDOW_STEP).isEmpty()) positive(Setting.WINDOW_STEP, windowStep().toMillis());
         positive(Setting.STATE_TTL, stateTtl().toMillis());
@@ -315,6 +316,17 @@ public final class JobConfig implements Serializable {
 
     public InferenceMode inferenceMode() { return choice(Setting.INFERENCE_MODE, InferenceMode.class); }
     public int batchSize() { return integer(Setting.BATCH_SIZE); }
+
+    public double intervalCoverage() {
+        String v = string(Setting.INTERVAL_COVERAGE).trim();
+        try {
+            double c = Double.parseDouble(v);
+            if (io.streamcast.models.Intervals.servable(c)) return c;
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw bad(Setting.INTERVAL_COVERAGE, "one of 0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95, 0.98, 0.99");
+    }
     public Duration flushTimeout() { return duration(Setting.FLUSH_TIMEOUT); }
     public Guarantee guarantee() { return choice(Setting.DELIVERY_GUARANTEE, Guarantee.class); }
     public String transactionalIdPrefix() { return string(Setting.TRANSACTIONAL_ID_PREFIX); }

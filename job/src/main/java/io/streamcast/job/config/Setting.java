@@ -33,6 +33,7 @@ public enum Setting {
     INFERENCE_MODE("inference.mode", "batched", "batched (micro-batches across sensors) or per-record (one window per predict call, the baseline)."),
     BATCH_SIZE("inference.batch-size", "256", "Largest micro-batch of windows per predict call."),
     FLUSH_TIMEOUT("inference.flush-timeout", "5ms", "A partial batch is scored after waiting this long."),
+    INTERVAL_COVERAGE("inference.interval-coverage", "0.9", "Nominal coverage of the forecasts' lower/upper bounds, for bundles with calibrated intervals: 0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95, 0.98 or 0.99."),
     EVALUATION_ENABLED("evaluation.enabled", "true", "Score every forecast against the actual readings that arrive later (evaluation topic and metrics)."),
     EVALUATION_ALLOWED_LATENESS("evaluation.allowed-lateness", "1h", "Event time a forecast may wait for its actuals beyond its last step before it expires."),
     EVALUATION_METRICS_WINDOW("evaluation.metrics-window", "500", "Rolling MAE/RMSE/skill metrics cover the last this many evaluated forecasts (per subtask and model version)."),
