@@ -21,17 +21,19 @@ public enum Setting {
     MODEL_POLL_INTERVAL("model.poll-interval", "30s", "How often the model watcher looks at LATEST in model.store."),
     MODEL_AWAIT_LIMIT("model.await-limit", "10000", "Windows per subtask kept (in checkpointed state) while no model is loaded yet; beyond it the job waits for a loading model or fails and restarts from its checkpoint."),
     WINDOW_MODE("window.mode", "count", "count (each reading is a step) or fixed-step (readings resampled to window.step)."),
+    WINDOW_ORDERING("window.ordering", "in-order", "in-order (each sensor's readings become steps as they arrive: a window leaves at once; a reading not newer than its sensor's last one is late) or event-time (readings wait for the watermark and are re-ordered within watermark.out-of-orderness). See docs/job-core.md."),
     WINDOW_STEP("window.step", "", "Step interval in fixed-step mode, e.g. 1h; empty = the model's step interval."),
     WINDOW_STRIDE("window.stride", "1", "Emit a window every this many steps once T steps exist."),
     WINDOW_RESAMPLE("window.resample", "last", "Fixed-step mode: last or mean of the readings in one step."),
     WINDOW_MAX_GAP("window.max-gap", "0", "Fixed-step mode: gaps up to this many steps are filled forward; longer gaps reset the window."),
-    STATE_TTL("window.state-ttl", "1h", "A sensor silent this long loses its window state."),
+    STATE_TTL("window.state-ttl", "1h", "A sensor without readings while event time (the watermark) moves on this long loses its window state."),
     OUT_OF_ORDERNESS("watermark.out-of-orderness", "5s", "How far readings may arrive out of event-time order before they count as late."),
     IDLENESS("watermark.idleness", "1m", "A partition without readings this long stops holding the watermark back (0 = never)."),
     MAX_SKEW("validation.max-timestamp-skew", "7d", "Readings whose timestamp is further than this from the wall clock go to the DLQ (0 = no check)."),
     INFERENCE_MODE("inference.mode", "batched", "batched (micro-batches across sensors) or per-record (one window per predict call, the baseline)."),
     BATCH_SIZE("inference.batch-size", "256", "Largest micro-batch of windows per predict call."),
     FLUSH_TIMEOUT("inference.flush-timeout", "5ms", "A partial batch is scored after waiting this long."),
+    INTERVAL_COVERAGE("inference.interval-coverage", "0.9", "Nominal coverage of the forecasts' lower/upper bounds, for bundles with calibrated intervals: 0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95, 0.98 or 0.99."),
     EVALUATION_ENABLED("evaluation.enabled", "true", "Score every forecast against the actual readings that arrive later (evaluation topic and metrics)."),
     EVALUATION_ALLOWED_LATENESS("evaluation.allowed-lateness", "1h", "Event time a forecast may wait for its actuals beyond its last step before it expires."),
     EVALUATION_METRICS_WINDOW("evaluation.metrics-window", "500", "Rolling MAE/RMSE/skill metrics cover the last this many evaluated forecasts (per subtask and model version)."),
@@ -46,6 +48,12 @@ public enum Setting {
     REQUIRE_TOPICS("preflight.require-topics", "false", "true: missing topics stop the job before it starts; false: a warning (for brokers that auto-create topics)."),
     WEB_UI_PORT("local.web-ui.port", "8081", "Local runs (./streamcast job): port of the Flink web UI on localhost (0 = no UI)."),
     PROMETHEUS_PORT("local.prometheus.port", "9249", "Local runs (./streamcast job): port of the Prometheus metrics endpoint on localhost (0 = no endpoint)."),
+    // hostile input and side topics (docs/job.md "Limits")
+    MAX_RECORD_BYTES("input.max-record-bytes", "65536", "Readings whose value is larger than this many bytes go to the DLQ as OVERSIZED, undecoded."),
+    MAX_SENSOR_ID_BYTES("input.max-sensor-id-bytes", "256", "Longest sensorId in UTF-8 bytes; longer ones go to the DLQ as SENSOR_ID_TOO_LONG."),
+    MAX_CHANNELS("input.max-channels", "1024", "Most values a reading may carry; decoding stops there (WRONG_CHANNEL_COUNT)."),
+    MAX_AHEAD("validation.max-ahead", "5m", "Readings dated further than this ahead of the wall clock go to the DLQ as TIMESTAMP_AHEAD and never move a watermark (0 = off: replays of historical or accelerated data)."),
+    SIDE_KEEP_BYTES("dlq.keep-bytes", "65536", "A dead letter keeps at most this many bytes of the original key and of the value (plus their sizes and the value's SHA-256)."),
     KAFKA_CONFIG("kafka.config", "", "Properties file with Kafka client settings (bootstrap.servers, security.protocol, sasl.*, ssl.*); passed through unchanged.");
 
     private final String key;

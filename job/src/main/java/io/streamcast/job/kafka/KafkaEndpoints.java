@@ -6,10 +6,12 @@ import io.streamcast.job.evaluation.EvaluationSerializer;
 import io.streamcast.job.evaluation.EvaluationSettings;
 import io.streamcast.job.ingest.DeadLetter;
 import io.streamcast.job.ingest.Ingested;
+import io.streamcast.job.ingest.InputLimits;
 import io.streamcast.job.ingest.ReadingDeserializer;
 import io.streamcast.job.output.DeadLetterSerializer;
 import io.streamcast.job.output.ForecastSerializer;
 import io.streamcast.job.output.LateReadingSerializer;
+import io.streamcast.job.output.SideTopicSink;
 import io.streamcast.job.records.Reading;
 import io.streamcast.job.records.WindowForecast;
 import io.streamcast.job.config.ConfigException;
@@ -56,17 +58,29 @@ public final class KafkaEndpoints {
                     case EARLIEST -> OffsetsInitializer.earliest();
                     case LATEST -> OffsetsInitializer.latest();
                 })
-                .setDeserializer(new ReadingDeserializer(cfg.format(), readSchemas(cfg.avroWriterSchemas())));
+                .setDeserializer(new ReadingDeserializer(cfg.format(), readSchemas(cfg.avroWriterSchemas()), InputLimits.from(cfg)));
         if (bounded) b.setBounded(OffsetsInitializer.latest());
         return b.build();
     }
 
-    /** The sinks of the pipeline (evaluations only when evaluation.enabled). */
+    /**
+     * The sinks of the pipeline (evaluations only when evaluation.enabled). Forecasts and evaluations
+     * go through Flink's KafkaSink (at-least-once or exactly-once); the side topics through a
+     * {@link SideTopicSink}, which never fails the job.
+     */
     public static Sinks sinks(JobConfig cfg) {
+        cfg.requireBootstrapServers();
+        Properties producer = cfg.kafkaProperties();
+        int maxRequest = SideTopicSink.maxRequestSize(producer);
+        if (DeadLetterSerializer.maxSize(cfg.sideKeepBytes()) > maxRequest) {
+            throw new ConfigException("dlq.keep-bytes=" + cfg.sideKeepBytes() + " makes dead letters of up to "
+                    + DeadLetterSerializer.maxSize(cfg.sideKeepBytes()) + " bytes, over the producer's max.request.size ("
+                    + maxRequest + "); fix: lower dlq.keep-bytes or raise kafka.max.request.size");
+        }
         return new Sinks(
                 sink(cfg, "forecasts", cfg.forecastsTopic(), new ForecastSerializer(cfg.forecastsTopic())),
-                sink(cfg, "dlq", cfg.deadLetterTopic(), new DeadLetterSerializer(cfg.deadLetterTopic())),
-                sink(cfg, "late", cfg.lateTopic(), new LateReadingSerializer(cfg.lateTopic(), cfg.format())),
+                new SideTopicSink<>("dlq", producer, new DeadLetterSerializer(cfg.deadLetterTopic(), cfg.sideKeepBytes())),
+                new SideTopicSink<>("late", producer, new LateReadingSerializer(cfg.lateTopic(), cfg.format())),
                 EvaluationSettings.enabled(cfg)
                         ? sink(cfg, "evaluations", EvaluationSettings.topic(cfg),
                                 new EvaluationSerializer(EvaluationSettings.topic(cfg))) : null);
