@@ -27,6 +27,7 @@ class ToolsCliTest {
         "audit check                                       | Missing required option: '--window=T'",
         "audit recovery                                    | Missing required option: '--fault-file=FILE'",
         "junk --count 0                                    | --count must be at least 1",
+        "junk --format xml                                 | --format must be avro or json",
         "tail --from middle                                | --from must be earliest or latest",
         "cancel                                            | give either a JOB id or --all",
         "cancel 1234                                       | '1234' is not a job id",
