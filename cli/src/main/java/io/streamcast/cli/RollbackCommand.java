@@ -1,6 +1,6 @@
 package io.streamcast.cli;
 
-import io.streamcast.job.reload.FlinkFileSystemModelStore;
+import io.streamcast.job.reload.ModelStore;
 import io.streamcast.models.BundleException;
 import io.streamcast.models.ForecastModel;
 import io.streamcast.command.UsageError;
@@ -32,11 +32,11 @@ public final class RollbackCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        FlinkFileSystemModelStore s;
+        ModelStore s;
         List<String> versions;
         String current;
         try {
-            s = new FlinkFileSystemModelStore(store);
+            s = new ModelStore(store);
             versions = s.versions(name);
             current = s.latest(name);
         } catch (IllegalArgumentException e) {
@@ -50,7 +50,7 @@ public final class RollbackCommand implements Callable<Integer> {
                     + "; fix: use one of " + String.join(", ", versions));
         }
         String uri = s.pointer(name, version).uri;
-        try (FlinkFileSystemModelStore.LocalBundle local = FlinkFileSystemModelStore.localCopy(uri,
+        try (ModelStore.LocalBundle local = ModelStore.localCopy(uri,
                 Path.of(System.getProperty("java.io.tmpdir"), "streamcast-bundles"));
              ForecastModel ignored = ForecastModel.load(local.dir())) {
             // loads, verifies and probes: a broken version is never made LATEST

@@ -2,7 +2,7 @@ package io.streamcast.cli.model;
 
 import io.streamcast.command.UsageError;
 import io.streamcast.models.BundleException;
-import io.streamcast.models.LocalModelStore;
+import io.streamcast.job.reload.ModelStore;
 import io.streamcast.models.ModelBundle;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -26,8 +26,9 @@ public final class PublishCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "DIR", description = "Model bundle directory.")
     Path dir;
 
-    @Option(names = "--store", required = true, paramLabel = "ROOT", description = "Model store root directory.")
-    Path store;
+    @Option(names = "--store", required = true, paramLabel = "ROOT",
+            description = "Model store root: a directory, or a Flink file system URI (s3://..., hdfs://... with the plugin).")
+    String store;
 
     @Option(names = "--name", paramLabel = "NAME", description = "Name in the store (default: the bundle's name).")
     String name;
@@ -38,11 +39,13 @@ public final class PublishCommand implements Callable<Integer> {
         String version;
         try {
             n = name != null ? name : ModelBundle.readManifest(dir).name();
-            version = new LocalModelStore(store).publish(dir, n);
+            version = new ModelStore(store).publish(dir, n);
         } catch (BundleException e) {
             throw new UsageError("not published: " + e.getMessage());
+        } catch (IllegalArgumentException e) {
+            throw new UsageError("--name: " + e.getMessage());
         }
-        cmd.commandLine().getErr().println("published " + n + " version " + version + " to " + store.resolve(n).resolve(version)
+        cmd.commandLine().getErr().println("published " + n + " version " + version + " to " + new ModelStore(store).bundle(n, version)
                 + " (LATEST -> " + version + ")");
         cmd.commandLine().getOut().println(version);
         return 0;

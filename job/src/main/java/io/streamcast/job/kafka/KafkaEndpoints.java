@@ -3,7 +3,6 @@ package io.streamcast.job.kafka;
 import io.streamcast.job.config.JobConfig;
 import io.streamcast.job.evaluation.EvaluatedForecast;
 import io.streamcast.job.evaluation.EvaluationSerializer;
-import io.streamcast.job.evaluation.EvaluationSettings;
 import io.streamcast.job.ingest.DeadLetter;
 import io.streamcast.job.ingest.Ingested;
 import io.streamcast.job.ingest.ReadingDeserializer;
@@ -59,8 +58,8 @@ public final class KafkaEndpoints {
                 sink(cfg, "forecasts", new ForecastSerializer(cfg.forecastsTopic())),
                 sink(cfg, "dlq", new DeadLetterSerializer(cfg.deadLetterTopic())),
                 sink(cfg, "late", new LateReadingSerializer(cfg.lateTopic(), cfg.format())),
-                EvaluationSettings.enabled(cfg)
-                        ? sink(cfg, "evaluations", new EvaluationSerializer(EvaluationSettings.topic(cfg))) : null);
+                cfg.evaluationEnabled()
+                        ? sink(cfg, "evaluations", new EvaluationSerializer(cfg.evaluationsTopic())) : null);
     }
 
     /** Where the pipeline writes: forecasts, dead letters, late readings and forecast evaluations. */
