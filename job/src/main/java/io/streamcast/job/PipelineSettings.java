@@ -38,6 +38,10 @@ public record PipelineSettings(
 
     public static PipelineSettings from(JobConfig cfg, ModelSpec spec) {
         int channels = spec.channelCount();
+        if (channels > cfg.maxChannels()) {
+            throw new ConfigException("the model has " + channels + " channels, more than input.max-channels=" + cfg.maxChannels()
+                    + ": every reading would be dead-lettered; fix: raise input.max-channels to at least " + channels);
+        }
         AssemblerConfig assembler;
         if (cfg.windowMode() == AssemblerConfig.Mode.COUNT) {
             assembler = AssemblerConfig.count(spec.window(), channels);
@@ -50,12 +54,12 @@ public record PipelineSettings(
                     .withResample(cfg.resample())
                     .withMaxGapSteps(cfg.maxGapSteps());
         }
-        assembler = assembler.withStride(cfg.stride()).withStateTtl(cfg.stateTtl());
+        assembler = assembler.withStride(cfg.stride()).withStateTtl(cfg.stateTtl()).withOrdering(cfg.windowOrdering());
         InferenceConfig inference = new InferenceConfig(cfg.modelBundle(), cfg.inferenceMode(), cfg.batchSize(),
                 cfg.flushTimeout().toMillis());
         ModelReload reload = cfg.modelStore().isEmpty() ? null : new ModelReload(cfg.modelStore(), cfg.modelName(),
                 cfg.modelPollInterval(), cfg.modelAwaitLimit(), spec.window(), spec.channelCount());
-        return new PipelineSettings(new ReadingRules(channels, cfg.maxTimestampSkew().toMillis()),
+        return new PipelineSettings(new ReadingRules(channels, cfg.maxTimestampSkew().toMillis(), cfg.maxAhead().toMillis()),
                 cfg.outOfOrderness(), cfg.idleness(), assembler, inference, reload, null);
     }
 }

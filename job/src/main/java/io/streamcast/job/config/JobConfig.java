@@ -163,6 +163,7 @@ public final class JobConfig implements Serializable {
     private Format format;
     private StartingOffsets startingOffsets;
     private AssemblerConfig.Mode windowMode;
+    private AssemblerConfig.Ordering windowOrdering;
     private Duration windowStep;
     private int stride;
     private AssemblerConfig.Resample resample;
@@ -188,11 +189,17 @@ public final class JobConfig implements Serializable {
     private boolean requireTopics;
     private int webUiPort;
     private int prometheusPort;
+    private int maxRecordBytes;
+    private int maxSensorIdBytes;
+    private int maxChannels;
+    private Duration maxAhead;
+    private int sideKeepBytes;
 
     private void parse() {
         format = choice(Setting.INPUT_FORMAT, Format.class);
         startingOffsets = choice(Setting.STARTING_OFFSETS, StartingOffsets.class);
         windowMode = choice(Setting.WINDOW_MODE, AssemblerConfig.Mode.class);
+        windowOrdering = choice(Setting.WINDOW_ORDERING, AssemblerConfig.Ordering.class);
         windowStep = string(Setting.WINDOW_STEP).isEmpty() ? null : positive(Setting.WINDOW_STEP, duration(Setting.WINDOW_STEP));
         resample = choice(Setting.WINDOW_RESAMPLE, AssemblerConfig.Resample.class);
         stride = positive(Setting.WINDOW_STRIDE, integer(Setting.WINDOW_STRIDE));
@@ -218,6 +225,11 @@ public final class JobConfig implements Serializable {
         requireTopics = bool(Setting.REQUIRE_TOPICS);
         webUiPort = port(Setting.WEB_UI_PORT);
         prometheusPort = port(Setting.PROMETHEUS_PORT);
+        maxRecordBytes = positive(Setting.MAX_RECORD_BYTES, integer(Setting.MAX_RECORD_BYTES));
+        maxSensorIdBytes = positive(Setting.MAX_SENSOR_ID_BYTES, integer(Setting.MAX_SENSOR_ID_BYTES));
+        maxChannels = positive(Setting.MAX_CHANNELS, integer(Setting.MAX_CHANNELS));
+        maxAhead = nonNegative(Setting.MAX_AHEAD, duration(Setting.MAX_AHEAD));
+        sideKeepBytes = positive(Setting.SIDE_KEEP_BYTES, integer(Setting.SIDE_KEEP_BYTES));
 
         if (!modelStore().isEmpty()) {
             if (modelName().isBlank()) throw bad(Setting.MODEL_NAME, "the model's name in model.store (model.store is set)");
@@ -357,6 +369,7 @@ public final class JobConfig implements Serializable {
     public Duration modelPollInterval() { return modelPollInterval; }
     public int modelAwaitLimit() { return modelAwaitLimit; }
     public AssemblerConfig.Mode windowMode() { return windowMode; }
+    public AssemblerConfig.Ordering windowOrdering() { return windowOrdering; }
 
     /** The configured step, or null when the model's step interval should be used. */
     public Duration windowStep() { return windowStep; }
@@ -388,6 +401,11 @@ public final class JobConfig implements Serializable {
     /** Local runs: the Prometheus endpoint's port, 0 = none. */
     public int prometheusPort() { return prometheusPort; }
     public boolean requireTopics() { return requireTopics; }
+    public int maxRecordBytes() { return maxRecordBytes; }
+    public int maxSensorIdBytes() { return maxSensorIdBytes; }
+    public int maxChannels() { return maxChannels; }
+    public Duration maxAhead() { return maxAhead; }
+    public int sideKeepBytes() { return sideKeepBytes; }
 
     /** Kafka client settings, passed unchanged to the source and the sinks (a copy). */
     public Properties kafkaProperties() {

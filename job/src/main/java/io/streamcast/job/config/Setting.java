@@ -21,11 +21,12 @@ public enum Setting {
     MODEL_POLL_INTERVAL("model.poll-interval", "30s", "How often the model watcher looks at LATEST in model.store."),
     MODEL_AWAIT_LIMIT("model.await-limit", "10000", "Windows per subtask kept (in checkpointed state) while no model is loaded yet; beyond it the job waits for a loading model or fails and restarts from its checkpoint."),
     WINDOW_MODE("window.mode", "count", "count (each reading is a step) or fixed-step (readings resampled to window.step)."),
+    WINDOW_ORDERING("window.ordering", "in-order", "in-order (each sensor's readings become steps as they arrive: a window leaves at once; a reading not newer than its sensor's last one is late) or event-time (readings wait for the watermark and are re-ordered within watermark.out-of-orderness). See docs/job-core.md."),
     WINDOW_STEP("window.step", "", "Step interval in fixed-step mode, e.g. 1h; empty = the model's step interval."),
     WINDOW_STRIDE("window.stride", "1", "Emit a window every this many steps once T steps exist."),
     WINDOW_RESAMPLE("window.resample", "last", "Fixed-step mode: last or mean of the readings in one step."),
     WINDOW_MAX_GAP("window.max-gap", "0", "Fixed-step mode: gaps up to this many steps are filled forward; longer gaps reset the window."),
-    STATE_TTL("window.state-ttl", "1h", "A sensor silent this long loses its window state."),
+    STATE_TTL("window.state-ttl", "1h", "A sensor without readings while event time (the watermark) moves on this long loses its window state."),
     OUT_OF_ORDERNESS("watermark.out-of-orderness", "5s", "How far readings may arrive out of event-time order before they count as late."),
     IDLENESS("watermark.idleness", "1m", "A partition without readings this long stops holding the watermark back (0 = never)."),
     MAX_SKEW("validation.max-timestamp-skew", "7d", "Readings whose timestamp is further than this from the wall clock go to the DLQ (0 = no check)."),
@@ -40,12 +41,18 @@ public enum Setting {
     DELIVERY_GUARANTEE("delivery.guarantee", "at-least-once", "at-least-once or exactly-once (Kafka transactions; consumers must use isolation.level=read_committed)."),
     TRANSACTIONAL_ID_PREFIX("delivery.transactional-id-prefix", "streamcast", "Exactly-once: prefix of the sinks' transactional ids; unique per job on a Kafka cluster."),
     TRANSACTION_TIMEOUT("delivery.transaction-timeout", "10m", "Exactly-once: producer transaction.timeout.ms; must be below the broker's transaction.max.timeout.ms (default 15m) and above the checkpoint interval."),
-    CHECKPOINT_INTERVAL("checkpoint.interval", "30s", "Checkpoint interval (0 = off; exactly-once needs checkpoints)."),
+    CHECKPOINT_INTERVAL("checkpoint.interval", "5s", "Checkpoint interval (0 = off; exactly-once needs checkpoints; exactly-once forecasts become visible once per interval)."),
     PARALLELISM("parallelism", "0", "Job parallelism (0 = the cluster's default)."),
     JOB_NAME("job.name", "streamcast-forecasts", "Name of the Flink job."),
     REQUIRE_TOPICS("preflight.require-topics", "false", "true: missing topics stop the job before it starts; false: a warning (for brokers that auto-create topics)."),
     WEB_UI_PORT("local.web-ui.port", "8081", "Local runs (./streamcast job): port of the Flink web UI on localhost (0 = no UI)."),
     PROMETHEUS_PORT("local.prometheus.port", "9249", "Local runs (./streamcast job): port of the Prometheus metrics endpoint on localhost (0 = no endpoint)."),
+    // hostile input and side topics (docs/job.md "Limits")
+    MAX_RECORD_BYTES("input.max-record-bytes", "65536", "Readings whose value is larger than this many bytes go to the DLQ as OVERSIZED, undecoded."),
+    MAX_SENSOR_ID_BYTES("input.max-sensor-id-bytes", "256", "Longest sensorId in UTF-8 bytes; longer ones go to the DLQ as SENSOR_ID_TOO_LONG."),
+    MAX_CHANNELS("input.max-channels", "1024", "Most values a reading may carry; decoding stops there (WRONG_CHANNEL_COUNT)."),
+    MAX_AHEAD("validation.max-ahead", "5m", "Readings dated further than this ahead of the wall clock go to the DLQ as TIMESTAMP_AHEAD and never move a watermark (0 = off: replays of historical or accelerated data)."),
+    SIDE_KEEP_BYTES("dlq.keep-bytes", "65536", "A dead letter keeps at most this many bytes of the original key and of the value (plus their sizes and the value's SHA-256)."),
     KAFKA_CONFIG("kafka.config", "", "Properties file with Kafka client settings (bootstrap.servers, security.protocol, sasl.*, ssl.*); passed through unchanged.");
 
     private final String key;
