@@ -41,8 +41,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The whole graph of {@link ForecastPipeline#define} (validation, watermarks, assembly, inference,
  * the side outputs) on a MiniCluster at parallelism 2, with in-memory source and sinks instead of
- * Kafka: readings out of order within the watermark bound and bad records interleaved; every
- * forecast arrives once with the model's own predict on the windows built here from the
+ * Kafka: readings out of order within the watermark bound (event-time ordering re-orders them) and
+ * bad records interleaved; every forecast arrives once with the model's own predict on the windows built here from the
  * time-ordered readings, every bad record is one dead letter with its reason, nothing is late.
  */
 class ForecastPipelineTest {
@@ -107,7 +107,7 @@ class ForecastPipelineTest {
         }
         input.sort(Comparator.comparing(arrival::get));
 
-        JobConfig cfg = JobConfig.of(Map.of("watermark.out-of-orderness", "3s", "watermark.idleness", "0s",
+        JobConfig cfg = JobConfig.of(Map.of("window.ordering", "event-time", "watermark.out-of-orderness", "3s", "watermark.idleness", "0s",
                 "validation.max-timestamp-skew", "0s", "model.bundle", bundle.toString(), "inference.batch-size", "8",
                 "evaluation.enabled", "false"));
         CollectSink<WindowForecast> forecasts = new CollectSink<>();
