@@ -78,6 +78,11 @@ public enum Setting {
         return description;
     }
 
+    /** This setting as a {@code key=value} override, as {@link JobConfig#load} and the job's command line take it. */
+    public String override(Object value) {
+        return key + "=" + value;
+    }
+
     public static Setting byKey(String key) {
         for (Setting s : values()) {
             if (s.key.equals(key)) return s;

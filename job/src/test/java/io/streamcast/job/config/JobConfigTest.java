@@ -1,5 +1,7 @@
 package io.streamcast.job.config;
 
+import io.streamcast.job.assembly.AssemblerConfig;
+import io.streamcast.job.inference.InferenceConfig;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -25,7 +27,7 @@ class JobConfigTest {
         assertEquals("sensor-readings", cfg.readingsTopic());
         assertEquals(JobConfig.Format.AVRO, cfg.format());
         assertEquals(JobConfig.Guarantee.AT_LEAST_ONCE, cfg.guarantee());
-        assertEquals(JobConfig.InferenceMode.BATCHED, cfg.inferenceMode());
+        assertEquals(InferenceConfig.Mode.BATCHED, cfg.inferenceMode());
         assertEquals(Duration.ofSeconds(5), cfg.outOfOrderness());
         assertEquals(Duration.ofMillis(5), cfg.flushTimeout());
         assertEquals(256, cfg.batchSize());
@@ -56,9 +58,9 @@ class JobConfigTest {
         JobConfig cfg = JobConfig.load(job, List.of("parallelism=2", "kafka.max.poll.records=7", "topic.forecasts=fc"));
 
         assertEquals(JobConfig.Format.JSON, cfg.format());
-        assertEquals(JobConfig.WindowMode.FIXED_STEP, cfg.windowMode());
+        assertEquals(AssemblerConfig.Mode.FIXED_STEP, cfg.windowMode());
         assertEquals(Duration.ofHours(1), cfg.windowStep());
-        assertEquals(JobConfig.InferenceMode.PER_RECORD, cfg.inferenceMode());
+        assertEquals(InferenceConfig.Mode.PER_RECORD, cfg.inferenceMode());
         assertEquals(2, cfg.parallelism(), "the command line wins over the file");
         assertEquals("fc", cfg.forecastsTopic());
         // relative paths in the file resolve against the file's directory, not the working directory
