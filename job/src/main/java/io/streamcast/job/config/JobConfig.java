@@ -26,6 +26,8 @@ import java.util.Properties;
 public final class JobConfig implements Serializable {
     private static final long serialVersionUID = 1L;
     public static final String KAFKA_PREFIX = "kafka.";
+    /** Flink's upper bound for the max parallelism (key groups). */
+    static final int MAX_KEY_GROUPS = 32768;
 
     public enum Format { AVRO, JSON }
 
@@ -36,6 +38,8 @@ public final class JobConfig implements Serializable {
     public enum Guarantee { AT_LEAST_ONCE, EXACTLY_ONCE }
 
     public enum StartingOffsets { COMMITTED, EARLIEST, LATEST }
+
+    public enum StateBackend { HASHMAP, ROCKSDB }
 
     private final EnumMap<Setting, String> values;
     private final Properties kafka;
@@ -169,6 +173,15 @@ public final class JobConfig implements Serializable {
         nonNegative(Setting.WINDOW_MAX_GAP, maxGapSteps());
         positive(Setting.BATCH_SIZE, batchSize());
         nonNegative(Setting.PARALLELISM, parallelism());
+        if (maxParallelism() < 1 || maxParallelism() > MAX_KEY_GROUPS) {
+            throw bad(Setting.MAX_PARALLELISM, "1.." + MAX_KEY_GROUPS);
+        }
+        if (parallelism() > maxParallelism()) {
+            throw new UsageError("parallelism=" + parallelism() + " is above parallelism.max=" + maxParallelism()
+                    + "; fix: lower parallelism (parallelism.max cannot change without losing the keyed state)");
+        }
+        stateBackend();
+        bool(Setting.INCREMENTAL_CHECKPOINTS);
         if (!string(Setting.WINDOW_STEP).isEmpty()) positive(Setting.WINDOW_STEP, windowStep().toMillis());
         positive(Setting.STATE_TTL, stateTtl().toMillis());
         nonNegative(Setting.OUT_OF_ORDERNESS, outOfOrderness().toMillis());
@@ -307,12 +320,20 @@ public final class JobConfig implements Serializable {
     public Duration transactionTimeout() { return duration(Setting.TRANSACTION_TIMEOUT); }
     public Duration checkpointInterval() { return duration(Setting.CHECKPOINT_INTERVAL); }
     public int parallelism() { return integer(Setting.PARALLELISM); }
+    public int maxParallelism() { return integer(Setting.MAX_PARALLELISM); }
+    /** The state backend the job asks for, or null for the cluster's. */
+    public StateBackend stateBackend() { return string(Setting.STATE_BACKEND).isBlank() ? null : choice(Setting.STATE_BACKEND, StateBackend.class); }
+    public boolean incrementalCheckpoints() { return bool(Setting.INCREMENTAL_CHECKPOINTS); }
     public String jobName() { return string(Setting.JOB_NAME); }
     public int webUiPort() { return integer(Setting.WEB_UI_PORT); }
 
     public boolean requireTopics() {
-        String v = string(Setting.REQUIRE_TOPICS).trim().toLowerCase(Locale.ROOT);
-        if (!v.equals("true") && !v.equals("false")) throw bad(Setting.REQUIRE_TOPICS, "true or false");
+        return bool(Setting.REQUIRE_TOPICS);
+    }
+
+    private boolean bool(Setting s) {
+        String v = string(s).trim().toLowerCase(Locale.ROOT);
+        if (!v.equals("true") && !v.equals("false")) throw bad(s, "true or false");
         return v.equals("true");
     }
 
