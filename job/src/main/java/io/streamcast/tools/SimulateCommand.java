@@ -75,6 +75,11 @@ public final class SimulateCommand implements Callable<Integer> {
                     + "is stamped start + i*MS (event time runs at its own pace, e.g. 3600000 for hourly ETT).")
     long stepMillis;
 
+    @Option(names = "--start-millis", paramLabel = "MS",
+            description = "With --step-millis: event time (epoch ms) of every sensor's first reading (default: now). "
+                    + "Lets a second run continue the first's timeline, e.g. after a stop and resubmit.")
+    Long startMillis;
+
     @Option(names = "--seed", defaultValue = "42", description = "Seed for --synthetic (default ${DEFAULT-VALUE}).")
     long seed;
 
@@ -88,6 +93,9 @@ public final class SimulateCommand implements Callable<Integer> {
         }
         if (stepMillis < 0) {
             throw new UsageError("--step-millis must be >= 0, got " + stepMillis);
+        }
+        if (startMillis != null && (stepMillis == 0 || startMillis < 0)) {
+            throw new UsageError("--start-millis needs --step-millis > 0 and a time >= 0");
         }
         Long count = amount == null ? null : amount.count;
         Double duration = amount == null ? null : amount.duration;
@@ -132,7 +140,7 @@ public final class SimulateCommand implements Callable<Integer> {
                 throw new UsageError("no Kafka broker answers at " + bootstrap
                         + "; start one with './streamcast kafka start' or pass --bootstrap");
             }
-            start = System.currentTimeMillis();
+            start = startMillis != null ? startMillis : System.currentTimeMillis();
             startNanos = System.nanoTime();
             progress = new Progress("simulate", total, quiet);
             // interruption (the demo's shutdown) ends an unbounded run like --count ends a bounded one
