@@ -98,6 +98,11 @@ public final class E2eBenchCommand implements Callable<Integer> {
     @Option(names = "--job-setting", paramLabel = "KEY=VALUE", description = "Any other job setting (repeatable), e.g. checkpoint.interval=10s.")
     List<String> jobSettings = new ArrayList<>();
 
+    @Option(names = "--state-backend", paramLabel = "hashmap|rocksdb",
+            description = "state.backend of the job; with checkpoint.interval (default here 10s) the run ends with "
+                    + "the checkpoint statistics and a timed canonical savepoint (docs/operating.md, sizing).")
+    String stateBackend;
+
     @Option(names = "--job-jvm-opts", paramLabel = "OPTS", description = "Extra JVM options of the job's JVM, e.g. \"-XX:StartFlightRecording=filename=job.jfr\".")
     String jobJvmOpts;
 
@@ -114,6 +119,13 @@ public final class E2eBenchCommand implements Callable<Integer> {
     Path workDir;
 
     private Process job;
+    private int restPort;
+
+    private static int freePort() throws IOException {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
 
     @Override
     public Integer call() throws Exception {
@@ -127,6 +139,9 @@ public final class E2eBenchCommand implements Callable<Integer> {
         };
         if (duration < 1 || warmup < 0 || sensors < 1 || parallelism < 1 || batchSize < 1) {
             throw new UsageError("need --duration >= 1, --warmup >= 0, --sensors >= 1, --parallelism >= 1, --batch-size >= 1");
+        }
+        if (stateBackend != null && !List.of("hashmap", "rocksdb").contains(stateBackend)) {
+            throw new UsageError("--state-backend " + stateBackend + " is not valid; fix: use hashmap or rocksdb");
         }
         Path work = BenchPaths.work(workDir);
         Files.createDirectories(work);
@@ -206,6 +221,8 @@ public final class E2eBenchCommand implements Callable<Integer> {
             settings.put("outOfOrderness", outOfOrderness);
             settings.put("objectReuse", objectReuse);
             settings.put("jobSettings", jobSettings);
+            settings.put("stateBackend", stateBackend);
+            settings.put("jobJvmOpts", jobJvmOpts);
             settings.put("warmupSeconds", warmup);
             settings.put("durationSeconds", duration);
             doc.put("settings", settings);
@@ -321,6 +338,13 @@ public final class E2eBenchCommand implements Callable<Integer> {
             if (producer != null) producer.join(30_000);
             collector.stop();
             consumer.join(10_000);
+            if (stateBackend != null) {
+                System.err.println("bench e2e [" + m + "]: checkpoint statistics and a canonical savepoint");
+                Map<String, Object> state = StateStats.measure("http://127.0.0.1:" + restPort, work.resolve("savepoints"));
+                state.put("jobRssMiBAfterSavepoint", ProcessStats.rssMiB(job.pid()));
+                result.put("state", state);
+                System.out.println("state (" + m + "): " + state);
+            }
 
             long end = Math.min(System.currentTimeMillis(), measureEnd);
             if (max && collector.lastWindowArrival() > 0 && collector.lastWindowArrival() < measureEnd) {
@@ -433,6 +457,11 @@ public final class E2eBenchCommand implements Callable<Integer> {
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
         cmd.add(E2eJob.class.getName());
+        if (stateBackend != null) {
+            restPort = freePort();
+            cmd.addAll(List.of("--rest-port", String.valueOf(restPort), "--checkpoint-dir",
+                    BenchPaths.work(workDir).resolve("checkpoints").toUri().toString()));
+        }
         cmd.add("--watermark-interval");
         cmd.add(String.valueOf(watermarkInterval));
         if (objectReuse) cmd.add("--object-reuse");
@@ -452,6 +481,10 @@ public final class E2eBenchCommand implements Callable<Integer> {
                 "watermark.out-of-orderness=" + outOfOrderness,
                 "local.web-ui.port=0",
                 "job.name=streamcast-bench-" + m));
+        if (stateBackend != null) {
+            cmd.add("state.backend=" + stateBackend);
+            if (jobSettings.stream().noneMatch(x -> x.startsWith("checkpoint.interval="))) cmd.add("checkpoint.interval=10s");
+        }
         cmd.addAll(jobSettings);
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         pb.environment().put("OMP_NUM_THREADS", "1");

@@ -131,8 +131,22 @@ public final class FlinkRest {
         return send(request, "stop of job " + jobId).path("request-id").asText();
     }
 
+    /** Triggers a savepoint of a running job that keeps running (POST /jobs/:id/savepoints); see {@link #savepointStatus}. */
+    public String triggerSavepoint(String jobId, String targetDirectory) throws IOException {
+        ObjectNode body = JSON.createObjectNode();
+        body.put("target-directory", targetDirectory);
+        body.put("cancel-job", false);
+        body.put("formatType", "CANONICAL");
+        HttpRequest request = HttpRequest.newBuilder(uri("/jobs/" + jobId + "/savepoints"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body.toString()))
+                .timeout(Duration.ofSeconds(30))
+                .build();
+        return send(request, "savepoint of job " + jobId).path("request-id").asText();
+    }
+
     /**
-     * The savepoint of a stop: null while it is in progress, else its location; an IOException
+     * The savepoint of a stop or trigger: null while it is in progress, else its location; an IOException
      * with Flink's reason if it failed.
      */
     public String savepointStatus(String jobId, String triggerId) throws IOException {
