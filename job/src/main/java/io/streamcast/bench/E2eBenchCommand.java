@@ -287,10 +287,15 @@ public final class E2eBenchCommand implements Callable<Integer> {
             long measureStart;
             long measureEnd;
             if (max) {
-                long deadline = System.currentTimeMillis() + 180_000;
+                // with many sensors the first window needs T readings of every sensor in front of it:
+                // allow 180 s plus 1 ms per backlog reading
+                long limit = 180_000 + load.sent();
+                long deadline = System.currentTimeMillis() + limit;
                 while (collector.firstArrival() < 0) {
                     checkJob(log);
-                    if (System.currentTimeMillis() > deadline) throw new UsageError("no forecast within 180 s; see " + log);
+                    if (System.currentTimeMillis() > deadline) {
+                        throw new UsageError("no forecast within " + limit / 1000 + " s; see " + log);
+                    }
                     Thread.sleep(100);
                 }
                 measureStart = collector.firstArrival() + warmup * 1000L;

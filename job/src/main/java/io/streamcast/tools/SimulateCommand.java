@@ -63,9 +63,8 @@ public final class SimulateCommand implements Callable<Integer> {
             description = "Wire format: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}).")
     ReadingFormat format;
 
-    @Option(names = "--bootstrap", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:9092",
-            description = "Kafka bootstrap servers (default ${DEFAULT-VALUE}).")
-    String bootstrap;
+    @picocli.CommandLine.Mixin
+    KafkaClientOptions kafka = new KafkaClientOptions();
 
     @Option(names = "--topic", defaultValue = "sensor-readings", description = "Topic (default ${DEFAULT-VALUE}).")
     String topic;
@@ -109,8 +108,8 @@ public final class SimulateCommand implements Callable<Integer> {
                 : new SyntheticSensors(source.synthetic, seed);
         long total = count != null ? count : duration != null ? (long) Math.ceil(duration * rate) : Long.MAX_VALUE;
 
-        Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        Properties props = kafka.properties();
+        String bootstrap = kafka.servers();
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
         props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 15_000);

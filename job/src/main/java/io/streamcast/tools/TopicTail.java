@@ -35,7 +35,7 @@ final class TopicTail {
      * @return 0 when {@code max} records were printed (or forever without max); 1 when the timeout
      *     passed first
      */
-    static int run(String bootstrap, String topic, String from, Long max, Double timeout, Decoder decoder,
+    static int run(Properties client, String topic, String from, Long max, Double timeout, Decoder decoder,
             PrintWriter out) {
         if (max != null && max < 1) throw new UsageError("--max must be at least 1, got " + max);
         if (timeout != null && !(timeout > 0)) throw new UsageError("--timeout must be > 0 seconds, got " + timeout);
@@ -43,7 +43,8 @@ final class TopicTail {
             throw new UsageError("--from must be earliest or latest, got '" + from + "'");
         }
         Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        props.putAll(client);
+        String bootstrap = client.getProperty(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG);
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 15_000);
