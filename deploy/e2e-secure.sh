@@ -58,9 +58,15 @@ grep -qi "auth" "$WORK/out/wrong-submit.txt" || die "the failed submission does 
 ! grep -qF "$WRONG" "$WORK/out/wrong-submit.txt" || die "the submission's error message shows the password"
 
 step "submitting the job with kafka.config=$CLIENT"
-JOB_ID="$("$SC" submit --rest "$REST" --parallelism 2 kafka.config="$CLIENT" model.bundle="$MODEL" \
-  delivery.guarantee=exactly-once checkpoint.interval=2s source.starting-offsets=earliest watermark.idleness=0 \
-  job.name=streamcast-e2e-secure 2> "$WORK/out/submit.txt")"
+# the job's preflight gives Kafka 15 s; a loaded machine can miss that once: up to three tries
+for attempt in 1 2 3; do
+  JOB_ID="$("$SC" submit --rest "$REST" --parallelism 2 kafka.config="$CLIENT" model.bundle="$MODEL" \
+    delivery.guarantee=exactly-once checkpoint.interval=2s source.starting-offsets=earliest watermark.idleness=0 \
+    job.name=streamcast-e2e-secure 2> "$WORK/out/submit-$attempt.txt")" && break
+  grep -q "cannot reach Kafka" "$WORK/out/submit-$attempt.txt" && [ "$attempt" -lt 3 ] \
+    || die "submission failed: $(grep -o 'main method caused an error.\{0,300\}' "$WORK/out/submit-$attempt.txt" || tail -2 "$WORK/out/submit-$attempt.txt")"
+  step "attempt $attempt: Kafka not reached within the preflight's 15 s; again"
+done
 for _ in $(seq 1 300); do
   state="$(curl -sf "$REST/jobs/$JOB_ID" | grep -o '"state":"[A-Z]*"' | head -1 | cut -d'"' -f4 || true)"
   [ "$state" = RUNNING ] && break

@@ -18,11 +18,11 @@ final class StateStats {
 
     static Map<String, Object> measure(String restUrl, Path savepointDir) throws IOException, InterruptedException {
         FlinkRest rest = new FlinkRest(restUrl);
-        String jobId = rest.unfinishedJobs().stream().findFirst()
+        String jobId = retried(() -> rest.unfinishedJobs()).stream().findFirst()
                 .orElseThrow(() -> new IOException("no running job at " + restUrl));
         Map<String, Object> out = new LinkedHashMap<>();
-        out.put("stateBackend", rest.get("/jobs/" + jobId + "/checkpoints/config").path("state_backend").asText());
-        JsonNode cp = rest.get("/jobs/" + jobId + "/checkpoints");
+        out.put("stateBackend", retried(() -> rest.get("/jobs/" + jobId + "/checkpoints/config")).path("state_backend").asText());
+        JsonNode cp = retried(() -> rest.get("/jobs/" + jobId + "/checkpoints"));
         out.put("checkpointsCompleted", cp.path("counts").path("completed").asLong());
         out.put("checkpointsFailed", cp.path("counts").path("failed").asLong());
         JsonNode last = cp.path("latest").path("completed");
@@ -36,15 +36,31 @@ final class StateStats {
         out.put("stateSizeBytesMax", summary.path("state_size").path("max").asLong());
 
         long t = System.nanoTime();
-        String trigger = rest.triggerSavepoint(jobId, savepointDir.toUri().toString());
+        String trigger = retried(() -> rest.triggerSavepoint(jobId, savepointDir.toUri().toString()));
         String location;
-        while ((location = rest.savepointStatus(jobId, trigger)) == null) {
+        while ((location = retried(() -> rest.savepointStatus(jobId, trigger))) == null) {
             Thread.sleep(200);
         }
         out.put("savepointMs", (System.nanoTime() - t) / 1_000_000);
         out.put("savepointBytes", du(Path.of(java.net.URI.create(location))));
         out.put("savepoint", location);
         return out;
+    }
+
+    interface Call<T> {
+        T call() throws IOException;
+    }
+
+    /** A busy JobManager (large state, a loaded machine) can miss the client's 10 s timeout: five tries. */
+    static <T> T retried(Call<T> call) throws IOException, InterruptedException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return call.call();
+            } catch (java.net.http.HttpTimeoutException e) {
+                if (attempt == 5) throw e;
+                Thread.sleep(1000);
+            }
+        }
     }
 
     private static long du(Path dir) throws IOException {
