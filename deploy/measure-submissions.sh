@@ -72,8 +72,8 @@ report "before any submission"
 for i in $(seq 1 "$N"); do
   t0=$(now_ms)
   if [ -z "$MODEL" ]; then
-    JOB="$("$SC" submit --rest "$REST" ${MEASURE_JAR:+--jar "$MEASURE_JAR"} --entry-class io.streamcast.tools.NativeProbeJob 20 2>/dev/null)" \
-      || die "submission $i failed; run: ./streamcast submit --rest $REST --entry-class io.streamcast.tools.NativeProbeJob"
+    JOB="$("$SC" submit --rest "$REST" ${MEASURE_JAR:+--jar "$MEASURE_JAR"} --entry-class io.streamcast.job.NativeProbeJob 20 2>/dev/null)" \
+      || die "submission $i failed; run: ./streamcast submit --rest $REST --entry-class io.streamcast.job.NativeProbeJob"
     for _ in $(seq 1 150); do  # running means ND4J loaded: the probe logs it
       [ "$(grep -c 'ND4J ready' "$WORK/flink/log/taskmanager.log" 2>/dev/null || true)" -ge "$i" ] && break
       sleep 0.2

@@ -10,7 +10,7 @@ if ! command -v docker-compose >/dev/null 2>&1; then
 fi
 docker-compose -f "$ROOT/docker/compose.yaml" config -q
 # the Dockerfile has no offline validator here: check that what it copies exists
-for path in pom.xml models/pom.xml job/pom.xml deploy/pom.xml models job data/ett; do
+for path in pom.xml models/pom.xml job/pom.xml bench/pom.xml cli/pom.xml deploy/pom.xml deploy/k8s/pom.xml models job bench cli data/ett; do
   [ -e "$ROOT/$path" ] || { echo "validate-docker: docker/Dockerfile copies $path, which is missing" >&2; exit 1; }
 done
 echo "validate-docker: docker/compose.yaml valid (docker-compose $(docker-compose version --short)); Dockerfile inputs present"

@@ -9,7 +9,7 @@ import io.streamcast.models.BundleException;
 import io.streamcast.models.Manifest;
 import io.streamcast.models.ModelBundle;
 import io.streamcast.models.ModelSpec;
-import io.streamcast.models.cli.UsageError;
+import io.streamcast.job.config.ConfigException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
@@ -85,7 +85,7 @@ public final class ForecastJob {
             LOG.info("model {} version {}: {}", manifest.name(), manifest.version(), manifest.spec());
             return manifest;
         } catch (BundleException e) {
-            throw new UsageError("model.bundle " + bundle + " cannot be used: " + e.getMessage()
+            throw new ConfigException("model.bundle " + bundle + " cannot be used: " + e.getMessage()
                     + "; fix: point model.bundle at a bundle written by 'streamcast train' or 'publish'");
         }
     }

@@ -9,7 +9,7 @@ import io.streamcast.job.reload.ModelReload;
 import io.streamcast.job.ingest.ReadingRules;
 import io.streamcast.models.Manifest;
 import io.streamcast.models.ModelSpec;
-import io.streamcast.models.cli.UsageError;
+import io.streamcast.job.config.ConfigException;
 import java.io.Serializable;
 import java.time.Duration;
 
@@ -43,7 +43,7 @@ public record PipelineSettings(
         } else {
             long step = cfg.windowStep() != null ? cfg.windowStep().toMillis() : spec.stepMillis();
             if (step <= 0) {
-                throw new UsageError("window.mode=fixed-step needs a step interval and the model has none; fix: set window.step (e.g. 1h)");
+                throw new ConfigException("window.mode=fixed-step needs a step interval and the model has none; fix: set window.step (e.g. 1h)");
             }
             assembler = AssemblerConfig.fixedStep(spec.window(), channels, step)
                     .withResample("mean".equals(cfg.resample()) ? AssemblerConfig.Resample.MEAN : AssemblerConfig.Resample.LAST)

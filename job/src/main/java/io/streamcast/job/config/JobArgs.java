@@ -1,6 +1,5 @@
 package io.streamcast.job.config;
 
-import io.streamcast.models.cli.UsageError;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,14 +18,14 @@ public final class JobArgs {
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             if (a.equals("--config") || a.equals("-c")) {
-                if (i + 1 >= args.length) throw new UsageError("--config needs a file; fix: --config config/job.properties");
+                if (i + 1 >= args.length) throw new ConfigException("--config needs a file; fix: --config config/job.properties");
                 file = Path.of(args[++i]);
             } else if (a.startsWith("--config=")) {
                 file = Path.of(a.substring("--config=".length()));
             } else if (a.contains("=") && !a.startsWith("-")) {
                 overrides.add(a);
             } else {
-                throw new UsageError("unexpected argument '" + a + "'; fix: pass [--config FILE] [key=value ...]");
+                throw new ConfigException("unexpected argument '" + a + "'; fix: pass [--config FILE] [key=value ...]");
             }
         }
         return JobConfig.load(file, overrides);

@@ -1,6 +1,5 @@
 package io.streamcast.job.config;
 
-import io.streamcast.models.cli.UsageError;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.Serializable;
@@ -21,7 +20,7 @@ import java.util.Properties;
  * The job's settings: a properties file, then {@code key=value} overrides (command line), then
  * defaults. Keys prefixed {@code kafka.} (other than {@code kafka.config}) are Kafka client settings
  * and pass through unchanged, as do the entries of the {@code kafka.config} file; overrides win.
- * Every problem is a {@link UsageError} naming the key and the fix.
+ * Every problem is a {@link ConfigException} naming the key and the fix.
  */
 public final class JobConfig implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -74,7 +73,7 @@ public final class JobConfig implements Serializable {
         for (String o : overrides) {
             int eq = o.indexOf('=');
             if (eq <= 0) {
-                throw new UsageError("override '" + o + "' is not key=value; fix: write e.g. parallelism=2 (keys: see 'streamcast job --help')");
+                throw new ConfigException("override '" + o + "' is not key=value; fix: write e.g. parallelism=2 (keys: see 'streamcast job --help')");
             }
             String k = o.substring(0, eq).trim();
             raw.put(k, o.substring(eq + 1).trim());
@@ -93,7 +92,7 @@ public final class JobConfig implements Serializable {
             } else if (k.startsWith(KAFKA_PREFIX)) {
                 kafkaOverrides.setProperty(k.substring(KAFKA_PREFIX.length()), e.getValue());
             } else {
-                throw new UsageError("unknown setting '" + k + "'" + suggestion(k)
+                throw new ConfigException("unknown setting '" + k + "'" + suggestion(k)
                         + "; fix: see 'streamcast job --help' for the keys, or prefix Kafka client settings with 'kafka.'");
             }
         }
@@ -124,9 +123,9 @@ public final class JobConfig implements Serializable {
         try (Reader r = Files.newBufferedReader(file)) {
             p.load(r);
         } catch (NoSuchFileException e) {
-            throw new UsageError(what + " " + file + " does not exist; fix: pass an existing file (example: config/job.properties)");
+            throw new ConfigException(what + " " + file + " does not exist; fix: pass an existing file (example: config/job.properties)");
         } catch (IOException | IllegalArgumentException e) {
-            throw new UsageError(what + " " + file + " cannot be read: " + e.getMessage());
+            throw new ConfigException(what + " " + file + " cannot be read: " + e.getMessage());
         }
         return p;
     }
@@ -177,7 +176,7 @@ public final class JobConfig implements Serializable {
             throw bad(Setting.MAX_PARALLELISM, "1.." + MAX_KEY_GROUPS);
         }
         if (parallelism() > maxParallelism()) {
-            throw new UsageError("parallelism=" + parallelism() + " is above parallelism.max=" + maxParallelism()
+            throw new ConfigException("parallelism=" + parallelism() + " is above parallelism.max=" + maxParallelism()
                     + "; fix: lower parallelism (parallelism.max cannot change without losing the keyed state)");
         }
         stateBackend();
@@ -195,7 +194,7 @@ public final class JobConfig implements Serializable {
         if (!modelStore().isEmpty()) {
             if (modelName().isBlank()) throw bad(Setting.MODEL_NAME, "the model's name in model.store (model.store is set)");
             if (inferenceMode() == InferenceMode.PER_RECORD) {
-                throw new UsageError("inference.mode=per-record serves a fixed model.bundle only; fix: use inference.mode=batched with model.store, or model.bundle without model.store");
+                throw new ConfigException("inference.mode=per-record serves a fixed model.bundle only; fix: use inference.mode=batched with model.store, or model.bundle without model.store");
             }
         }
         requireTopics();
@@ -203,10 +202,10 @@ public final class JobConfig implements Serializable {
         if (port < 0 || port > 65535) throw bad(Setting.WEB_UI_PORT, "a port 0..65535");
         if (guarantee() == Guarantee.EXACTLY_ONCE) {
             if (checkpointInterval().isZero()) {
-                throw new UsageError("delivery.guarantee=exactly-once needs checkpoints; fix: set checkpoint.interval (e.g. 30s)");
+                throw new ConfigException("delivery.guarantee=exactly-once needs checkpoints; fix: set checkpoint.interval (e.g. 30s)");
             }
             if (transactionTimeout().compareTo(checkpointInterval()) <= 0) {
-                throw new UsageError("delivery.transaction-timeout (" + string(Setting.TRANSACTION_TIMEOUT)
+                throw new ConfigException("delivery.transaction-timeout (" + string(Setting.TRANSACTION_TIMEOUT)
                         + ") must be longer than checkpoint.interval (" + string(Setting.CHECKPOINT_INTERVAL)
                         + "): transactions stay open from one checkpoint to the next; fix: raise it (below the broker's transaction.max.timeout.ms, 15m by default)");
             }
@@ -220,7 +219,7 @@ public final class JobConfig implements Serializable {
     /** Fails when no bundle is configured (a separate step so that tests can parse without one). */
     public Path requireModelBundle() {
         String b = string(Setting.MODEL_BUNDLE);
-        if (b.isEmpty()) throw new UsageError("model.bundle is not set; fix: set it in the config file or pass model.bundle=DIR (or follow a model store: model.store=ROOT model.name=NAME)");
+        if (b.isEmpty()) throw new ConfigException("model.bundle is not set; fix: set it in the config file or pass model.bundle=DIR (or follow a model store: model.store=ROOT model.name=NAME)");
         return Path.of(b);
     }
 
@@ -228,13 +227,13 @@ public final class JobConfig implements Serializable {
     public String requireBootstrapServers() {
         String b = kafka.getProperty("bootstrap.servers", "");
         if (b.isBlank()) {
-            throw new UsageError("Kafka bootstrap.servers is not set; fix: put it in the kafka.config file or pass kafka.bootstrap.servers=HOST:PORT");
+            throw new ConfigException("Kafka bootstrap.servers is not set; fix: put it in the kafka.config file or pass kafka.bootstrap.servers=HOST:PORT");
         }
         return b;
     }
 
-    private UsageError bad(Setting s, String expected) {
-        return new UsageError(s.key() + "=" + string(s) + " is not valid; fix: use " + expected);
+    private ConfigException bad(Setting s, String expected) {
+        return new ConfigException(s.key() + "=" + string(s) + " is not valid; fix: use " + expected);
     }
 
     private void positive(Setting s, long v) {

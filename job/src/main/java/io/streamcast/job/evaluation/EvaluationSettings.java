@@ -5,11 +5,11 @@ import io.streamcast.job.config.Durations;
 import io.streamcast.job.config.JobConfig;
 import io.streamcast.job.config.Setting;
 import io.streamcast.models.Normalizer;
-import io.streamcast.models.cli.UsageError;
+import io.streamcast.job.config.ConfigException;
 import java.time.Duration;
 import java.util.Locale;
 
-/** The evaluation's keys of the job config, parsed; every bad value is a {@link UsageError} naming key and fix. */
+/** The evaluation's keys of the job config, parsed; every bad value is a {@link ConfigException} naming key and fix. */
 public final class EvaluationSettings {
     private EvaluationSettings() {
     }
@@ -71,7 +71,7 @@ public final class EvaluationSettings {
         }
     }
 
-    private static UsageError bad(JobConfig cfg, Setting s, String expected) {
-        return new UsageError(s.key() + "=" + cfg.string(s) + " is not valid; fix: use " + expected);
+    private static ConfigException bad(JobConfig cfg, Setting s, String expected) {
+        return new ConfigException(s.key() + "=" + cfg.string(s) + " is not valid; fix: use " + expected);
     }
 }

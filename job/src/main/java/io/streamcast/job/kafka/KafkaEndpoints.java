@@ -12,7 +12,7 @@ import io.streamcast.job.output.ForecastSerializer;
 import io.streamcast.job.output.LateReadingSerializer;
 import io.streamcast.job.records.Reading;
 import io.streamcast.job.records.WindowForecast;
-import io.streamcast.models.cli.UsageError;
+import io.streamcast.job.config.ConfigException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -105,13 +105,13 @@ public final class KafkaEndpoints {
             try {
                 text = Files.readString(f);
             } catch (IOException e) {
-                throw new UsageError("input.avro.writer-schemas: cannot read " + f + " (" + e.getMessage()
+                throw new ConfigException("input.avro.writer-schemas: cannot read " + f + " (" + e.getMessage()
                         + "); fix: list existing .avsc files, comma-separated");
             }
             try {
                 new org.apache.avro.Schema.Parser().parse(text);
             } catch (RuntimeException e) {
-                throw new UsageError("input.avro.writer-schemas: " + f + " is not an Avro schema (" + e.getMessage()
+                throw new ConfigException("input.avro.writer-schemas: " + f + " is not an Avro schema (" + e.getMessage()
                         + "); fix: list .avsc files of SensorReading versions");
             }
             out.add(text);

@@ -1,7 +1,7 @@
 package io.streamcast.job.kafka;
 
 import io.streamcast.job.config.JobConfig;
-import io.streamcast.models.cli.UsageError;
+import io.streamcast.job.config.ConfigException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,11 +35,11 @@ public final class KafkaPreflight {
         String message = "Kafka topic(s) " + String.join(", ", missing) + " do not exist at " + cfg.requireBootstrapServers()
                 + "; fix: create them (e.g. ./streamcast kafka create-topics " + String.join(",", missing)
                 + ") or point topic.* at existing ones";
-        if (cfg.requireTopics()) throw new UsageError(message);
+        if (cfg.requireTopics()) throw new ConfigException(message);
         LOG.warn("{} (continuing: the broker may create them automatically; preflight.require-topics=true makes this an error)", message);
     }
 
-    /** The job's topics that do not exist; a UsageError when Kafka cannot be reached. */
+    /** The job's topics that do not exist; a ConfigException when Kafka cannot be reached. */
     public static List<String> missingTopics(JobConfig cfg, Duration timeout) {
         Properties props = cfg.kafkaProperties();
         props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
@@ -49,7 +49,7 @@ public final class KafkaPreflight {
             existing = admin.listTopics(new ListTopicsOptions().timeoutMs((int) timeout.toMillis()))
                     .names().get(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
         } catch (TimeoutException | ExecutionException e) {
-            throw new UsageError("cannot reach Kafka at " + cfg.requireBootstrapServers() + " within " + timeout.toSeconds()
+            throw new ConfigException("cannot reach Kafka at " + cfg.requireBootstrapServers() + " within " + timeout.toSeconds()
                     + " s (" + rootMessage(e) + "); fix: check kafka.bootstrap.servers and the security settings in kafka.config");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

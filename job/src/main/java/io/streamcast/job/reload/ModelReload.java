@@ -4,7 +4,7 @@ import io.streamcast.job.config.JobConfig;
 import io.streamcast.models.BundleException;
 import io.streamcast.models.Manifest;
 import io.streamcast.models.ModelSpec;
-import io.streamcast.models.cli.UsageError;
+import io.streamcast.job.config.ConfigException;
 import java.io.IOException;
 import java.io.Serializable;
 import java.time.Duration;
@@ -44,13 +44,13 @@ public record ModelReload(String store, String name, Duration pollInterval, int 
         try {
             String version = store.latest(name);
             if (version == null) {
-                throw new UsageError("model store " + cfg.modelStore() + " has no model '" + name
+                throw new ConfigException("model store " + cfg.modelStore() + " has no model '" + name
                         + "' (no LATEST); the job takes its window and channels from it; fix: streamcast publish DIR --store "
                         + cfg.modelStore() + " --name " + name);
             }
             return FlinkFileSystemModelStore.readManifest(store.bundle(name, version));
         } catch (IOException | BundleException e) {
-            throw new UsageError("model store " + cfg.modelStore() + ": cannot read model '" + name + "': " + e.getMessage()
+            throw new ConfigException("model store " + cfg.modelStore() + ": cannot read model '" + name + "': " + e.getMessage()
                     + "; fix: check model.store and model.name");
         }
     }

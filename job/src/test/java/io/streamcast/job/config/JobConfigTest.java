@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.streamcast.models.cli.UsageError;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -110,7 +109,7 @@ class JobConfigTest {
 
     @Test
     void unknownKeysAreRejectedWithASuggestion() {
-        UsageError e = assertThrows(UsageError.class, () -> JobConfig.of(Map.of("inference.batchsize", "8")));
+        ConfigException e = assertThrows(ConfigException.class, () -> JobConfig.of(Map.of("inference.batchsize", "8")));
         assertTrue(e.getMessage().contains("unknown setting 'inference.batchsize'"), e.getMessage());
         assertTrue(e.getMessage().contains("did you mean 'inference.batch-size'"), e.getMessage());
     }
@@ -130,17 +129,17 @@ class JobConfigTest {
         assertMessage("parallelism=200 is above parallelism.max=128", Map.of("parallelism", "200"));
         assertMessage("must be longer than checkpoint.interval",
                 Map.of("delivery.guarantee", "exactly-once", "checkpoint.interval", "10m", "delivery.transaction-timeout", "5m"));
-        UsageError noFile = assertThrows(UsageError.class, () -> JobConfig.load(dir.resolve("nope.properties"), List.of()));
+        ConfigException noFile = assertThrows(ConfigException.class, () -> JobConfig.load(dir.resolve("nope.properties"), List.of()));
         assertTrue(noFile.getMessage().contains("does not exist"), noFile.getMessage());
-        UsageError noEq = assertThrows(UsageError.class, () -> JobArgs.parse("parallelism"));
+        ConfigException noEq = assertThrows(ConfigException.class, () -> JobArgs.parse("parallelism"));
         assertTrue(noEq.getMessage().contains("unexpected argument 'parallelism'"), noEq.getMessage());
     }
 
     @Test
     void requiredSettingsFailOnlyWhenUsed() {
         JobConfig cfg = JobConfig.of(Map.of());
-        assertTrue(assertThrows(UsageError.class, cfg::requireModelBundle).getMessage().contains("model.bundle is not set"));
-        assertTrue(assertThrows(UsageError.class, cfg::requireBootstrapServers).getMessage().contains("bootstrap.servers"));
+        assertTrue(assertThrows(ConfigException.class, cfg::requireModelBundle).getMessage().contains("model.bundle is not set"));
+        assertTrue(assertThrows(ConfigException.class, cfg::requireBootstrapServers).getMessage().contains("bootstrap.servers"));
     }
 
     @Test
@@ -157,10 +156,10 @@ class JobConfigTest {
         Path notAvro = dir.resolve("v2.avsc");
         Files.writeString(notAvro, "{\"type\":\"record\"");
         JobConfig bad = JobConfig.of(Map.of("input.avro.writer-schemas", notAvro.toString(), "kafka.bootstrap.servers", "b:1"));
-        UsageError e = assertThrows(UsageError.class, () -> io.streamcast.job.kafka.KafkaEndpoints.readings(bad, false));
+        ConfigException e = assertThrows(ConfigException.class, () -> io.streamcast.job.kafka.KafkaEndpoints.readings(bad, false));
         assertTrue(e.getMessage().contains("is not an Avro schema"), e.getMessage());
         JobConfig missing = JobConfig.of(Map.of("input.avro.writer-schemas", dir.resolve("nope.avsc").toString(), "kafka.bootstrap.servers", "b:1"));
-        UsageError e2 = assertThrows(UsageError.class, () -> io.streamcast.job.kafka.KafkaEndpoints.readings(missing, false));
+        ConfigException e2 = assertThrows(ConfigException.class, () -> io.streamcast.job.kafka.KafkaEndpoints.readings(missing, false));
         assertTrue(e2.getMessage().contains("cannot read"), e2.getMessage());
     }
 
@@ -184,7 +183,7 @@ class JobConfigTest {
     }
 
     private static void assertMessage(String expected, Map<String, String> settings) {
-        UsageError e = assertThrows(UsageError.class, () -> JobConfig.of(settings));
+        ConfigException e = assertThrows(ConfigException.class, () -> JobConfig.of(settings));
         assertTrue(e.getMessage().contains(expected), "got: " + e.getMessage());
     }
 }

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.streamcast.job.config.JobConfig;
 import io.streamcast.job.testing.ModelStoreFixture;
 import io.streamcast.models.ModelSpec;
-import io.streamcast.models.cli.UsageError;
+import io.streamcast.job.config.ConfigException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -22,12 +22,12 @@ class ModelReloadTest {
 
     @Test
     void settingsAreCheckedWithTheFixInTheMessage() {
-        var noName = assertThrows(UsageError.class, () -> JobConfig.of(Map.of("model.store", dir.toString())));
+        var noName = assertThrows(ConfigException.class, () -> JobConfig.of(Map.of("model.store", dir.toString())));
         assertTrue(noName.getMessage().contains("model.name"), noName.getMessage());
-        var perRecord = assertThrows(UsageError.class, () -> JobConfig.of(Map.of(
+        var perRecord = assertThrows(ConfigException.class, () -> JobConfig.of(Map.of(
                 "model.store", dir.toString(), "model.name", "m", "inference.mode", "per-record")));
         assertTrue(perRecord.getMessage().contains("per-record serves a fixed model.bundle"), perRecord.getMessage());
-        var interval = assertThrows(UsageError.class, () -> JobConfig.of(Map.of("model.poll-interval", "0s")));
+        var interval = assertThrows(ConfigException.class, () -> JobConfig.of(Map.of("model.poll-interval", "0s")));
         assertTrue(interval.getMessage().contains("model.poll-interval"), interval.getMessage());
 
         JobConfig defaults = JobConfig.of(Map.of());
@@ -40,7 +40,7 @@ class ModelReloadTest {
         ModelStoreFixture fx = new ModelStoreFixture(dir);
         JobConfig cfg = JobConfig.of(Map.of("model.store", fx.root.toString(), "model.name", ModelStoreFixture.NAME,
                 "model.poll-interval", "2s"));
-        var empty = assertThrows(UsageError.class, () -> ModelReload.latestSpec(cfg));
+        var empty = assertThrows(ConfigException.class, () -> ModelReload.latestSpec(cfg));
         assertTrue(empty.getMessage().contains("streamcast publish"), empty.getMessage());
 
         fx.publish(1);

@@ -26,8 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Every Keras fixture, in every format it was saved in, imported and run on the inputs Keras saw: the
  * network's own outputs ({@link ForecastModel#predictRaw}) must equal Keras's within the fixtures' tolerance.
  */
-class KerasImporterTest {
-    static final JsonNode LISTING = KerasFixtures.listing();
+public class KerasImporterTest {
+    public static final JsonNode LISTING = KerasFixtures.listing();
     static final double TOLERANCE = LISTING.get("tolerance").asDouble();
 
     @TempDir
@@ -72,7 +72,7 @@ class KerasImporterTest {
         return tests.stream();
     }
 
-    static void assertClose(float[][] want, float[][] got, String what) {
+    public static void assertClose(float[][] want, float[][] got, String what) {
         assertEquals(want.length, got.length, what + ": rows");
         double worst = 0;
         for (int b = 0; b < want.length; b++) {

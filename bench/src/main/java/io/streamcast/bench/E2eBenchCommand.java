@@ -1,0 +1,638 @@
+package io.streamcast.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.streamcast.models.BundleException;
+import io.streamcast.models.ModelBundle;
+import io.streamcast.models.ModelSpec;
+import io.streamcast.models.InvalidInputException;
+import io.streamcast.process.DeployScripts;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import me.tongfei.progressbar.ConsoleProgressBarConsumer;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+import org.HdrHistogram.Histogram;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code streamcast bench e2e}: a real broker -> the job (its own JVM, local MiniCluster) -> the
+ * forecasts topic. Readings at a fixed rate (latency) or a pre-filled backlog drained flat out
+ * (throughput); forecasts/s, latency percentiles (HdrHistogram), the job process's CPU and RSS.
+ */
+@Command(name = "e2e", mixinStandardHelpOptions = true,
+        description = {"End to end on a real broker: readings -> the job (its own JVM, local Flink) -> forecasts topic. "
+                + "Reports sustained forecasts/s, latency p50/p95/p99/max (event time of a window's last reading -> forecast "
+                + "arrival at the consumer), CPU and RSS of the job's JVM; writes a latency-over-time PNG.",
+            "",
+            "--rate R: readings at R/s (latency). --rate max: a backlog is produced first, then the job drains it flat out "
+                + "(throughput; latency then measures the backlog, not the job).",
+            "Without --bootstrap a broker is started (work/bench/kafka, port 19192) and stopped afterwards."})
+public final class E2eBenchCommand implements Callable<Integer> {
+    @Option(names = "--rate", paramLabel = "R|max", defaultValue = "12000", description = "Readings per second, or max (default ${DEFAULT-VALUE}).")
+    String rate;
+
+    @Option(names = "--duration", paramLabel = "S", defaultValue = "30", description = "Measured seconds (default ${DEFAULT-VALUE}).")
+    int duration;
+
+    @Option(names = "--warmup", paramLabel = "S", defaultValue = "10", description = "Seconds before the measurement starts (default ${DEFAULT-VALUE}).")
+    int warmup;
+
+    @Option(names = "--sensors", paramLabel = "N", defaultValue = "1000", description = "Sensors, round-robin (default ${DEFAULT-VALUE}).")
+    int sensors;
+
+    @Option(names = "--mode", paramLabel = "MODE", defaultValue = "batched",
+            description = "batched, per-record, or both (baseline then batched, and their ratio) (default ${DEFAULT-VALUE}).")
+    String mode;
+
+    @Option(names = "--model", paramLabel = "R|BUNDLE", defaultValue = "R", description = "R (reference model, random weights) or a bundle directory (default ${DEFAULT-VALUE}).")
+    String model;
+
+    @Option(names = "--bootstrap", paramLabel = "HOST:PORT", description = "Use this broker instead of starting one.")
+    String bootstrap;
+
+    @Option(names = "--kafka-port", defaultValue = "19192", description = "Port of the broker started here (default ${DEFAULT-VALUE}).")
+    int kafkaPort;
+
+    @Option(names = "--parallelism", defaultValue = "2", description = "Job parallelism (default ${DEFAULT-VALUE}).")
+    int parallelism;
+
+    @Option(names = "--batch-size", defaultValue = "256", description = "inference.batch-size (default ${DEFAULT-VALUE}).")
+    int batchSize;
+
+    @Option(names = "--flush-timeout", defaultValue = "5ms", description = "inference.flush-timeout (default ${DEFAULT-VALUE}).")
+    String flushTimeout;
+
+    @Option(names = "--watermark-interval", paramLabel = "MS", defaultValue = "10",
+            description = "Flink pipeline.auto-watermark-interval in ms (default ${DEFAULT-VALUE}; Flink's own default is 200).")
+    long watermarkInterval;
+
+    @Option(names = "--out-of-orderness", defaultValue = "0ms", description = "watermark.out-of-orderness (default ${DEFAULT-VALUE}: readings are produced in order).")
+    String outOfOrderness;
+
+    @Option(names = "--object-reuse", description = "Enable Flink object reuse in the job.")
+    boolean objectReuse;
+
+    @Option(names = "--job-setting", paramLabel = "KEY=VALUE", description = "Any other job setting (repeatable), e.g. checkpoint.interval=10s.")
+    List<String> jobSettings = new ArrayList<>();
+
+    @Option(names = "--state-backend", paramLabel = "hashmap|rocksdb",
+            description = "state.backend of the job; with checkpoint.interval (default here 10s) the run ends with "
+                    + "the checkpoint statistics and a timed canonical savepoint (docs/operating.md, sizing).")
+    String stateBackend;
+
+    @Option(names = "--job-jvm-opts", paramLabel = "OPTS", description = "Extra JVM options of the job's JVM, e.g. \"-XX:StartFlightRecording=filename=job.jfr\".")
+    String jobJvmOpts;
+
+    @Option(names = "--prefill", paramLabel = "N", description = "--rate max: readings produced before the job starts (default 50000 x (warmup + duration + 10)).")
+    Long prefill;
+
+    @Option(names = "--json", paramLabel = "OUT", description = "Also write the results as JSON to OUT.")
+    Path json;
+
+    @Option(names = "--plot", paramLabel = "PNG", description = "Latency-over-time chart (default work/bench/e2e-latency-<mode>.png; per mode).")
+    Path plot;
+
+    @Option(names = "--work-dir", paramLabel = "DIR", description = "Scratch: R bundle, job logs, broker (default <repo>/work/bench).")
+    Path workDir;
+
+    private Process job;
+    private int restPort;
+
+    private static int freePort() throws IOException {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        boolean max = rate.equalsIgnoreCase("max");
+        double perSecond = max ? 0 : parseRate();
+        List<String> modes = switch (mode) {
+            case "batched" -> List.of("batched");
+            case "per-record" -> List.of("per-record");
+            case "both" -> List.of("per-record", "batched");
+            default -> throw new InvalidInputException("--mode " + mode + " is not valid; fix: use batched, per-record or both");
+        };
+        if (duration < 1 || warmup < 0 || sensors < 1 || parallelism < 1 || batchSize < 1) {
+            throw new InvalidInputException("need --duration >= 1, --warmup >= 0, --sensors >= 1, --parallelism >= 1, --batch-size >= 1");
+        }
+        if (stateBackend != null && !List.of("hashmap", "rocksdb").contains(stateBackend)) {
+            throw new InvalidInputException("--state-backend " + stateBackend + " is not valid; fix: use hashmap or rocksdb");
+        }
+        Path work = BenchPaths.work(workDir);
+        Files.createDirectories(work);
+        Path bundle = ReferenceModel.resolve(model, work);
+        ModelSpec spec;
+        try {
+            spec = ModelBundle.readManifest(bundle).spec();
+        } catch (BundleException e) {
+            throw new InvalidInputException("--model " + bundle + ": " + e.getMessage() + "; fix: pass R or a bundle written by 'streamcast train'");
+        }
+        PrintStream out = System.out;
+        out.printf(Locale.ROOT, "streamcast bench e2e: model %s (%s), %s readings/s, %d sensors, parallelism %d, %d s warm-up + %d s measured%n",
+                model, InferenceBenchCommand.describe(spec), max ? "max (backlog)" : String.format(Locale.ROOT, "%.0f", perSecond),
+                sensors, parallelism, warmup, duration);
+        out.println("machine: " + Machine.oneLine());
+
+        Path kafkaWork = work.resolve("kafka");
+        boolean ownBroker = bootstrap == null;
+        String servers = ownBroker ? "127.0.0.1:" + kafkaPort : bootstrap;
+        Thread hook = new Thread(() -> stopJob(), "bench-e2e-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        List<Map<String, Object>> results = new ArrayList<>();
+        try {
+            if (ownBroker) {
+                int rc = DeployScripts.run("kafka.sh", List.of("start", "--work-dir", kafkaWork.toString(),
+                        "--port", String.valueOf(kafkaPort), "--controller-port", String.valueOf(kafkaPort + 1)));
+                if (rc != 0) throw new InvalidInputException("kafka start failed (exit " + rc + "); see its message above");
+            }
+            long brokerPid = ownBroker ? ProcessStats.pidFile(kafkaWork.resolve("kafka.pid")) : -1;
+            for (String m : modes) {
+                results.add(runOnce(m, max, perSecond, servers, bundle, spec, work, brokerPid));
+            }
+        } finally {
+            stopJob();
+            if (ownBroker) {
+                DeployScripts.run("kafka.sh", List.of("stop", "--work-dir", kafkaWork.toString()));
+            }
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // Ctrl-C: the hook runs
+            }
+        }
+
+        out.println();
+        out.println("mode          forecasts/s   p50 ms   p95 ms   p99 ms   max ms   job CPU (cores)   job RSS max MiB");
+        for (Map<String, Object> r : results) {
+            @SuppressWarnings("unchecked") Map<String, Object> lat = (Map<String, Object>) r.get("latencyMs");
+            @SuppressWarnings("unchecked") Map<String, Object> jp = (Map<String, Object>) r.get("jobProcess");
+            out.printf(Locale.ROOT, "%-12s  %11.0f  %7d  %7d  %7d  %7d  %16.2f  %16.0f%n", r.get("mode"), r.get("forecastsPerSec"),
+                    lat.get("p50"), lat.get("p95"), lat.get("p99"), lat.get("max"), jp.get("cpuCores"), jp.get("rssMiBMax"));
+        }
+        Map<String, Object> doc = new LinkedHashMap<>();
+        if (results.size() == 2) {
+            double ratio = (double) results.get(1).get("forecastsPerSec") / (double) results.get(0).get("forecastsPerSec");
+            out.printf(Locale.ROOT, "batched / per-record: %.1fx forecasts/s%n", ratio);
+            doc.put("batchedOverPerRecord", ratio);
+        }
+        for (Map<String, Object> r : results) {
+            if (r.get("problem") != null) out.println("WARNING (" + r.get("mode") + "): " + r.get("problem"));
+        }
+        if (max) {
+            out.println("(--rate max: latency includes the time readings waited in the backlog)");
+        }
+        if (json != null) {
+            doc.put("benchmark", "e2e");
+            doc.put("machine", Machine.describe());
+            Map<String, Object> settings = new LinkedHashMap<>();
+            settings.put("model", model);
+            settings.put("spec", InferenceBenchCommand.describe(spec));
+            settings.put("rate", max ? "max" : perSecond);
+            settings.put("sensors", sensors);
+            settings.put("parallelism", parallelism);
+            settings.put("batchSize", batchSize);
+            settings.put("flushTimeout", flushTimeout);
+            settings.put("watermarkIntervalMs", watermarkInterval);
+            settings.put("outOfOrderness", outOfOrderness);
+            settings.put("objectReuse", objectReuse);
+            settings.put("jobSettings", jobSettings);
+            settings.put("stateBackend", stateBackend);
+            settings.put("jobJvmOpts", jobJvmOpts);
+            settings.put("warmupSeconds", warmup);
+            settings.put("durationSeconds", duration);
+            doc.put("settings", settings);
+            doc.put("runs", results);
+            if (json.toAbsolutePath().getParent() != null) Files.createDirectories(json.toAbsolutePath().getParent());
+            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(json.toFile(), doc);
+            out.println("JSON: " + json);
+        }
+        boolean anyForecast = results.stream().allMatch(r -> (long) r.get("forecastsTotal") > 0);
+        return anyForecast ? 0 : 1;
+    }
+
+    private double parseRate() {
+        try {
+            double r = Double.parseDouble(rate);
+            if (r > 0) return r;
+        } catch (NumberFormatException e) {
+            // below
+        }
+        throw new InvalidInputException("--rate " + rate + " is not valid; fix: readings per second (> 0) or max");
+    }
+
+    private Map<String, Object> runOnce(String m, boolean max, double perSecond, String servers, Path bundle, ModelSpec spec,
+                                        Path work, long brokerPid) throws Exception {
+        String run = m + "-" + Long.toString(System.currentTimeMillis(), 36);
+        String readings = "bench-readings-" + run;
+        String forecasts = "bench-forecasts-" + run;
+        List<String> topics = List.of(readings, forecasts, "bench-dlq-" + run, "bench-late-" + run);
+        try (Admin admin = Admin.create(adminProps(servers))) {
+            admin.createTopics(List.of(new NewTopic(readings, parallelism, (short) 1), new NewTopic(forecasts, parallelism, (short) 1),
+                    new NewTopic(topics.get(2), 1, (short) 1), new NewTopic(topics.get(3), 1, (short) 1))).all().get(60, TimeUnit.SECONDS);
+        }
+        Path log = work.resolve("e2e-job-" + m + ".log");
+        System.err.println("bench e2e [" + m + "]: topics " + readings + " -> " + forecasts + "; job log " + log);
+        Map<String, Object> result = new LinkedHashMap<>();
+        long origin = System.currentTimeMillis();
+        ForecastCollector collector = new ForecastCollector(servers, forecasts, origin);
+        Thread consumer = new Thread(collector, "bench-forecast-consumer");
+        consumer.setDaemon(true);
+        try (ReadingLoad load = new ReadingLoad(servers, readings, sensors, spec.channelCount())) {
+            volatileStop = false;
+            Thread producer = null;
+            if (max) {
+                long count = prefill != null ? prefill : 50_000L * (warmup + duration + 10);
+                System.err.printf(Locale.ROOT, "bench e2e [%s]: producing a backlog of %d readings%n", m, count);
+                long t = System.nanoTime();
+                Thread filler = new Thread(() -> load.flatOut(count, () -> volatileStop), "bench-prefill");
+                filler.start();
+                try (ProgressBar bar = bar("backlog", count, "readings")) {
+                    while (filler.isAlive()) {
+                        bar.stepTo(load.sent());
+                        filler.join(500);
+                    }
+                    bar.stepTo(load.sent());
+                }
+                double secs = (System.nanoTime() - t) / 1e9;
+                result.put("prefill", Map.of("readings", load.sent(), "seconds", secs, "readingsPerSec", load.sent() / secs));
+            }
+            startJob(m, servers, bundle, readings, forecasts, topics, log);
+            consumer.start();
+            if (!max) awaitReady(m, load, collector, log); // a backlog is in front of any probe: max mode skips warm-up by time
+            long measureStart;
+            long measureEnd;
+            if (max) {
+                // with many sensors the first window needs T readings of every sensor in front of it:
+                // allow the usual limit plus 1 ms per backlog reading
+                long limit = READY_TIMEOUT_MS + load.sent();
+                long deadline = System.currentTimeMillis() + limit;
+                while (collector.firstArrival() < 0) {
+                    checkJob(log);
+                    if (System.currentTimeMillis() > deadline) {
+                        throw new InvalidInputException("no forecast within " + limit / 1000 + " s; see " + log);
+                    }
+                    Thread.sleep(100);
+                }
+                measureStart = collector.firstArrival() + warmup * 1000L;
+            } else {
+                double r = perSecond;
+                producer = new Thread(() -> load.atRate(r, () -> volatileStop), "bench-producer");
+                producer.start();
+                measureStart = System.currentTimeMillis() + warmup * 1000L;
+            }
+            measureEnd = measureStart + duration * 1000L;
+            collector.window(measureStart, measureEnd);
+            long producerStart = System.currentTimeMillis();
+            Sampler sampler = new Sampler(job.pid(), brokerPid);
+            long sentAtStart = -1;
+            long sentAtEnd = -1;
+            try (ProgressBar bar = bar(m, warmup + duration, "s")) {
+                long now;
+                boolean started = false;
+                while ((now = System.currentTimeMillis()) < measureEnd) {
+                    checkJob(log);
+                    if (!started && now >= measureStart) {
+                        sampler.start();
+                        sentAtStart = load.sent();
+                        started = true;
+                    }
+                    if (max && collector.lastArrival() > 0 && now - collector.lastArrival() > 5_000 && now > measureStart) {
+                        break; // backlog drained: measure up to the last forecast
+                    }
+                    long p99 = collector.lastSecondP99(now);
+                    bar.setExtraMessage(String.format(Locale.ROOT, " %,d forecasts/s, p99 %s", collector.lastSecondCount(now),
+                            p99 < 0 ? "-" : p99 + " ms"));
+                    long elapsed = max && collector.firstArrival() > 0 ? now - collector.firstArrival() : now - producerStart;
+                    bar.stepTo(Math.min(warmup + duration, elapsed / 1000));
+                    sampler.sample();
+                    Thread.sleep(250);
+                }
+                if (!started) {
+                    sampler.start();
+                    sentAtStart = load.sent();
+                }
+                sampler.stop();
+                sentAtEnd = load.sent();
+            }
+            volatileStop = true;
+            if (producer != null) producer.join(30_000);
+            collector.stop();
+            consumer.join(10_000);
+            if (stateBackend != null) {
+                System.err.println("bench e2e [" + m + "]: checkpoint statistics and a canonical savepoint");
+                Map<String, Object> state = StateStats.measure("http://127.0.0.1:" + restPort, work.resolve("savepoints"));
+                state.put("jobRssMiBAfterSavepoint", ProcessStats.rssMiB(job.pid()));
+                result.put("state", state);
+                System.out.println("state (" + m + "): " + state);
+            }
+
+            long end = Math.min(System.currentTimeMillis(), measureEnd);
+            if (max && collector.lastWindowArrival() > 0 && collector.lastWindowArrival() < measureEnd) {
+                end = collector.lastWindowArrival() + 1;
+            }
+            double seconds = Math.max(0.001, (end - measureStart) / 1000.0);
+            Histogram h = collector.windowHistogram();
+            result.put("mode", m);
+            result.put("forecastsPerSec", collector.inWindow() / seconds);
+            result.put("measuredSeconds", seconds);
+            result.put("forecastsMeasured", collector.inWindow());
+            result.put("forecastsTotal", collector.total());
+            if (!max) result.put("readingsPerSecSent", (sentAtEnd - sentAtStart) / seconds);
+            result.put("readingsSent", load.sent());
+            Map<String, Object> lat = new LinkedHashMap<>();
+            lat.put("p50", h.getValueAtPercentile(50));
+            lat.put("p95", h.getValueAtPercentile(95));
+            lat.put("p99", h.getValueAtPercentile(99));
+            lat.put("max", h.getMaxValue());
+            lat.put("mean", h.getMean());
+            lat.put("count", h.getTotalCount());
+            result.put("latencyMs", lat);
+            result.put("jobProcess", sampler.job());
+            result.put("brokerProcess", sampler.broker());
+            result.put("benchProcessCpuCores", sampler.self());
+            result.put("loadAverage1mAtEnd", Machine.loadAverage());
+            result.put("problem", collector.problem());
+            Path png = plot != null ? withMode(plot, m) : work.resolve("e2e-latency-" + m + ".png");
+            LatencyChart.write(png, "streamcast e2e, " + m + ", " + (max ? "backlog drained flat out" : String.format(Locale.ROOT, "%.0f readings/s", perSecond))
+                    + ", " + sensors + " sensors", collector.series(), (measureStart - origin) / 1000.0, (end - origin) / 1000.0);
+            result.put("plot", png.toString());
+            List<Map<String, Object>> series = new ArrayList<>();
+            for (long[] row : collector.series()) {
+                series.add(Map.of("second", row[0], "forecasts", row[1], "p50", row[2], "p99", row[3], "max", row[4]));
+            }
+            result.put("perSecond", series);
+            System.err.println("bench e2e [" + m + "]: chart " + png);
+        } finally {
+            volatileStop = true;
+            collector.stop();
+            stopJob();
+            try (Admin admin = Admin.create(adminProps(servers))) {
+                admin.deleteTopics(topics).all().get(60, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                System.err.println("bench e2e: could not delete topics " + topics + ": " + e.getMessage());
+            }
+        }
+        return result;
+    }
+
+    private volatile boolean volatileStop;
+
+    /**
+     * Waits until the job has caught up: first until every probe sensor has a forecast (sources,
+     * assembler, model loaded in every subtask's open(), sink all run), then until every probe sensor
+     * has a forecast of a window ending after that moment, so the windows queued while the job was
+     * starting (on a busy machine, many) are out of the way before the measured load begins.
+     */
+    private void awaitReady(String m, ReadingLoad load, ForecastCollector collector, Path log) throws InterruptedException {
+        int probes = 4 * parallelism;
+        java.util.concurrent.atomic.AtomicBoolean ready = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread prober = new Thread(() -> load.probe(probes, ready::get), "bench-probe");
+        prober.start();
+        long t = System.currentTimeMillis();
+        long deadline = t + READY_TIMEOUT_MS;
+        try {
+            while (collector.probesSeen() < probes) {
+                checkReady(log, deadline, probes - collector.probesSeen(), probes, "any forecast");
+                Thread.sleep(100);
+            }
+            long running = System.currentTimeMillis();
+            while (collector.probesIssuedSince(running) < probes) {
+                checkReady(log, deadline, probes - collector.probesIssuedSince(running), probes, "a forecast of a window after the start");
+                Thread.sleep(100);
+            }
+            System.err.printf(Locale.ROOT, "bench e2e [%s]: job ready after %.1f s (first forecast of every probe sensor after %.1f s)%n",
+                    m, (System.currentTimeMillis() - t) / 1000.0, (running - t) / 1000.0);
+        } finally {
+            ready.set(true);
+            prober.join(10_000);
+        }
+    }
+
+    /** The job JVM, ND4J and Flink started in 10-50 s at load 10-40 on 2 cores; catching up took up to 10 min at load 50. */
+    private static final long READY_TIMEOUT_MS = 900_000;
+
+    private void checkReady(Path log, long deadline, int missing, int probes, String what) {
+        checkJob(log);
+        if (System.currentTimeMillis() > deadline) {
+            throw new InvalidInputException("the job gave no " + what + " for " + missing + " of " + probes
+                    + " probe sensors within " + READY_TIMEOUT_MS / 1000 + " s; see " + log);
+        }
+    }
+
+    private static Path withMode(Path plot, String m) {
+        String name = plot.getFileName().toString();
+        int dot = name.lastIndexOf('.');
+        String stem = dot > 0 ? name.substring(0, dot) : name;
+        return plot.resolveSibling(stem + "-" + m + ".png");
+    }
+
+    private static Properties adminProps(String servers) {
+        Properties p = new Properties();
+        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, servers);
+        return p;
+    }
+
+    private static ProgressBar bar(String task, long max, String unit) {
+        return new ProgressBarBuilder().setTaskName(task).setInitialMax(max).setStyle(ProgressBarStyle.ASCII)
+                .setUnit(" " + unit, 1).setUpdateIntervalMillis(1000).continuousUpdate()
+                .setConsumer(new ConsoleProgressBarConsumer(System.err)).build();
+    }
+
+    /** The job in its own JVM (this JVM's java, classpath and options), stdout/stderr to the log. */
+    private void startJob(String m, String servers, Path bundle, String readings, String forecasts, List<String> topics, Path log)
+            throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(ProcessHandle.current().info().command().orElse("java"));
+        for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+            if (!a.startsWith("-agentlib:jdwp") && !a.startsWith("-javaagent")) cmd.add(a);
+        }
+        cmd.addAll(FLINK_OPENS);
+        if (jobJvmOpts != null && !jobJvmOpts.isBlank()) cmd.addAll(List.of(jobJvmOpts.trim().split("\\s+")));
+        cmd.add("-cp");
+        cmd.add(System.getProperty("java.class.path"));
+        cmd.add(E2eJob.class.getName());
+        if (stateBackend != null) {
+            restPort = freePort();
+            cmd.addAll(List.of("--rest-port", String.valueOf(restPort), "--checkpoint-dir",
+                    BenchPaths.work(workDir).resolve("checkpoints").toUri().toString()));
+        }
+        cmd.add("--watermark-interval");
+        cmd.add(String.valueOf(watermarkInterval));
+        if (objectReuse) cmd.add("--object-reuse");
+        cmd.addAll(List.of(
+                "kafka.bootstrap.servers=" + servers,
+                "model.bundle=" + bundle,
+                "topic.readings=" + readings,
+                "topic.forecasts=" + forecasts,
+                "topic.dlq=" + topics.get(2),
+                "topic.late=" + topics.get(3),
+                "source.group-id=" + readings,
+                "source.starting-offsets=earliest",
+                "parallelism=" + parallelism,
+                "inference.mode=" + m,
+                "inference.batch-size=" + batchSize,
+                "inference.flush-timeout=" + flushTimeout,
+                "watermark.out-of-orderness=" + outOfOrderness,
+                "local.web-ui.port=0",
+                "job.name=streamcast-bench-" + m));
+        if (stateBackend != null) {
+            cmd.add("state.backend=" + stateBackend);
+            if (jobSettings.stream().noneMatch(x -> x.startsWith("checkpoint.interval="))) cmd.add("checkpoint.interval=10s");
+        }
+        cmd.addAll(jobSettings);
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        pb.environment().put("OMP_NUM_THREADS", "1");
+        job = pb.start();
+        CountDownLatch ready = new CountDownLatch(1);
+        Process p = job;
+        Thread pump = new Thread(() -> {
+            try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+                 PrintWriter w = new PrintWriter(Files.newBufferedWriter(log, StandardCharsets.UTF_8), true)) {
+                String line;
+                while ((line = in.readLine()) != null) {
+                    w.println(line);
+                    if (line.contains(E2eJob.READY)) ready.countDown();
+                }
+            } catch (IOException e) {
+                // the job is gone
+            }
+        }, "bench-job-log");
+        pump.setDaemon(true);
+        pump.start();
+        System.err.println("bench e2e [" + m + "]: starting the job (pid " + job.pid() + ")");
+        long deadline = System.currentTimeMillis() + READY_TIMEOUT_MS;
+        while (!ready.await(200, TimeUnit.MILLISECONDS)) {
+            checkJob(log);
+            if (System.currentTimeMillis() > deadline) throw new InvalidInputException("the job did not start within " + READY_TIMEOUT_MS / 1000 + " s; see " + log);
+        }
+    }
+
+    private void checkJob(Path log) {
+        if (job != null && !job.isAlive()) {
+            throw new InvalidInputException("the job stopped (exit " + job.exitValue() + "); see " + log);
+        }
+    }
+
+    private void stopJob() {
+        Process p = job;
+        if (p == null || !p.isAlive()) return;
+        p.destroy();
+        try {
+            if (!p.waitFor(30, TimeUnit.SECONDS)) p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Flink on Java 17 needs these (from Flink's default env.java.opts.all); the launcher passes them too. */
+    private static final List<String> FLINK_OPENS = List.of(
+            "--add-exports=java.base/sun.net.util=ALL-UNNAMED",
+            "--add-exports=java.rmi/sun.rmi.registry=ALL-UNNAMED",
+            "--add-exports=java.security.jgss/sun.security.krb5=ALL-UNNAMED",
+            "--add-opens=java.base/java.lang=ALL-UNNAMED",
+            "--add-opens=java.base/java.net=ALL-UNNAMED",
+            "--add-opens=java.base/java.io=ALL-UNNAMED",
+            "--add-opens=java.base/java.nio=ALL-UNNAMED",
+            "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
+            "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED",
+            "--add-opens=java.base/java.text=ALL-UNNAMED",
+            "--add-opens=java.base/java.time=ALL-UNNAMED",
+            "--add-opens=java.base/java.util=ALL-UNNAMED",
+            "--add-opens=java.base/java.util.concurrent=ALL-UNNAMED",
+            "--add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED",
+            "--add-opens=java.base/java.util.concurrent.locks=ALL-UNNAMED");
+
+    /** CPU (cores busy) over the measurement and RSS of the job, the broker and this process. */
+    private static final class Sampler {
+        private final long jobPid;
+        private final long brokerPid;
+        private final long selfPid = ProcessHandle.current().pid();
+        private long t0;
+        private long t1;
+        private long job0;
+        private long job1;
+        private long broker0;
+        private long broker1;
+        private long self0;
+        private long self1;
+        private double rssMax;
+        private double rssLast;
+
+        Sampler(long jobPid, long brokerPid) {
+            this.jobPid = jobPid;
+            this.brokerPid = brokerPid;
+        }
+
+        void start() {
+            t0 = System.nanoTime();
+            job0 = ProcessStats.cpuNanos(jobPid);
+            broker0 = brokerPid > 0 ? ProcessStats.cpuNanos(brokerPid) : -1;
+            self0 = ProcessStats.cpuNanos(selfPid);
+            sample();
+        }
+
+        void sample() {
+            double rss = ProcessStats.rssMiB(jobPid);
+            if (rss > 0) {
+                rssLast = rss;
+                rssMax = Math.max(rssMax, rss);
+            }
+        }
+
+        void stop() {
+            sample();
+            t1 = System.nanoTime();
+            job1 = ProcessStats.cpuNanos(jobPid);
+            broker1 = brokerPid > 0 ? ProcessStats.cpuNanos(brokerPid) : -1;
+            self1 = ProcessStats.cpuNanos(selfPid);
+        }
+
+        private double cores(long a, long b) {
+            return a < 0 || b < 0 || t1 <= t0 ? Double.NaN : (b - a) / (double) (t1 - t0);
+        }
+
+        Map<String, Object> job() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("pid", jobPid);
+            m.put("cpuCores", cores(job0, job1));
+            m.put("rssMiBMax", rssMax);
+            m.put("rssMiBEnd", rssLast);
+            return m;
+        }
+
+        Map<String, Object> broker() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("pid", brokerPid);
+            m.put("cpuCores", cores(broker0, broker1));
+            return m;
+        }
+
+        double self() {
+            return cores(self0, self1);
+        }
+    }
+}

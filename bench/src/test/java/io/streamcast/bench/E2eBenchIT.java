@@ -1,0 +1,43 @@
+package io.streamcast.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.streamcast.job.testing.KafkaClusterExtension;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** The end-to-end benchmark against a real broker, with the job in a child JVM (no timing assertions). */
+class E2eBenchIT {
+    @RegisterExtension
+    static final KafkaClusterExtension KAFKA = new KafkaClusterExtension();
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void e2eBenchmarkRunsBothModesAgainstARealBroker() throws Exception {
+        Path json = tmp.resolve("e2e.json");
+        int rc = new CommandLine(new BenchCommand()).execute("e2e", "--bootstrap", KAFKA.bootstrapServers(), "--rate", "60", "--duration", "8",
+                "--warmup", "2", "--sensors", "6", "--mode", "both", "--json", json.toString(), "--work-dir", tmp.toString());
+        assertEquals(0, rc);
+        JsonNode runs = new ObjectMapper().readTree(json.toFile()).path("runs");
+        assertEquals(List.of("per-record", "batched"), List.of(runs.get(0).path("mode").asText(), runs.get(1).path("mode").asText()));
+        for (JsonNode r : runs) {
+            assertTrue(r.path("forecastsMeasured").asLong() > 0, r.toString());
+            assertEquals(r.path("forecastsMeasured").asLong(), r.path("latencyMs").path("count").asLong());
+            assertTrue(r.path("readingsSent").asLong() > 0);
+            assertTrue(r.path("jobProcess").path("rssMiBMax").asDouble() > 0);
+            assertTrue(r.path("problem").isNull(), r.path("problem").asText());
+            assertTrue(Files.size(Path.of(r.path("plot").asText())) > 0);
+        }
+        assertTrue(new ObjectMapper().readTree(json.toFile()).path("batchedOverPerRecord").asDouble() > 0);
+    }
+}

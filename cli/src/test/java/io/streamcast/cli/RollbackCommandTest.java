@@ -1,0 +1,66 @@
+package io.streamcast.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.streamcast.job.testing.ModelStoreFixture;
+import io.streamcast.command.Cli;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** {@code streamcast rollback}: LATEST moves back only to a version that exists and verifies. */
+class RollbackCommandTest {
+    @TempDir
+    Path dir;
+
+    private record Run(int code, String out, String err) {
+    }
+
+    private static Run rollback(String... args) {
+        CommandLine cmd = Cli.commandLine(new Streamcast());
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        cmd.setOut(new PrintWriter(out));
+        cmd.setErr(new PrintWriter(err));
+        String[] all = new String[args.length + 1];
+        all[0] = "rollback";
+        System.arraycopy(args, 0, all, 1, args.length);
+        int code = cmd.execute(all);
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    @Test
+    void movesLatestBackToAVersionThatVerifiesAndRefusesTheRest() throws Exception {
+        ModelStoreFixture fx = new ModelStoreFixture(dir);
+        String root = fx.root.toString();
+        String n = ModelStoreFixture.NAME;
+        fx.publish(1);
+        fx.publish(2);
+        String corrupt = fx.publishCorrupt(3);
+        assertEquals("3", corrupt);
+
+        assertEquals(0, rollback("--store", root, "--name", n, "--to", "1").code());
+        assertEquals("1", fx.store.latest(n));
+
+        Run missing = rollback("--store", root, "--name", n, "--to", "9");
+        assertEquals(2, missing.code());
+        assertTrue(missing.err().contains("no version '9'") && missing.err().contains("1, 2, 3"), missing.err());
+
+        Run broken = rollback("--store", root, "--name", n, "--to", "3");
+        assertEquals(2, broken.code());
+        assertTrue(broken.err().contains("does not verify") && broken.err().contains("sha256"), broken.err());
+        assertEquals(1, broken.err().strip().lines().count(), "one line: " + broken.err());
+        assertEquals("1", fx.store.latest(n), "a broken version never becomes LATEST");
+
+        Run unknownModel = rollback("--store", root, "--name", "other", "--to", "1");
+        assertEquals(2, unknownModel.code());
+        assertTrue(unknownModel.err().contains("no model 'other'"), unknownModel.err());
+
+        assertEquals(2, rollback("--store", root, "--name", n).code(), "--to is required");
+        assertEquals(0, rollback("--help").code());
+    }
+}

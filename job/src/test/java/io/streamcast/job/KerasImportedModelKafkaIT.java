@@ -1,0 +1,122 @@
+package io.streamcast.job;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+
+import io.streamcast.avro.Forecast;
+import io.streamcast.job.config.JobConfig;
+import io.streamcast.job.kafka.KafkaEndpoints;
+import io.streamcast.job.output.ReadingEncoder;
+import io.streamcast.job.records.Reading;
+import io.streamcast.job.testing.FlinkMiniCluster;
+import io.streamcast.job.testing.KafkaClusterExtension;
+import io.streamcast.job.testing.KafkaJobTests;
+import io.streamcast.job.testing.KafkaJobTests.Topics;
+import io.streamcast.models.ForecastModel;
+import io.streamcast.models.LocalModelStore;
+import io.streamcast.models.ModelSpec;
+import io.streamcast.models.keras.KerasImporter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * A Keras model (Keras 3 .keras flat, Keras 2 .h5 per-step), imported, published to a model store and served
+ * by the whole job on a real broker and a MiniCluster: every forecast equals ForecastModel.predict of the
+ * published bundle on the window built here from the time-ordered readings.
+ */
+class KerasImportedModelKafkaIT {
+    @RegisterExtension
+    static final KafkaClusterExtension KAFKA = new KafkaClusterExtension();
+    // Its own MiniCluster: FlinkMiniCluster's shared in-memory metrics reporter is closed with the first cluster
+    // that uses it, and this test reads no metrics.
+    @RegisterExtension
+    static final MiniClusterExtension FLINK = new MiniClusterExtension(
+            new org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration.Builder()
+                    .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(FlinkMiniCluster.PARALLELISM).build());
+
+    static final long STEP = 1000;
+
+    @TempDir
+    Path tmp;
+
+    @ParameterizedTest
+    @CsvSource({"flat_relu.keras,flat,", "per_step.k2.h5,per-step,3"})
+    void theJobServesAnImportedKerasModel(String file, String head, Integer horizon) throws Exception {
+        Path keras = Path.of("..", "models", "src", "test", "resources", "keras", file);
+        Path bundle = tmp.resolve("import");
+        KerasImporter.importToBundle(keras, bundle, "keras-" + head, null,
+                new KerasImporter.Options(horizon, null, null, List.of("load", "temp"), STEP));
+        LocalModelStore store = new LocalModelStore(tmp.resolve("store"));
+        String version = store.publish(bundle, "keras-" + head);
+        Path published = store.resolve("keras-" + head, version);
+
+        Topics topics = Topics.create(KAFKA, "keras", 3);
+        Map<String, String> m = topics.settings(KAFKA);
+        m.put("model.bundle", published.toString());
+        m.put("watermark.out-of-orderness", "5s");
+        m.put("inference.batch-size", "16");
+        m.put("input.format", "avro");
+        JobConfig cfg = JobConfig.of(m);
+
+        long base = (System.currentTimeMillis() / STEP) * STEP - 60_000;
+        Map<String, List<Reading>> bySensor = ForecastPipelineKafkaIT.readings(8, 16, base, 5, 0);
+        try (KafkaProducer<byte[], byte[]> producer = KAFKA.producer()) {
+            for (Reading r : ForecastPipelineKafkaIT.outOfOrder(bySensor, new Random(9))) {
+                producer.send(new ProducerRecord<>(topics.readings(), ForecastPipelineKafkaIT.key(r.sensorId), ReadingEncoder.avro(r)));
+            }
+            producer.flush();
+        }
+        StreamExecutionEnvironment env = KafkaJobTests.environment(cfg);
+        ForecastPipeline.define(env, PipelineSettings.from(cfg, ForecastJob.modelSpec(published)),
+                KafkaEndpoints.readings(cfg, true), KafkaEndpoints.sinks(cfg));
+        env.execute("keras-" + head);
+
+        try (ForecastModel model = ForecastModel.load(published)) {
+            ModelSpec spec = model.spec();
+            Map<String, float[]> expected = expected(model, bySensor);
+            List<ConsumerRecord<byte[], byte[]>> out = KAFKA.readAll(topics.forecasts(), false, expected.size(), Duration.ofMinutes(2));
+            assertEquals(expected.size(), out.size());
+            Map<String, Integer> seen = new HashMap<>();
+            for (ConsumerRecord<byte[], byte[]> rec : out) {
+                Forecast f = Forecast.getDecoder().decode(rec.value());
+                String key = f.getSensorId() + "@" + f.getIssuedAt().toEpochMilli();
+                float[] want = expected.get(key);
+                assertNotNull(want, "unexpected forecast " + key);
+                assertEquals(1, seen.merge(key, 1, Integer::sum), "once: " + key);
+                assertEquals("keras-" + head, f.getModelName());
+                assertEquals(version, f.getModelVersion());
+                assertEquals(head, f.getHead());
+                assertEquals(spec.horizon(), f.getHorizon());
+                assertArrayEquals(want, KafkaJobTests.values(f), 1e-5f, key);
+            }
+            System.out.println("keras import served by the job: " + file + " -> " + out.size() + " forecasts equal to predict");
+        }
+    }
+
+    static Map<String, float[]> expected(ForecastModel model, Map<String, List<Reading>> bySensor) {
+        int t = model.spec().window();
+        int c = model.spec().channelCount();
+        Map<String, float[]> windows = KafkaJobTests.windows(bySensor, t, c, time -> time);
+        float[][] p = model.predict(windows.values().toArray(float[][]::new));
+        Map<String, float[]> out = new LinkedHashMap<>();
+        int i = 0;
+        for (String id : windows.keySet()) out.put(id, p[i++]);
+        return out;
+    }
+}
