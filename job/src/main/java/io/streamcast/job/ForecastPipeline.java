@@ -5,6 +5,7 @@ import io.streamcast.job.evaluation.OnlineEvaluation;
 import io.streamcast.job.inference.Inference;
 import io.streamcast.job.ingest.Ingested;
 import io.streamcast.job.ingest.ReadingTimestamps;
+import io.streamcast.job.ingest.ValidReadingsOnly;
 import io.streamcast.job.ingest.ValidateReadings;
 import io.streamcast.job.kafka.KafkaEndpoints.Sinks;
 import io.streamcast.job.records.Reading;
@@ -30,7 +31,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  *                                               ^ (broadcast)
  *                             model store -> ModelWatcher   (only with model.store: hot reload)
  *                                               |
- *           validated readings + forecasts -> ForecastEvaluator -> evaluations (Kafka, Avro)
+ *   the assembler's accepted steps + forecasts -> ForecastEvaluator -> evaluations (Kafka, Avro)
  * </pre>
  * Sources and sinks are parameters, so that tests run the same graph against what they choose.
  */
@@ -67,19 +68,21 @@ public final class ForecastPipeline {
         beforeSink.apply(forecasts).sinkTo(sinks.forecasts()).name("forecasts").uid("forecasts-sink");
 
         if (settings.evaluation() != null && sinks.evaluations() != null) {
-            OnlineEvaluation.apply(readings, forecasts, settings.evaluation())
+            OnlineEvaluation.apply(windows.getSideOutput(SequenceAssembler.STEPS), forecasts, settings.evaluation())
                     .sinkTo(sinks.evaluations()).name("forecast-evaluations").uid("evaluations-sink");
         }
     }
 
     /**
      * Watermarks per Kafka partition, at the source: bounded out-of-orderness, and idleness so a
-     * quiet partition does not stall event time. Records that will be dead-lettered never move them.
+     * quiet partition does not stall event time. Records that will be dead-lettered never reach the
+     * generator: they neither move a watermark nor keep a partition from going idle.
      */
     static WatermarkStrategy<Ingested> watermarks(PipelineSettings s) {
-        WatermarkStrategy<Ingested> w = WatermarkStrategy.<Ingested>forBoundedOutOfOrderness(s.outOfOrderness())
-                .withTimestampAssigner(new ReadingTimestamps(s.rules()));
-        return s.idleness().isZero() ? w : w.withIdleness(s.idleness());
+        WatermarkStrategy<Ingested> w = WatermarkStrategy.forBoundedOutOfOrderness(s.outOfOrderness());
+        WatermarkStrategy<Ingested> inner = s.idleness().isZero() ? w : w.withIdleness(s.idleness());
+        WatermarkStrategy<Ingested> valid = ctx -> new ValidReadingsOnly(inner.createWatermarkGenerator(ctx));
+        return valid.withTimestampAssigner(new ReadingTimestamps(s.rules()));
     }
 
     /** Readings are keyed by sensor: one window state per sensor. */
