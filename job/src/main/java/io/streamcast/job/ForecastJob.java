@@ -13,6 +13,10 @@ import io.streamcast.models.ModelSpec;
 import io.streamcast.job.config.ConfigException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Locale;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.slf4j.Logger;
@@ -72,9 +76,20 @@ public final class ForecastJob {
         }
     }
 
-    /** Parallelism and checkpointing from the config (restart strategy and state backend stay the cluster's). */
+    /**
+     * Parallelism, max parallelism, checkpointing and (when set) the state backend from the config;
+     * the restart strategy and the checkpoint/savepoint directories stay the cluster's.
+     */
     public static void configure(StreamExecutionEnvironment env, JobConfig cfg) {
         if (cfg.parallelism() > 0) env.setParallelism(cfg.parallelism());
+        // set explicitly: derived from the first parallelism, it would silently cap later rescales
+        env.setMaxParallelism(cfg.maxParallelism());
+        if (cfg.stateBackend() != null) {
+            Configuration backend = new Configuration();
+            backend.set(StateBackendOptions.STATE_BACKEND, cfg.stateBackend().name().toLowerCase(Locale.ROOT));
+            backend.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, cfg.incrementalCheckpoints());
+            env.configure(backend);
+        }
         if (!cfg.checkpointInterval().isZero()) {
             env.enableCheckpointing(cfg.checkpointInterval().toMillis(), CheckpointingMode.EXACTLY_ONCE);
         }

@@ -27,12 +27,16 @@ import java.util.Properties;
 public final class JobConfig implements Serializable {
     private static final long serialVersionUID = 1L;
     public static final String KAFKA_PREFIX = "kafka.";
+    /** Flink's upper bound for the max parallelism (key groups). */
+    static final int MAX_KEY_GROUPS = 32768;
 
     public enum Format { AVRO, JSON }
 
     public enum Guarantee { AT_LEAST_ONCE, EXACTLY_ONCE }
 
     public enum StartingOffsets { COMMITTED, EARLIEST, LATEST }
+
+    public enum StateBackend { HASHMAP, ROCKSDB }
 
     private final EnumMap<Setting, String> values;
     private final Properties kafka;
@@ -195,6 +199,9 @@ public final class JobConfig implements Serializable {
     private Duration maxAhead;
     private int sideKeepBytes;
     private double intervalCoverage;
+    private int maxParallelism;
+    private StateBackend stateBackend;
+    private boolean incrementalCheckpoints;
 
     private void parse() {
         format = choice(Setting.INPUT_FORMAT, Format.class);
@@ -232,6 +239,16 @@ public final class JobConfig implements Serializable {
         maxAhead = nonNegative(Setting.MAX_AHEAD, duration(Setting.MAX_AHEAD));
         sideKeepBytes = positive(Setting.SIDE_KEEP_BYTES, integer(Setting.SIDE_KEEP_BYTES));
         intervalCoverage = parseIntervalCoverage();
+        maxParallelism = integer(Setting.MAX_PARALLELISM);
+        if (maxParallelism < 1 || maxParallelism > MAX_KEY_GROUPS) {
+            throw bad(Setting.MAX_PARALLELISM, "1.." + MAX_KEY_GROUPS);
+        }
+        if (parallelism > maxParallelism) {
+            throw new ConfigException("parallelism=" + parallelism + " is above parallelism.max=" + maxParallelism
+                    + "; fix: lower parallelism (parallelism.max cannot change without losing the keyed state)");
+        }
+        stateBackend = string(Setting.STATE_BACKEND).isBlank() ? null : choice(Setting.STATE_BACKEND, StateBackend.class);
+        incrementalCheckpoints = bool(Setting.INCREMENTAL_CHECKPOINTS);
 
         if (!modelStore().isEmpty()) {
             if (modelName().isBlank()) throw bad(Setting.MODEL_NAME, "the model's name in model.store (model.store is set)");
@@ -411,6 +428,10 @@ public final class JobConfig implements Serializable {
     public Duration transactionTimeout() { return transactionTimeout; }
     public Duration checkpointInterval() { return checkpointInterval; }
     public int parallelism() { return parallelism; }
+    public int maxParallelism() { return maxParallelism; }
+    /** The state backend the job asks for, or null for the cluster's. */
+    public StateBackend stateBackend() { return stateBackend; }
+    public boolean incrementalCheckpoints() { return incrementalCheckpoints; }
     public String jobName() { return string(Setting.JOB_NAME); }
     /** Local runs: the Flink web UI's port, 0 = none. */
     public int webUiPort() { return webUiPort; }

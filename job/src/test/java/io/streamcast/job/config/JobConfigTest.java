@@ -125,6 +125,10 @@ class JobConfigTest {
         assertMessage("window.resample=median is not valid; fix: use last or mean", Map.of("window.resample", "median"));
         assertMessage("inference.batch-size=many is not valid; fix: use a whole number", Map.of("inference.batch-size", "many"));
         assertMessage("needs checkpoints", Map.of("delivery.guarantee", "exactly-once", "checkpoint.interval", "0"));
+        assertMessage("state.backend=memory is not valid; fix: use hashmap or rocksdb", Map.of("state.backend", "memory"));
+        assertMessage("state.backend.incremental=yes is not valid; fix: use true or false", Map.of("state.backend.incremental", "yes"));
+        assertMessage("parallelism.max=0 is not valid; fix: use 1..32768", Map.of("parallelism.max", "0"));
+        assertMessage("parallelism=200 is above parallelism.max=128", Map.of("parallelism", "200"));
         assertMessage("must be longer than checkpoint.interval",
                 Map.of("delivery.guarantee", "exactly-once", "checkpoint.interval", "10m", "delivery.transaction-timeout", "5m"));
         ConfigException noFile = assertThrows(ConfigException.class, () -> JobConfig.load(dir.resolve("nope.properties"), List.of()));
