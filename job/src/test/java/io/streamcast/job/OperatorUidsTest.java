@@ -58,9 +58,7 @@ class OperatorUidsTest {
         Map<String, String> m = new TreeMap<>(settings);
         m.put("kafka.bootstrap.servers", "127.0.0.1:1"); // never contacted: the graph is only built
         JobConfig cfg = JobConfig.of(m);
-        Manifest manifest = cfg.modelStore().isEmpty()
-                ? ForecastJob.manifest(Path.of(cfg.modelBundle()))
-                : io.streamcast.job.reload.ModelReload.latestManifest(cfg);
+        Manifest manifest = ForecastJob.manifest(cfg);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         ForecastJob.configure(env, cfg);
         ForecastPipeline.define(env, PipelineSettings.from(cfg, manifest), KafkaEndpoints.readings(cfg, false),
