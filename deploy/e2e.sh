@@ -49,7 +49,7 @@ ls "$ROOT"/job/target/streamcast-job-*-all.jar >/dev/null 2>&1 \
 
 step "starting Kafka and the Flink session cluster"
 bash "$ROOT/deploy/kafka.sh" start --work-dir "$WORK/kafka" --port "$KAFKA_PORT" --controller-port "$CONTROLLER_PORT" \
-  --heap 512m --topics sensor-readings:2,forecasts:2,sensor-readings-dlq:1,sensor-readings-late:1
+  --heap 512m --topics sensor-readings:2,forecasts:2,sensor-readings-dlq:1,sensor-readings-late:1,forecast-evaluations:2
 bash "$ROOT/deploy/cluster.sh" start --work-dir "$WORK/flink" --rest-port "$REST_PORT" --rpc-port "$RPC_PORT" \
   --taskmanagers 2 --slots 1 --tm-memory 1536m --prometheus-ports 0
 
