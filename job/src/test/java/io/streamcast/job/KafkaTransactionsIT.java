@@ -163,6 +163,8 @@ class KafkaTransactionsIT {
                 "delivery.transaction-timeout", "14m",
                 "checkpoint.interval", checkpointInterval,
                 "watermark.idleness", "0",
+                // the watermark-based due-window rule below is event-time ordering's
+                "window.ordering", "event-time",
                 "evaluation.enabled", "false"));
         StreamExecutionEnvironment env = environment(cfg);
         ForecastPipeline.define(env, PipelineSettings.from(cfg, ForecastJob.modelSpec(ForecastPipelineKafkaIT.bundle)),
