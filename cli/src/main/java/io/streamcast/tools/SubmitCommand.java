@@ -3,7 +3,6 @@ package io.streamcast.tools;
 import io.streamcast.process.DeployScripts;
 import io.streamcast.command.UsageError;
 import java.io.IOException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -47,7 +46,7 @@ public final class SubmitCommand implements Callable<Integer> {
         if (parallelism != null && parallelism < 1) {
             throw new UsageError("--parallelism must be at least 1, got " + parallelism);
         }
-        Path jobJar = jar != null ? jar : defaultJar();
+        Path jobJar = jar != null ? jar : DeployScripts.jobJar();
         if (!Files.isRegularFile(jobJar)) {
             throw new UsageError("job jar " + jobJar + " not found; build it with 'mvn -B -DskipTests package'");
         }
@@ -67,18 +66,5 @@ public final class SubmitCommand implements Callable<Integer> {
         System.err.println("submit: job " + jobId + " submitted; web UI: " + flink.jobUrl(jobId));
         System.err.println("submit: cancel it with './streamcast cancel " + jobId + "'");
         return 0;
-    }
-
-    /** The shaded cluster jar the build attaches under job/target. */
-    static Path defaultJar() throws IOException {
-        Path target = DeployScripts.home().resolve("job/target");
-        if (Files.isDirectory(target)) {
-            try (DirectoryStream<Path> jars = Files.newDirectoryStream(target, "streamcast-job-*-all.jar")) {
-                for (Path candidate : jars) {
-                    return candidate;
-                }
-            }
-        }
-        return target.resolve("streamcast-job-<version>-all.jar");
     }
 }
