@@ -85,6 +85,10 @@ public final class SoakBenchCommand implements Callable<Integer> {
     @Option(names = "--work-dir", paramLabel = "DIR", description = "Broker, cluster, logs, model (default <repo>/work/bench; the soak uses DIR/soak).")
     Path workDir;
 
+    @Option(names = "--report", paramLabel = "SOAK.json",
+            description = "Judge and plot the samples of an earlier run's JSON (written after every sample, so an interrupted run counts) instead of running.")
+    Path report;
+
     private static final long JOB_START_TIMEOUT_MS = 600_000;
 
     /** Undo steps, newest first: stop the load, cancel the job, stop the cluster, stop the broker. */
@@ -92,6 +96,13 @@ public final class SoakBenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (report != null) {
+            if (!Files.isRegularFile(report)) throw new InvalidInputException("--report " + report + " is not a file; fix: pass the --json of a soak run");
+            @SuppressWarnings("unchecked")
+            Map<String, Object> doc = new ObjectMapper().readValue(report.toFile(), LinkedHashMap.class);
+            if (!(doc.get("samples") instanceof List<?> l) || l.isEmpty()) throw new InvalidInputException("--report " + report + " holds no samples");
+            return report(doc, report.resolveSibling(report.getFileName().toString().replaceFirst("\\.json$", "") + ".png"));
+        }
         long intervalMs = millis("--interval", interval);
         long steadyMs = millis("--steady-from", steadyFrom);
         if (minutes <= 0 || sensors < 1 || rate <= 0 || intervalMs < 1000) {
@@ -133,8 +144,6 @@ public final class SoakBenchCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "job %s RUNNING; TaskManager pid %d, taskmanager.memory.process.size %.0f MiB; vertices %s%n",
                     jobId, tmPid, processMiB, sampler.vertices().values());
 
-            List<Map<String, Object>> samples = measure(servers, topics, spec, sampler, durationMs, intervalMs, processMiB);
-
             Map<String, Object> settings = new LinkedHashMap<>();
             settings.put("minutes", minutes);
             settings.put("sensors", sensors);
@@ -147,27 +156,13 @@ public final class SoakBenchCommand implements Callable<Integer> {
             settings.put("taskManagerProcessMiB", processMiB);
             settings.put("vertices", sampler.vertices().values());
             doc.put("benchmark", "soak");
-            doc.put("started", Instant.ofEpochMilli((long) samples.get(0).get("wallMillis")).toString());
+            doc.put("started", Instant.now().toString());
             doc.put("machine", Machine.describe());
             doc.put("settings", settings);
+            List<Map<String, Object>> samples = new ArrayList<>();
             doc.put("samples", samples);
-            List<SoakVerdict.Criterion> verdicts = SoakVerdict.judge(samples, steadyMs / 1000.0, processMiB, rate);
-            doc.put("loadAverage", SoakVerdict.summary(samples, "loadAverage"));
-            doc.put("verdicts", verdicts.stream().map(SoakVerdict.Criterion::toMap).toList());
-            out.println();
-            out.printf(Locale.ROOT, "load average (1 min) over the run: %s%n", SoakVerdict.describe(SoakVerdict.summary(samples, "loadAverage"), ""));
-            for (SoakVerdict.Criterion c : verdicts) out.println(c.line());
-            Path png = plot != null ? plot : work.resolve("soak.png");
-            SoakChart.write(png, String.format(Locale.ROOT, "streamcast soak: %d sensors, %.0f readings/s, exactly-once (load avg %.0f)",
-                    sensors, rate, (double) SoakVerdict.summary(samples, "loadAverage").get("median")), samples, steadyMs / 1000.0, processMiB);
-            doc.put("plot", png.toString());
-            out.println("plot: " + png);
-            if (json != null) {
-                if (json.toAbsolutePath().getParent() != null) Files.createDirectories(json.toAbsolutePath().getParent());
-                new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(json.toFile(), doc);
-                out.println("JSON: " + json);
-            }
-            return verdicts.stream().allMatch(SoakVerdict.Criterion::pass) ? 0 : 3;
+            measure(servers, topics, spec, sampler, durationMs, intervalMs, processMiB, samples, () -> writeJson(doc));
+            return report(doc, work.resolve("soak.png"));
         } finally {
             runCleanup();
             try {
@@ -178,15 +173,52 @@ public final class SoakBenchCommand implements Callable<Integer> {
         }
     }
 
+    /** Verdicts, load, plot and JSON of a finished (or interrupted) run; 0 if every criterion passed, else 3. */
+    @SuppressWarnings("unchecked")
+    private int report(Map<String, Object> doc, Path defaultPlot) throws IOException {
+        PrintStream out = System.out;
+        List<Map<String, Object>> samples = (List<Map<String, Object>>) doc.get("samples");
+        Map<String, Object> settings = (Map<String, Object>) doc.get("settings");
+        double steadyFrom = num(settings, "steadyFromSeconds");
+        double processMiB = num(settings, "taskManagerProcessMiB");
+        double target = num(settings, "readingsPerSec");
+        List<SoakVerdict.Criterion> verdicts = SoakVerdict.judge(samples, steadyFrom, processMiB, target);
+        Map<String, Object> load = SoakVerdict.summary(samples, "loadAverage");
+        doc.put("minutesMeasured", num(samples.get(samples.size() - 1), "seconds") / 60);
+        doc.put("loadAverage", load);
+        doc.put("verdicts", verdicts.stream().map(SoakVerdict.Criterion::toMap).toList());
+        out.println();
+        out.printf(Locale.ROOT, "%.1f min under load; load average (1 min) over the run: %s%n", num(doc, "minutesMeasured"), SoakVerdict.describe(load, ""));
+        for (SoakVerdict.Criterion c : verdicts) out.println(c.line());
+        Path png = plot != null ? plot : defaultPlot;
+        SoakChart.write(png, String.format(Locale.ROOT, "streamcast soak: %.0f sensors, %.0f readings/s, exactly-once (load avg %.0f)",
+                num(settings, "sensors"), target, (double) load.get("median")), samples, steadyFrom, processMiB);
+        doc.put("plot", png.toString());
+        out.println("plot: " + png);
+        writeJson(doc);
+        if (json != null) out.println("JSON: " + json);
+        return verdicts.stream().allMatch(SoakVerdict.Criterion::pass) ? 0 : 3;
+    }
+
+    private void writeJson(Map<String, Object> doc) {
+        if (json == null) return;
+        try {
+            if (json.toAbsolutePath().getParent() != null) Files.createDirectories(json.toAbsolutePath().getParent());
+            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(json.toFile(), doc);
+        } catch (IOException e) {
+            System.err.println("bench soak: cannot write " + json + ": " + e.getMessage());
+        }
+    }
+
     private record Topics(String readings, String forecasts, String dlq, String late, String evaluations) {
         List<String> all() {
             return List.of(readings, forecasts, dlq, late, evaluations);
         }
     }
 
-    private List<Map<String, Object>> measure(String servers, Topics topics, ModelSpec spec, SoakSampler sampler,
-                                              long durationMs, long intervalMs, double processMiB) throws Exception {
-        List<Map<String, Object>> samples = new ArrayList<>();
+    /** Samples into {@code samples} every interval; {@code afterSample} saves them (an interrupted run keeps its data). */
+    private void measure(String servers, Topics topics, ModelSpec spec, SoakSampler sampler, long durationMs, long intervalMs,
+                         double processMiB, List<Map<String, Object>> samples, Runnable afterSample) throws Exception {
         CommittedCounter counter = new CommittedCounter(servers, List.of(topics.forecasts(), topics.evaluations()));
         Thread consumer = new Thread(counter, "bench-soak-consumer");
         consumer.setDaemon(true);
@@ -234,6 +266,7 @@ public final class SoakBenchCommand implements Callable<Integer> {
                     s.put("sampleProblem", e.getMessage());
                 }
                 samples.add(s);
+                afterSample.run();
                 System.out.println(progressLine(s, processMiB));
                 if (counter.problem() != null) throw new IllegalStateException(counter.problem());
                 if (s.containsKey("jobState") && !"RUNNING".equals(s.get("jobState"))) {
@@ -249,7 +282,6 @@ public final class SoakBenchCommand implements Callable<Integer> {
             stop.set(true);
             producer.join(30_000);
         }
-        return samples;
     }
 
     static String progressLine(Map<String, Object> s, double processMiB) {

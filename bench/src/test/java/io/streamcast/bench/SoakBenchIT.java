@@ -16,7 +16,7 @@ import picocli.CommandLine;
 
 /**
  * The short soak: a real session cluster (deploy/cluster.sh) running the job jar with the shipped
- * settings and exactly-once, 200 sensors at 400 readings/s for 3 minutes. Asserts that the keyed
+ * settings and exactly-once, 200 sensors at 400 readings/s for 2 minutes. Asserts that the keyed
  * state stops growing (the last checkpoint is no bigger than the one at a third of the run, plus
  * slack), not how fast anything is: the speed criteria of the command may fail on a busy machine.
  * Needs job/target/streamcast-job-*-all.jar (the reactor's package phase builds it before verify).
@@ -37,7 +37,7 @@ class SoakBenchIT {
         Path json = tmp.resolve("soak.json");
         Path png = tmp.resolve("soak.png");
         int rc = new CommandLine(new BenchCommand()).execute("soak", "--bootstrap", KAFKA.bootstrapServers(),
-                "--minutes", "3", "--sensors", "200", "--rate", "400", "--interval", "10s", "--steady-from", "1m",
+                "--minutes", "2", "--sensors", "200", "--rate", "400", "--interval", "10s", "--steady-from", "40s",
                 "--job-setting", "checkpoint.interval=5s", "--json", json.toString(), "--plot", png.toString(),
                 "--work-dir", tmp.toString());
         assertTrue(rc == 0 || rc == 3, "the soak did not run to its verdicts (exit " + rc + ")");
