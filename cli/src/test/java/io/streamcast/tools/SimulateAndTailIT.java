@@ -101,9 +101,15 @@ class SimulateAndTailIT {
             producer.send(record(forecast("aborted-sensor", 99f)));
             producer.abortTransaction();
             producer.beginTransaction();
-            for (int i = 0; i < 5; i++) {
+            for (int i = 0; i < 4; i++) {
                 producer.send(record(forecast("s" + i, i)));
             }
+            Forecast withInterval = forecast("s4", 4);
+            withInterval.setTargets(List.of("a", "b", "c"));
+            withInterval.setLower(List.of(3f, 1f, 2f, 3f, 4f, 5f));
+            withInterval.setUpper(List.of(5f, 3f, 4f, 5f, 6f, 7f));
+            withInterval.setCoverage(0.9f);
+            producer.send(record(withInterval));
             producer.send(new ProducerRecord<>("forecasts-tail", "junk", new byte[] {1, 2, 3}));
             producer.commitTransaction();
         }
@@ -119,6 +125,13 @@ class SimulateAndTailIT {
             JsonNode node = mapper.readTree(line);
             sensors.add(node.get("sensorId").asText());
             assertEquals(2 * 3, node.get("values").size());
+            if (node.get("sensorId").asText().equals("s4")) {
+                assertEquals("[\"a\",\"b\",\"c\"]", node.get("targets").toString());
+                assertEquals(6, node.get("lower").size());
+                assertEquals(0.9, node.get("coverage").asDouble(), 1e-6);
+            } else {
+                assertFalse(node.has("lower"), line);
+            }
         }
         assertFalse(sensors.contains("aborted-sensor"), "read_committed hides aborted forecasts");
 
@@ -129,6 +142,8 @@ class SimulateAndTailIT {
         assertEquals(1, rc);
         assertEquals(5, more.toString().strip().split("\n").length);
         assertTrue(more.toString().contains("next: [1.00 2.00 3.00]"), more.toString());
+        assertTrue(more.toString().contains("C=3 [a b c]"), more.toString());
+        assertTrue(more.toString().contains("90%: [3.00..5.00 4.00..6.00 5.00..7.00]"), more.toString());
     }
 
     @Test

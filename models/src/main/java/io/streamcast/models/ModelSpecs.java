@@ -12,6 +12,25 @@ public final class ModelSpecs {
     private ModelSpecs() {
     }
 
+    /**
+     * What a running job would refuse when its model moves from {@code current} to {@code next}:
+     * a different window T, channel count C or head, e.g. "window T 48 (was 24), head per-step (was
+     * flat)"; null when none differs.
+     */
+    public static String incompatibility(ModelSpec current, ModelSpec next) {
+        List<String> diffs = new ArrayList<>();
+        if (next.window() != current.window()) {
+            diffs.add("window T " + next.window() + " (was " + current.window() + ")");
+        }
+        if (next.channels().size() != current.channels().size()) {
+            diffs.add("channels C " + next.channels().size() + " (was " + current.channels().size() + ")");
+        }
+        if (next.head() != current.head()) {
+            diffs.add("head " + next.head().cliName() + " (was " + current.head().cliName() + ")");
+        }
+        return diffs.isEmpty() ? null : String.join(", ", diffs);
+    }
+
     public static ObjectNode toJson(ModelSpec s) {
         ObjectNode n = JsonNodeFactory.instance.objectNode();
         n.put("window", s.window());
@@ -24,6 +43,8 @@ public final class ModelSpecs {
         n.put("layers", s.layers());
         n.put("activation", s.activation());
         n.put("stepMillis", s.stepMillis());
+        ArrayNode t = n.putArray("targets");
+        s.targets().forEach(t::add);
         return n;
     }
 
@@ -35,6 +56,14 @@ public final class ModelSpecs {
         List<String> channels = new ArrayList<>();
         ch.forEach(x -> channels.add(x.asText()));
         JsonNode target = n.get("perStepTarget");
+        // bundles written before target channels forecast every input channel
+        List<String> targets = null;
+        JsonNode tg = n.get("targets");
+        if (tg != null && !tg.isNull()) {
+            if (!tg.isArray()) throw new IllegalArgumentException("spec.targets: expected an array of channel names");
+            targets = new ArrayList<>();
+            for (JsonNode x : tg) targets.add(x.asText());
+        }
         return new ModelSpec(
                 integer(n, "window"),
                 channels,
@@ -44,7 +73,8 @@ public final class ModelSpecs {
                 integer(n, "units"),
                 integer(n, "layers"),
                 n.hasNonNull("activation") ? n.get("activation").asText() : "tanh",
-                n.hasNonNull("stepMillis") ? n.get("stepMillis").asLong() : 0L);
+                n.hasNonNull("stepMillis") ? n.get("stepMillis").asLong() : 0L,
+                targets);
     }
 
     private static int integer(JsonNode n, String field) {

@@ -169,6 +169,7 @@ public final class JobConfig implements Serializable {
         positive(Setting.WINDOW_STRIDE, stride());
         nonNegative(Setting.WINDOW_MAX_GAP, maxGapSteps());
         positive(Setting.BATCH_SIZE, batchSize());
+        intervalCoverage();
         nonNegative(Setting.PARALLELISM, parallelism());
         if (!string(Setting.WINDOW_STEP).isEmpty()) positive(Setting.WINDOW_STEP, windowStep().toMillis());
         positive(Setting.STATE_TTL, stateTtl().toMillis());
@@ -187,6 +188,11 @@ public final class JobConfig implements Serializable {
             }
         }
         requireTopics();
+        positive(Setting.MAX_RECORD_BYTES, maxRecordBytes());
+        positive(Setting.MAX_SENSOR_ID_BYTES, maxSensorIdBytes());
+        positive(Setting.MAX_CHANNELS, maxChannels());
+        nonNegative(Setting.MAX_AHEAD, maxAhead().toMillis());
+        positive(Setting.SIDE_KEEP_BYTES, sideKeepBytes());
         int port = integer(Setting.WEB_UI_PORT);
         if (port < 0 || port > 65535) throw bad(Setting.WEB_UI_PORT, "a port 0..65535");
         if (guarantee() == Guarantee.EXACTLY_ONCE) {
@@ -301,8 +307,26 @@ public final class JobConfig implements Serializable {
     public Duration outOfOrderness() { return duration(Setting.OUT_OF_ORDERNESS); }
     public Duration idleness() { return duration(Setting.IDLENESS); }
     public Duration maxTimestampSkew() { return duration(Setting.MAX_SKEW); }
+    // hostile input and side topics
+    public int maxRecordBytes() { return integer(Setting.MAX_RECORD_BYTES); }
+    public int maxSensorIdBytes() { return integer(Setting.MAX_SENSOR_ID_BYTES); }
+    public int maxChannels() { return integer(Setting.MAX_CHANNELS); }
+    public Duration maxAhead() { return duration(Setting.MAX_AHEAD); }
+    public int sideKeepBytes() { return integer(Setting.SIDE_KEEP_BYTES); }
+
     public InferenceMode inferenceMode() { return choice(Setting.INFERENCE_MODE, InferenceMode.class); }
     public int batchSize() { return integer(Setting.BATCH_SIZE); }
+
+    public double intervalCoverage() {
+        String v = string(Setting.INTERVAL_COVERAGE).trim();
+        try {
+            double c = Double.parseDouble(v);
+            if (io.streamcast.models.Intervals.servable(c)) return c;
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw bad(Setting.INTERVAL_COVERAGE, "one of 0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95, 0.98, 0.99");
+    }
     public Duration flushTimeout() { return duration(Setting.FLUSH_TIMEOUT); }
     public Guarantee guarantee() { return choice(Setting.DELIVERY_GUARANTEE, Guarantee.class); }
     public String transactionalIdPrefix() { return string(Setting.TRANSACTIONAL_ID_PREFIX); }

@@ -24,8 +24,14 @@ public final class InferenceConfig implements Serializable {
     private final Mode mode;
     private final int maxBatch;
     private final long flushTimeoutMillis;
+    private final double coverage;
 
     public InferenceConfig(String bundlePath, Mode mode, int maxBatch, long flushTimeoutMillis) {
+        this(bundlePath, mode, maxBatch, flushTimeoutMillis, io.streamcast.models.Intervals.DEFAULT_COVERAGE);
+    }
+
+    /** @param coverage nominal coverage of the forecasts' intervals (bundles with calibrated intervals) */
+    public InferenceConfig(String bundlePath, Mode mode, int maxBatch, long flushTimeoutMillis, double coverage) {
         Objects.requireNonNull(bundlePath, "bundlePath");
         Objects.requireNonNull(mode, "mode");
         if (maxBatch < 1) throw new IllegalArgumentException("maxBatch must be >= 1, got " + maxBatch);
@@ -36,6 +42,21 @@ public final class InferenceConfig implements Serializable {
         this.mode = mode;
         this.maxBatch = maxBatch;
         this.flushTimeoutMillis = flushTimeoutMillis;
+        if (!io.streamcast.models.Intervals.servable(coverage)) {
+            throw new IllegalArgumentException("interval coverage " + coverage + " is not one of "
+                    + java.util.Arrays.toString(io.streamcast.models.Intervals.COVERAGES));
+        }
+        this.coverage = coverage;
+    }
+
+    /** Nominal coverage of the forecasts' lower/upper bounds. */
+    public double coverage() {
+        return coverage;
+    }
+
+    /** A holder of this config's bundle that stamps intervals at this coverage. */
+    public ModelHolder holder(String bundle) {
+        return new ModelHolder(bundle).withCoverage(coverage);
     }
 
     /** Batched mode, batches of up to 256 windows, flushed after at most 5 ms. */
@@ -48,15 +69,15 @@ public final class InferenceConfig implements Serializable {
     }
 
     public InferenceConfig withMode(Mode mode) {
-        return new InferenceConfig(bundlePath, mode, maxBatch, flushTimeoutMillis);
+        return new InferenceConfig(bundlePath, mode, maxBatch, flushTimeoutMillis, coverage);
     }
 
     public InferenceConfig withMaxBatch(int maxBatch) {
-        return new InferenceConfig(bundlePath, mode, maxBatch, flushTimeoutMillis);
+        return new InferenceConfig(bundlePath, mode, maxBatch, flushTimeoutMillis, coverage);
     }
 
     public InferenceConfig withFlushTimeoutMillis(long flushTimeoutMillis) {
-        return new InferenceConfig(bundlePath, mode, maxBatch, flushTimeoutMillis);
+        return new InferenceConfig(bundlePath, mode, maxBatch, flushTimeoutMillis, coverage);
     }
 
     /** Directory of the model bundle, as seen by the task managers. */

@@ -12,8 +12,7 @@ public final class ForecastRecords {
     }
 
     public static Forecast toAvro(WindowForecast f) {
-        List<Float> values = new ArrayList<>(f.values.length);
-        for (float v : f.values) values.add(v);
+        List<Float> values = floats(f.values);
         return Forecast.newBuilder()
                 .setSensorId(f.sensorId)
                 .setIssuedAt(Instant.ofEpochMilli(f.issuedAt))
@@ -25,7 +24,18 @@ public final class ForecastRecords {
                 .setChannels(f.channels)
                 .setValues(values)
                 .setProducedAt(Instant.ofEpochMilli(f.producedAt))
+                .setTargets(f.targets == null ? List.of() : List.of(f.targets))
+                .setLower(floats(f.lower))
+                .setUpper(floats(f.upper))
+                .setCoverage(f.lower == null ? 0f : f.coverage)
                 .build();
+    }
+
+    private static List<Float> floats(float[] a) {
+        if (a == null) return List.of();
+        List<Float> l = new ArrayList<>(a.length);
+        for (float v : a) l.add(v);
+        return l;
     }
 
     /** Avro single-object encoding (marker, schema fingerprint, body). */
