@@ -34,6 +34,17 @@ public final class SubmitCommand implements Callable<Integer> {
             description = "Main class (default: the jar's Main-Class, io.streamcast.job.ForecastJob).")
     String entryClass;
 
+    @Option(names = "--from-savepoint", paramLabel = "PATH",
+            description = "Start from this savepoint (or retained checkpoint), as printed by 'streamcast stop': "
+                    + "the sensors' windows, waiting forecasts, model pointer and Kafka offsets are restored. "
+                    + "--parallelism may differ (up to the job's parallelism.max).")
+    String fromSavepoint;
+
+    @Option(names = "--allow-non-restored-state",
+            description = "With --from-savepoint: start although the savepoint holds state of an operator the "
+                    + "new job no longer has (that state is dropped; see docs/operating.md before using it).")
+    boolean allowNonRestoredState;
+
     @Option(names = "--keep-jar", description = "Leave the uploaded jar on the cluster (default: delete it once the job runs).")
     boolean keepJar;
 
@@ -46,6 +57,9 @@ public final class SubmitCommand implements Callable<Integer> {
         if (parallelism != null && parallelism < 1) {
             throw new UsageError("--parallelism must be at least 1, got " + parallelism);
         }
+        if (allowNonRestoredState && fromSavepoint == null) {
+            throw new UsageError("--allow-non-restored-state needs --from-savepoint PATH");
+        }
         Path jobJar = jar != null ? jar : DeployScripts.jobJar();
         if (!Files.isRegularFile(jobJar)) {
             throw new UsageError("job jar " + jobJar + " not found; build it with 'mvn -B -DskipTests package'");
@@ -56,7 +70,7 @@ public final class SubmitCommand implements Callable<Integer> {
         String jarId = flink.uploadJar(jobJar);
         String jobId;
         try {
-            jobId = flink.runJar(jarId, entryClass, jobArgs, parallelism);
+            jobId = flink.runJar(jarId, entryClass, jobArgs, parallelism, fromSavepoint, allowNonRestoredState);
         } finally {
             if (!keepJar) {
                 flink.deleteJar(jarId);
@@ -64,7 +78,11 @@ public final class SubmitCommand implements Callable<Integer> {
         }
         System.out.println(jobId);
         System.err.println("submit: job " + jobId + " submitted; web UI: " + flink.jobUrl(jobId));
-        System.err.println("submit: cancel it with './streamcast cancel " + jobId + "'");
+        if (fromSavepoint != null) {
+            System.err.println("submit: restored from " + fromSavepoint);
+        }
+        System.err.println("submit: stop it with './streamcast stop " + jobId + "' (savepoint) or './streamcast cancel "
+                + jobId + "'");
         return 0;
     }
 }

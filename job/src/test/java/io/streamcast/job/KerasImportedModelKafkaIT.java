@@ -8,13 +8,13 @@ import io.streamcast.avro.Forecast;
 import io.streamcast.job.config.JobConfig;
 import io.streamcast.job.kafka.KafkaEndpoints;
 import io.streamcast.job.output.ReadingEncoder;
+import io.streamcast.job.reload.ModelStore;
 import io.streamcast.job.records.Reading;
 import io.streamcast.job.testing.FlinkMiniCluster;
 import io.streamcast.job.testing.KafkaClusterExtension;
 import io.streamcast.job.testing.KafkaJobTests;
 import io.streamcast.job.testing.KafkaJobTests.Topics;
 import io.streamcast.models.ForecastModel;
-import io.streamcast.models.LocalModelStore;
 import io.streamcast.models.ModelBundle;
 import io.streamcast.models.ModelSpec;
 import io.streamcast.models.keras.KerasImporter;
@@ -70,9 +70,8 @@ class KerasImportedModelKafkaIT {
             io.streamcast.models.data.TimeSeries series = io.streamcast.models.data.CsvTimeSeries.read(csv, null);
             ModelBundle.calibrate(bundle, series, io.streamcast.models.data.Split.standard(csv, series.length(), 10, null));
         }
-        LocalModelStore store = new LocalModelStore(tmp.resolve("store"));
-        String version = store.publish(bundle, "keras-" + head);
-        Path published = store.resolve("keras-" + head, version);
+        String version = new ModelStore(tmp.resolve("store").toString()).publish(bundle, "keras-" + head);
+        Path published = tmp.resolve("store").resolve("keras-" + head).resolve(version);
 
         Topics topics = Topics.create(KAFKA, "keras", 3);
         Map<String, String> m = topics.settings(KAFKA);

@@ -5,7 +5,8 @@ import java.util.Objects;
 
 /**
  * How windows are scored: the model bundle, batched or per-record, and the batching limits.
- * Immutable; {@code with*} return copies.
+ * Immutable; {@code with*} return copies. The job's values (and their defaults) come from its
+ * settings (inference.*).
  */
 public final class InferenceConfig implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -16,9 +17,6 @@ public final class InferenceConfig implements Serializable {
         /** One predict call per window (a plain map function: the benchmark baseline). */
         PER_RECORD
     }
-
-    public static final int DEFAULT_MAX_BATCH = 256;
-    public static final long DEFAULT_FLUSH_TIMEOUT_MILLIS = 5;
 
     private final String bundlePath;
     private final Mode mode;
@@ -57,15 +55,6 @@ public final class InferenceConfig implements Serializable {
     /** A holder of this config's bundle that stamps intervals at this coverage. */
     public ModelHolder holder(String bundle) {
         return new ModelHolder(bundle).withCoverage(coverage);
-    }
-
-    /** Batched mode, batches of up to 256 windows, flushed after at most 5 ms. */
-    public static InferenceConfig batched(String bundlePath) {
-        return new InferenceConfig(bundlePath, Mode.BATCHED, DEFAULT_MAX_BATCH, DEFAULT_FLUSH_TIMEOUT_MILLIS);
-    }
-
-    public static InferenceConfig perRecord(String bundlePath) {
-        return new InferenceConfig(bundlePath, Mode.PER_RECORD, DEFAULT_MAX_BATCH, DEFAULT_FLUSH_TIMEOUT_MILLIS);
     }
 
     public InferenceConfig withMode(Mode mode) {
