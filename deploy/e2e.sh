@@ -49,7 +49,7 @@ ls "$ROOT"/job/target/streamcast-job-*-all.jar >/dev/null 2>&1 \
 
 step "starting Kafka and the Flink session cluster"
 bash "$ROOT/deploy/kafka.sh" start --work-dir "$WORK/kafka" --port "$KAFKA_PORT" --controller-port "$CONTROLLER_PORT" \
-  --heap 512m --topics sensor-readings:2,forecasts:2,sensor-readings-dlq:1,sensor-readings-late:1
+  --heap 512m --topics sensor-readings:2,forecasts:2,sensor-readings-dlq:1,sensor-readings-late:1,forecast-evaluations:2
 bash "$ROOT/deploy/cluster.sh" start --work-dir "$WORK/flink" --rest-port "$REST_PORT" --rpc-port "$RPC_PORT" \
   --taskmanagers 2 --slots 1 --tm-memory 1536m --prometheus-ports 0
 
@@ -111,10 +111,12 @@ for s in $(seq 0 $((SENSORS - 1))); do
 done
 # no more than MAX, once two more checkpoints had the chance to commit anything still in flight
 sleep 5
-if "$SC" tail --bootstrap "$BOOTSTRAP" --max "$((MAX + 1))" --timeout 10 > "$WORK/all.txt" 2>/dev/null; then
+if "$SC" tail --bootstrap "$BOOTSTRAP" --max "$((MAX + 1))" --timeout 30 > "$WORK/all.txt" 2>/dev/null; then
   die "more than $MAX forecasts: duplicates? see $WORK/all.txt"
 fi
 TOTAL="$(wc -l < "$WORK/all.txt")"
+# the re-read must have seen what the first read did, or the duplicate check above proved nothing
+[ "$TOTAL" -ge "$MIN" ] || die "re-read only $TOTAL of the $MIN forecasts within 30 s: the duplicate check saw too little"
 step "OK: $TOTAL forecasts (expected $MIN..$MAX) for $SENSORS sensors, H=$HORIZON"
 
 step "stopping job $JOB_ID with a savepoint (no drain: the sensors' buffered readings stay in the state)"
@@ -137,7 +139,7 @@ step "expecting between $MIN and $MAX forecasts over both jobs"
 "$SC" tail --bootstrap "$BOOTSTRAP" --json --max "$MIN" --timeout 120 > "$WORK/forecasts2.jsonl" \
   || die "fewer than $MIN forecasts within 120 s after the resubmit (state lost at the stop?)"
 sleep 5
-"$SC" tail --bootstrap "$BOOTSTRAP" --json --max "$((MAX + 1))" --timeout 10 > "$WORK/forecasts2.jsonl" 2>/dev/null || true
+"$SC" tail --bootstrap "$BOOTSTRAP" --json --max "$((MAX + 1))" --timeout 30 > "$WORK/forecasts2.jsonl" 2>/dev/null || true
 TOTAL="$(wc -l < "$WORK/forecasts2.jsonl")"
 [ "$TOTAL" -ge "$MIN" ] && [ "$TOTAL" -le "$MAX" ] || die "$TOTAL forecasts, expected $MIN..$MAX: see $WORK/forecasts2.jsonl"
 sed -E 's/.*"sensorId":"([^"]*)".*"issuedAt":"([^"]*)".*/\1@\2/' "$WORK/forecasts2.jsonl" | sort > "$WORK/got.txt"
