@@ -12,6 +12,7 @@ import io.streamcast.avro.Forecast;
 import io.streamcast.avro.SensorReading;
 import io.streamcast.command.Cli;
 import io.streamcast.command.UsageError;
+import io.streamcast.models.InvalidInputException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -164,7 +165,7 @@ public final class DemoCommand implements Callable<Integer> {
                         return;
                     }
                 }
-            } catch (UsageError | IOException notYet) {
+            } catch (InvalidInputException | IOException notYet) {
                 // the local web UI comes up with the job
             }
             Thread.sleep(300);

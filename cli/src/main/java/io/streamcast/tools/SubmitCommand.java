@@ -3,7 +3,6 @@ package io.streamcast.tools;
 import io.streamcast.process.DeployScripts;
 import io.streamcast.command.UsageError;
 import java.io.IOException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -61,7 +60,7 @@ public final class SubmitCommand implements Callable<Integer> {
         if (allowNonRestoredState && fromSavepoint == null) {
             throw new UsageError("--allow-non-restored-state needs --from-savepoint PATH");
         }
-        Path jobJar = jar != null ? jar : defaultJar();
+        Path jobJar = jar != null ? jar : DeployScripts.jobJar();
         if (!Files.isRegularFile(jobJar)) {
             throw new UsageError("job jar " + jobJar + " not found; build it with 'mvn -B -DskipTests package'");
         }
@@ -85,18 +84,5 @@ public final class SubmitCommand implements Callable<Integer> {
         System.err.println("submit: stop it with './streamcast stop " + jobId + "' (savepoint) or './streamcast cancel "
                 + jobId + "'");
         return 0;
-    }
-
-    /** The shaded cluster jar the build attaches under job/target. */
-    static Path defaultJar() throws IOException {
-        Path target = DeployScripts.home().resolve("job/target");
-        if (Files.isDirectory(target)) {
-            try (DirectoryStream<Path> jars = Files.newDirectoryStream(target, "streamcast-job-*-all.jar")) {
-                for (Path candidate : jars) {
-                    return candidate;
-                }
-            }
-        }
-        return target.resolve("streamcast-job-<version>-all.jar");
     }
 }

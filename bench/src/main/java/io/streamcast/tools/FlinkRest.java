@@ -3,7 +3,7 @@ package io.streamcast.tools;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.streamcast.command.UsageError;
+import io.streamcast.models.InvalidInputException;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
@@ -28,10 +28,10 @@ public final class FlinkRest {
         try {
             this.base = URI.create(url);
         } catch (IllegalArgumentException e) {
-            throw new UsageError("--rest '" + baseUrl + "' is not a URL; fix: e.g. --rest http://127.0.0.1:8081");
+            throw new InvalidInputException("--rest '" + baseUrl + "' is not a URL; fix: e.g. --rest http://127.0.0.1:8081");
         }
         if (base.getScheme() == null || base.getHost() == null) {
-            throw new UsageError("--rest '" + baseUrl + "' is not a URL; fix: e.g. --rest http://127.0.0.1:8081");
+            throw new InvalidInputException("--rest '" + baseUrl + "' is not a URL; fix: e.g. --rest http://127.0.0.1:8081");
         }
     }
 
@@ -207,7 +207,7 @@ public final class FlinkRest {
         try {
             response = http.send(request, HttpResponse.BodyHandlers.ofString());
         } catch (ConnectException | HttpConnectTimeoutException e) {
-            throw new UsageError("no Flink cluster answers at " + base
+            throw new InvalidInputException("no Flink cluster answers at " + base
                     + "; start one with './streamcast cluster start' or pass --rest URL");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
