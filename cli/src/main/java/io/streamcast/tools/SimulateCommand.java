@@ -130,6 +130,11 @@ public final class SimulateCommand implements Callable<Integer> {
         props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, retryMillis);
         props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
         props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Math.max(retryMillis, 10_000 + 5));
+        // Not idempotent: after a timed-out request its sequence numbers can fall out of step with the
+        // broker (OutOfOrderSequenceException on every retry). One request in flight keeps each
+        // sensor's readings in order; a retried reading may arrive twice (the job sends it to late).
+        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false);
+        props.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1);
         props.put(ProducerConfig.RETRY_BACKOFF_MS_CONFIG, 200);
         props.put(ProducerConfig.RETRY_BACKOFF_MAX_MS_CONFIG, 5_000);
         props.put(ProducerConfig.RECONNECT_BACKOFF_MS_CONFIG, 200);
