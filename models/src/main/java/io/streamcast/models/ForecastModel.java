@@ -193,8 +193,15 @@ public final class ForecastModel implements AutoCloseable {
             checkLength(w, b);
             pack(b, w, null);
         }
-        INDArray y = network.output(input(batch), false);
-        return spec.head() == Head.FLAT ? y.toFloatMatrix() : sequenceTimeMajor(y, batch, steps);
+        INDArray x = input(batch);
+        INDArray y = null;
+        try {
+            y = network.output(x, false);
+            return spec.head() == Head.FLAT ? y.toFloatMatrix() : sequenceTimeMajor(y, batch, steps);
+        } finally {
+            free(y);
+            free(x);
+        }
     }
 
     /** Writes window b (time-major, minus the per-channel offset if any) into the [B, C, T] buffer. */
@@ -217,27 +224,45 @@ public final class ForecastModel implements AutoCloseable {
     /** Forecast in the network's (normalised, offset) space, step-major [B][H*C_out]. */
     private float[][] forecastNetworkSpace(int batch) {
         INDArray x = input(batch);
-        if (spec.head() == Head.FLAT) {
-            return (fused != null ? rows(fused.output(x)) : network.output(x, false).toFloatMatrix());
+        try {
+            return forecastNetworkSpace(x, batch);
+        } finally {
+            free(x);
         }
-        if (spec.perStepTarget() == PerStepTarget.ALIGNED) {
-            // Output t of one pass is trained to be step T+t (H == T).
-            return sequenceTimeMajor(network.output(x, false), batch, horizon);
+    }
+
+    private float[][] forecastNetworkSpace(INDArray x, int batch) {
+        if (spec.head() == Head.FLAT || spec.perStepTarget() == PerStepTarget.ALIGNED) {
+            INDArray y = null;
+            try {
+                if (spec.head() != Head.FLAT) {
+                    // Output t of one pass is trained to be step T+t (H == T).
+                    y = network.output(x, false);
+                    return sequenceTimeMajor(y, batch, horizon);
+                }
+                y = fused != null ? fused.output(x) : network.output(x, false);
+                return fused != null ? rows(y) : y.toFloatMatrix();
+            } finally {
+                free(y);
+            }
         }
         // NEXT (targets = all inputs, in order): output t predicts step t+1. Run the window once keeping the LSTM state; the last output is
         // step T+1. Then feed each prediction back, one step at a time (no re-run of the whole window).
         float[][] out = new float[batch][horizon * channels];
         try {
             network.rnnClearPreviousState();
-            INDArray y = network.rnnTimeStep(x);
-            float[] last = lastStep(y, batch);
+            float[] last = lastStepFreed(network.rnnTimeStep(x), batch);
             for (int h = 0; ; h++) {
                 for (int b = 0; b < batch; b++) {
                     System.arraycopy(last, b * channels, out[b], h * channels, channels);
                 }
                 if (h == horizon - 1) break;
                 INDArray next = Nd4j.create(last, new long[] {batch, channels, 1}, 'c');
-                last = lastStep(network.rnnTimeStep(next), batch);
+                try {
+                    last = lastStepFreed(network.rnnTimeStep(next), batch);
+                } finally {
+                    free(next);
+                }
             }
         } finally {
             network.rnnClearPreviousState();
@@ -250,13 +275,37 @@ public final class ForecastModel implements AutoCloseable {
      * batch of 256 on the reference model (measured with bench inference --jfr).
      */
     private static float[][] rows(INDArray y) {
+        int batch = (int) y.size(0);
+        int width = (int) y.size(1);
         INDArray c = y.ordering() == 'c' && !y.isView() ? y : y.dup('c');
-        float[] all = c.data().asFloat();
-        int batch = (int) c.size(0);
-        int width = (int) c.size(1);
+        float[] all;
+        try {
+            all = c.data().asFloat();
+        } finally {
+            if (c != y) free(c);
+        }
         float[][] out = new float[batch][];
         for (int b = 0; b < batch; b++) out[b] = java.util.Arrays.copyOfRange(all, b * width, (b + 1) * width);
         return out;
+    }
+
+    /** {@link #lastStep} of an array this call owns, which it frees. */
+    private float[] lastStepFreed(INDArray y, int batch) {
+        try {
+            return lastStep(y, batch);
+        } finally {
+            free(y);
+        }
+    }
+
+    /**
+     * Frees an array's native buffer now. ND4J frees it otherwise only when the Java object is collected;
+     * per-batch arrays left to the collector grew the TaskManager's native memory (malloc arenas) by
+     * ~0.6-0.9 GiB per million forecasts (BENCHMARKS.md, soak). Arrays in a workspace or views are
+     * not closeable and are left alone.
+     */
+    static void free(INDArray a) {
+        if (a != null && a.closeable()) a.close();
     }
 
     /** [B, C, time] -> the last time step as [B*C] (batch, then channel). */
@@ -272,7 +321,13 @@ public final class ForecastModel implements AutoCloseable {
     /** [B, C, time] -> [B][time*C] time-major, first {@code n} steps. */
     private float[][] sequenceTimeMajor(INDArray y, int batch, int n) {
         int nOut = (int) y.size(1);
-        float[] flat = y.dup('c').data().asFloat();
+        INDArray copy = y.dup('c');
+        float[] flat;
+        try {
+            flat = copy.data().asFloat();
+        } finally {
+            free(copy);
+        }
         int time = (int) y.size(2);
         float[][] out = new float[batch][n * nOut];
         for (int b = 0; b < batch; b++) {
