@@ -23,7 +23,8 @@ Options:
   --tm-memory SIZE         taskmanager.memory.process.size (default 2048m)
   --jm-memory SIZE         jobmanager.memory.process.size (default 1024m)
   --nd4j-off-heap SIZE     taskmanager.memory.task.off-heap.size, ND4J's native budget (default 512m)
-  --max-physical SIZE      JavaCPP maxphysicalbytes: the TaskManager's whole RSS cap (default 3g)
+  --max-physical SIZE      JavaCPP maxphysicalbytes: the TaskManager's whole RSS cap; must be below
+                           --tm-memory (default 90% of --tm-memory: 1843m of 2048m)
   --prometheus-ports RANGE Prometheus reporter ports, first free one per process (default 9250-(9250+N); 0 = off)
   --timeout S              start/stop wait limit in seconds (default 90)
 USAGE
@@ -33,7 +34,7 @@ ACTION="${1:-}"; [ $# -gt 0 ] && shift
 case "$ACTION" in -h|--help|help) usage; exit 0 ;; start|stop|status) ;; "") usage_error "missing action: start, stop or status" ;; *) usage_error "unknown action '$ACTION'; use start, stop or status" ;; esac
 
 WORK="${STREAMCAST_WORK:-$ROOT/work}/flink"
-REST_PORT=""; RPC_PORT=""; SLOTS=2; TMS=1; TM_MEM=2048m; JM_MEM=1024m; OFF_HEAP=512m; MANAGED=128m; MAX_PHYS=3g; TIMEOUT=90; PROM_PORTS=
+REST_PORT=""; RPC_PORT=""; SLOTS=2; TMS=1; TM_MEM=2048m; JM_MEM=1024m; OFF_HEAP=512m; MANAGED=128m; MAX_PHYS=; TIMEOUT=90; PROM_PORTS=
 while [ $# -gt 0 ]; do
   case "$1" in
     --work-dir) WORK="${2:?--work-dir needs a value}"; shift 2 ;;
@@ -58,9 +59,23 @@ for n in "$REST_PORT" "$RPC_PORT" "$SLOTS" "$TMS" "$TIMEOUT"; do
   [ -z "$n" ] || [[ "$n" =~ ^[0-9]+$ ]] || usage_error "'$n' is not a number"
 done
 [ "$TMS" -ge 1 ] && [ "$SLOTS" -ge 1 ] || usage_error "--taskmanagers and --slots must be at least 1"
-for s in "$TM_MEM" "$JM_MEM" "$OFF_HEAP" "$MANAGED" "$MAX_PHYS"; do
+for s in "$TM_MEM" "$JM_MEM" "$OFF_HEAP" "$MANAGED" ${MAX_PHYS:+"$MAX_PHYS"}; do
   [[ "$s" =~ ^[0-9]+[kmgKMG]?$ ]] || usage_error "'$s' is not a memory size like 512m or 2g"
 done
+# size in bytes: plain bytes or a k/m/g suffix (either case)
+size_bytes() {
+  local n="${1%[kmgKMG]}"
+  case "$1" in *[kK]) echo $(( n << 10 )) ;; *[mM]) echo $(( n << 20 )) ;; *[gG]) echo $(( n << 30 )) ;; *) echo "$n" ;; esac
+}
+# JavaCPP's cap must come before the process's budget: when RSS reaches it, JavaCPP forces a GC (which
+# frees ND4J buffers still waiting for collection) and only then fails the allocation. Above the
+# process size, a container limit kills the TaskManager first. 90% leaves room for what JavaCPP
+# does not see coming (thread stacks, the JIT) between its check and the limit.
+if [ -z "$MAX_PHYS" ]; then
+  MAX_PHYS="$(( $(size_bytes "$TM_MEM") * 9 / 10 >> 20 ))m"
+elif [ "$(size_bytes "$MAX_PHYS")" -ge "$(size_bytes "$TM_MEM")" ]; then
+  usage_error "--max-physical $MAX_PHYS must be below --tm-memory $TM_MEM (JavaCPP's cap has to act before the process's budget is used up)"
+fi
 mkdir -p "$WORK"
 WORK="$(cd "$WORK" && pwd)"
 CONF="$WORK/conf"

@@ -76,7 +76,7 @@ public final class ClusterCommand implements Runnable {
         String offHeap;
 
         @Option(names = "--max-physical", paramLabel = "SIZE",
-                description = "JavaCPP maxphysicalbytes: cap on the TaskManager's whole RSS (default 3g).")
+                description = "JavaCPP maxphysicalbytes: cap on the TaskManager's whole RSS, below --tm-memory (default 90% of --tm-memory).")
         String maxPhysical;
 
         @Option(names = "--prometheus-ports", paramLabel = "RANGE",

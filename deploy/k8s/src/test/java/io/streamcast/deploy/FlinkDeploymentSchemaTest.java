@@ -15,12 +15,15 @@ import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
 import java.io.InputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -103,6 +106,48 @@ class FlinkDeploymentSchemaTest {
         assertTrue(args.stream().anyMatch(a -> a.startsWith("model.bundle=/models/")), "model from the models volume: " + args);
         String env = deployment.at("/spec/podTemplate/spec/containers/0/env").toString();
         assertTrue(env.contains("OMP_NUM_THREADS"), env);
+    }
+
+    /**
+     * JavaCPP's cap (maxphysicalbytes, on the whole RSS) has to be reached before the container's memory
+     * limit, or the pod is OOM-killed before JavaCPP forces a GC and fails the one allocation. Same for
+     * the Docker image, whose TaskManager runs with the process size of docker/compose.yaml.
+     */
+    @Test
+    void javacppCapIsBelowTheTaskManagerMemory() throws Exception {
+        long cap = bytes(flag(deployment.at("/spec/flinkConfiguration/env.java.opts.taskmanager").asText()));
+        long container = bytes(deployment.at("/spec/taskManager/resource/memory").asText());
+        assertTrue(cap < container, "maxphysicalbytes " + cap + " >= TaskManager memory " + container);
+
+        String dockerfile = Files.readString(Path.of("../../docker/Dockerfile"));
+        JsonNode compose = YAML.readTree(Path.of("../../docker/compose.yaml").toFile());
+        String properties = compose.at("/x-flink-properties/FLINK_PROPERTIES").asText();
+        Matcher size = Pattern.compile("taskmanager\\.memory\\.process\\.size: *(\\S+)").matcher(properties);
+        assertTrue(size.find(), "compose.yaml sets no taskmanager.memory.process.size");
+        long imageCap = bytes(flag(dockerfile));
+        assertTrue(imageCap < bytes(size.group(1)), "Dockerfile maxphysicalbytes " + imageCap + " >= compose process size " + size.group(1));
+    }
+
+    private static String flag(String text) {
+        Matcher m = Pattern.compile("-Dorg\\.bytedeco\\.javacpp\\.maxphysicalbytes=(\\w+)").matcher(text);
+        assertTrue(m.find(), "no maxphysicalbytes in: " + text);
+        String value = m.group(1);
+        assertFalse(m.find(), "maxphysicalbytes set twice in: " + text);
+        return value;
+    }
+
+    /** Kubernetes/Flink/JavaCPP memory sizes as bytes: 1800m, 2g, 2Gi, 2048Mi, plain bytes. */
+    static long bytes(String size) {
+        Matcher m = Pattern.compile("(\\d+)([kKmMgG]i?)?[bB]?").matcher(size.trim());
+        assertTrue(m.matches(), "not a memory size: " + size);
+        long n = Long.parseLong(m.group(1));
+        String unit = m.group(2) == null ? "" : m.group(2).substring(0, 1).toLowerCase();
+        return switch (unit) {
+            case "k" -> n << 10;
+            case "m" -> n << 20;
+            case "g" -> n << 30;
+            default -> n;
+        };
     }
 
     /** The operating settings of docs/operating.md: RocksDB with incremental checkpoints, savepoint upgrades. */
