@@ -59,6 +59,11 @@ public final class NativeMemoryLoop {
             System.gc();
             Thread.sleep(2_000);
             report("after System.gc()", batches, forecasts, start);
+            // time to look from outside, e.g. jcmd <pid> System.trim_native_heap: freed but retained by malloc, or leaked?
+            for (int s = 0; s < Integer.getInteger("streamcast.loop.hold-seconds", 0); s += 5) {
+                Thread.sleep(5_000);
+                report("holding", batches, forecasts, start);
+            }
         }
     }
 

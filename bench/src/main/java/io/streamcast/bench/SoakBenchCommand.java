@@ -42,7 +42,7 @@ import picocli.CommandLine.Option;
             "Every --interval: checkpointed state size (whole, assembler, evaluator) and checkpoint duration (REST "
                 + "/jobs/:id/checkpoints), TaskManager RSS (/proc) vs its taskmanager.memory.process.size, readings/s "
                 + "produced and forecasts/s read by a read_committed consumer, back-pressure and busy time per vertex.",
-            "Verdicts from --steady-from to the end: state and RSS within +-10% of their median, every checkpoint "
+            "Verdicts from --steady-from to the end: state and RSS within +-10%% of their median, every checkpoint "
                 + "under 2 s, no back-pressure (<= 100 ms/s, Flink's OK level), RSS within the process size, "
                 + "forecasts keep up with readings. Exit 0: all pass; 3: a criterion failed (printed as measured).",
             "Model: a random-weight bundle shaped like the documented ETTh1 model (T=24, H=6, flat, 64 units, "
