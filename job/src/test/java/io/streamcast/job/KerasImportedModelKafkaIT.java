@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import io.streamcast.avro.Forecast;
 import io.streamcast.job.config.JobConfig;
 import io.streamcast.job.kafka.KafkaEndpoints;
-import io.streamcast.job.output.ReadingEncoder;
+import io.streamcast.job.ingest.ReadingEncoder;
 import io.streamcast.job.reload.ModelStore;
 import io.streamcast.job.records.Reading;
 import io.streamcast.job.testing.FlinkMiniCluster;

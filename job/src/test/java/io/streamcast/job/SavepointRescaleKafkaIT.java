@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.streamcast.avro.ForecastEvaluation;
 import io.streamcast.job.config.JobConfig;
 import io.streamcast.job.kafka.KafkaEndpoints;
-import io.streamcast.job.output.ReadingEncoder;
+import io.streamcast.job.ingest.ReadingEncoder;
 import io.streamcast.job.records.Reading;
 import io.streamcast.job.testing.KafkaClusterExtension;
 import io.streamcast.job.testing.KafkaJobTests;
