@@ -44,7 +44,7 @@ SECRET="$(cat "$WORK/kafka/secrets/streamcast.password")"
 bash "$ROOT/deploy/cluster.sh" start --work-dir "$WORK/flink" --rest-port "$REST_PORT" --rpc-port "$RPC_PORT" --prometheus-ports 0
 
 step "a client without credentials is refused"
-if "$SC" simulate --synthetic 1 --count 1 --bootstrap "$BOOTSTRAP" --quiet > "$WORK/out/anonymous.txt" 2>&1; then
+if "$SC" simulate --synthetic 1 --count 1 --bootstrap "$BOOTSTRAP" --retry-for 10 --quiet > "$WORK/out/anonymous.txt" 2>&1; then
   die "a producer without SASL credentials could write to the broker"
 fi
 
