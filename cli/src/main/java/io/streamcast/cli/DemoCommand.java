@@ -97,6 +97,7 @@ public final class DemoCommand implements Callable<Integer> {
             kafkaStarted = true;
             check(DeployScripts.run("kafka.sh", List.of("start", "--work-dir", work.resolve("kafka").toString(),
                     "--port", String.valueOf(kafkaPort), "--controller-port", String.valueOf(kafkaPort + 1),
+                    "--timeout", "300", // a broker start took over 60 s at load average 20 on 2 cores
                     "--topics", "sensor-readings:2,forecasts:2,sensor-readings-dlq:1,sensor-readings-late:1,forecast-evaluations:2")), "kafka start");
             Path bundle = model(home, t0);
             String bootstrap = "127.0.0.1:" + kafkaPort;
