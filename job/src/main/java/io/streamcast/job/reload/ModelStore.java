@@ -161,16 +161,31 @@ public final class ModelStore implements Serializable {
                     out.write(JSON.writeValueAsBytes(manifest.withVersion(version).toJson()));
                 }
                 Path target = new Path(modelDir, version);
-                if (fs.rename(tmp, target)) {
+                if (moved(fs, tmp, target)) {
                     setLatest(name, version);
                     return version;
                 }
-                if (!fs.exists(target)) throw new IOException("cannot move " + tmp + " to " + target);
                 // another publisher took this number: try the next one
             }
         } finally {
             if (fs.exists(tmp)) fs.delete(tmp, true);
         }
+    }
+
+    /**
+     * Renames a new version into place: false when another publisher's version is already there. A
+     * file system may say so by returning false or, like Flink's local one when the target is a
+     * non-empty directory, by throwing.
+     */
+    private static boolean moved(FileSystem fs, Path tmp, Path target) throws IOException {
+        try {
+            if (fs.rename(tmp, target)) return true;
+        } catch (IOException e) {
+            if (!fs.exists(target)) throw e;
+            return false;
+        }
+        if (!fs.exists(target)) throw new IOException("cannot move " + tmp + " to " + target);
+        return false;
     }
 
     private String nextVersion(String name) throws IOException {
