@@ -3,19 +3,17 @@ package io.streamcast.bench;
 import io.streamcast.job.ForecastJob;
 import io.streamcast.job.config.JobArgs;
 import io.streamcast.job.config.JobConfig;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
  * The job under test, in its own JVM (so its CPU and RSS can be measured apart from the load
  * generator): {@link ForecastJob#build} in a local MiniCluster, without web UI.
- * Arguments: {@code [--watermark-interval MS] [--object-reuse] key=value...} (the job's settings).
+ * Arguments: {@code [--object-reuse] key=value...} (the job's settings).
  * Prints {@link #READY} once the job is RUNNING, then runs until killed.
  */
 public final class E2eJob {
@@ -25,22 +23,16 @@ public final class E2eJob {
     }
 
     public static void main(String[] args) throws Exception {
-        long watermarkIntervalMs = 200;
         boolean objectReuse = false;
         List<String> settings = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
-                case "--watermark-interval" -> watermarkIntervalMs = Long.parseLong(args[++i]);
                 case "--object-reuse" -> objectReuse = true;
                 default -> settings.add(args[i]);
             }
         }
         JobConfig cfg = JobArgs.parse(settings.toArray(String[]::new));
-        Configuration conf = new Configuration();
-        // The default (200 ms) alone would put ~100 ms of waiting into every window: the assembler
-        // releases a reading when the watermark passes it.
-        conf.set(PipelineOptions.AUTO_WATERMARK_INTERVAL, Duration.ofMillis(watermarkIntervalMs));
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(conf);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(new Configuration());
         if (objectReuse) env.getConfig().enableObjectReuse();
         ForecastJob.build(env, cfg);
         JobClient client = env.executeAsync(cfg.jobName());

@@ -45,9 +45,13 @@ public final class ForecastJob {
                 KafkaEndpoints.readings(cfg, false), KafkaEndpoints.sinks(cfg));
     }
 
-    /** Parallelism and checkpointing from the config (restart strategy and state backend stay the cluster's). */
+    /**
+     * Parallelism, the watermark interval and checkpointing from the config (restart strategy and
+     * state backend stay the cluster's).
+     */
     public static void configure(StreamExecutionEnvironment env, JobConfig cfg) {
         if (cfg.parallelism() > 0) env.setParallelism(cfg.parallelism());
+        env.getConfig().setAutoWatermarkInterval(cfg.watermarkInterval().toMillis());
         if (!cfg.checkpointInterval().isZero()) {
             env.enableCheckpointing(cfg.checkpointInterval().toMillis(), CheckpointingMode.EXACTLY_ONCE);
         }

@@ -171,6 +171,7 @@ public final class JobConfig implements Serializable {
         if (!string(Setting.WINDOW_STEP).isEmpty()) positive(Setting.WINDOW_STEP, windowStep().toMillis());
         positive(Setting.STATE_TTL, stateTtl().toMillis());
         nonNegative(Setting.OUT_OF_ORDERNESS, outOfOrderness().toMillis());
+        positive(Setting.WATERMARK_INTERVAL, watermarkInterval().toMillis());
         nonNegative(Setting.IDLENESS, idleness().toMillis());
         nonNegative(Setting.MAX_SKEW, maxTimestampSkew().toMillis());
         nonNegative(Setting.FLUSH_TIMEOUT, flushTimeout().toMillis());
@@ -297,6 +298,7 @@ public final class JobConfig implements Serializable {
     public Duration stateTtl() { return duration(Setting.STATE_TTL); }
     public Duration outOfOrderness() { return duration(Setting.OUT_OF_ORDERNESS); }
     public Duration idleness() { return duration(Setting.IDLENESS); }
+    public Duration watermarkInterval() { return duration(Setting.WATERMARK_INTERVAL); }
     public Duration maxTimestampSkew() { return duration(Setting.MAX_SKEW); }
     public InferenceMode inferenceMode() { return choice(Setting.INFERENCE_MODE, InferenceMode.class); }
     public int batchSize() { return integer(Setting.BATCH_SIZE); }

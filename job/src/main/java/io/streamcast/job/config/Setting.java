@@ -27,6 +27,7 @@ public enum Setting {
     WINDOW_MAX_GAP("window.max-gap", "0", "Fixed-step mode: gaps up to this many steps are filled forward; longer gaps reset the window."),
     STATE_TTL("window.state-ttl", "1h", "A sensor silent this long loses its window state."),
     OUT_OF_ORDERNESS("watermark.out-of-orderness", "5s", "How far readings may arrive out of event-time order before they count as late."),
+    WATERMARK_INTERVAL("watermark.interval", "200ms", "How often the sources emit a watermark (Flink's pipeline.auto-watermark-interval). Event-time ordering and fixed-step windows wait for it; in-order count mode does not."),
     IDLENESS("watermark.idleness", "1m", "A partition without readings this long stops holding the watermark back (0 = never)."),
     MAX_SKEW("validation.max-timestamp-skew", "7d", "Readings whose timestamp is further than this from the wall clock go to the DLQ (0 = no check)."),
     INFERENCE_MODE("inference.mode", "batched", "batched (micro-batches across sensors) or per-record (one window per predict call, the baseline)."),
