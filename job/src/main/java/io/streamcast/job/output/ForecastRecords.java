@@ -3,17 +3,18 @@ package io.streamcast.job.output;
 import io.streamcast.avro.Forecast;
 import io.streamcast.job.records.WindowForecast;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
+import org.apache.avro.message.BinaryMessageEncoder;
 
 /** The job's {@link WindowForecast} as the published Avro {@link Forecast} (the consumer contract). */
 public final class ForecastRecords {
     private ForecastRecords() {
     }
 
+    private static final BinaryMessageEncoder<Forecast> ENCODER =
+            FloatArrayEncoding.encoder(new Forecast().getSpecificData(), Forecast.getClassSchema());
+
+    /** The Avro record; its values are a view of {@code f.values} (no copy): encode it before they change. */
     public static Forecast toAvro(WindowForecast f) {
-        List<Float> values = new ArrayList<>(f.values.length);
-        for (float v : f.values) values.add(v);
         return Forecast.newBuilder()
                 .setSensorId(f.sensorId)
                 .setIssuedAt(Instant.ofEpochMilli(f.issuedAt))
@@ -23,13 +24,13 @@ public final class ForecastRecords {
                 .setStepMillis(f.stepMillis)
                 .setHorizon(f.horizon)
                 .setChannels(f.channels)
-                .setValues(values)
+                .setValues(FloatArrayEncoding.list(f.values))
                 .setProducedAt(Instant.ofEpochMilli(f.producedAt))
                 .build();
     }
 
     /** Avro single-object encoding (marker, schema fingerprint, body). */
     public static byte[] encode(Forecast f) {
-        return AvroSingleObject.encode(Forecast.getEncoder(), f);
+        return AvroSingleObject.encode(ENCODER, f);
     }
 }
