@@ -30,7 +30,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  *                                               ^ (broadcast)
  *                             model store -> ModelWatcher   (only with model.store: hot reload)
  *                                               |
- *           validated readings + forecasts -> ForecastEvaluator -> evaluations (Kafka, Avro)
+ *   the assembler's accepted steps + forecasts -> ForecastEvaluator -> evaluations (Kafka, Avro)
  * </pre>
  * Sources and sinks are parameters, so that tests run the same graph against what they choose.
  */
@@ -67,7 +67,7 @@ public final class ForecastPipeline {
         beforeSink.apply(forecasts).sinkTo(sinks.forecasts()).name("forecasts").uid("forecasts-sink");
 
         if (settings.evaluation() != null && sinks.evaluations() != null) {
-            OnlineEvaluation.apply(readings, forecasts, settings.evaluation())
+            OnlineEvaluation.apply(windows.getSideOutput(SequenceAssembler.STEPS), forecasts, settings.evaluation())
                     .sinkTo(sinks.evaluations()).name("forecast-evaluations").uid("evaluations-sink");
         }
     }

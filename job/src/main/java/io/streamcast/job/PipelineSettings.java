@@ -49,7 +49,7 @@ public record PipelineSettings(
                     .withResample("mean".equals(cfg.resample()) ? AssemblerConfig.Resample.MEAN : AssemblerConfig.Resample.LAST)
                     .withMaxGapSteps(cfg.maxGapSteps());
         }
-        assembler = assembler.withStride(cfg.stride()).withStateTtl(cfg.stateTtl());
+        assembler = assembler.withStride(cfg.stride()).withStateTtl(cfg.stateTtl()).withOrdering(cfg.windowOrdering());
         InferenceConfig inference = new InferenceConfig(cfg.modelBundle(),
                 cfg.inferenceMode() == JobConfig.InferenceMode.BATCHED ? InferenceConfig.Mode.BATCHED : InferenceConfig.Mode.PER_RECORD,
                 cfg.batchSize(), cfg.flushTimeout().toMillis());

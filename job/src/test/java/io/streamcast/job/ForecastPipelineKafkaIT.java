@@ -146,8 +146,9 @@ class ForecastPipelineKafkaIT {
             }
         }
 
+        // event-time ordering: the readings are out of order per sensor, within the watermark bound
         JobConfig cfg = config(topics, Map.of("input.format", format.name().toLowerCase(), "checkpoint.interval", "1s",
-                "inference.mode", inferenceMode, "window.mode", windowMode));
+                "inference.mode", inferenceMode, "window.mode", windowMode, "window.ordering", "event-time"));
         StreamExecutionEnvironment env = environment(cfg);
         ForecastPipeline.define(env, PipelineSettings.from(cfg, ForecastJob.modelSpec(bundle)),
                 KafkaEndpoints.readings(cfg, true), KafkaEndpoints.sinks(cfg));
@@ -212,6 +213,7 @@ class ForecastPipelineKafkaIT {
                 "delivery.transaction-timeout", "2m",
                 "checkpoint.interval", "500ms",
                 "watermark.idleness", "0",
+                "window.ordering", "event-time", // send() disorders each sensor's readings within the bound
                 "input.format", "avro"));
         StreamExecutionEnvironment env = environment(cfg);
         ForecastPipeline.define(env, PipelineSettings.from(cfg, ForecastJob.modelSpec(bundle)),

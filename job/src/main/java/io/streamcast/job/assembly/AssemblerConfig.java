@@ -24,6 +24,22 @@ public final class AssemblerConfig implements Serializable {
         FIXED_STEP
     }
 
+    /** When a reading becomes a step, and which readings are late. */
+    public enum Ordering {
+        /**
+         * Each sensor's readings are used in the order they arrive, at once: a window leaves as soon as
+         * the reading completing it is accepted. A reading not newer than its sensor's last accepted one
+         * (fixed-step: whose bucket is already closed) is late.
+         */
+        IN_ORDER,
+        /**
+         * Readings wait until the watermark passes them and become steps in event-time order, so
+         * out-of-order readings within the watermark bound are re-ordered; readings at or behind the
+         * watermark are late. Every window waits for the watermark.
+         */
+        EVENT_TIME
+    }
+
     /** How the readings of one fixed-step bucket become one step. */
     public enum Resample {
         /** The reading with the latest event time in the bucket. */
@@ -42,9 +58,15 @@ public final class AssemblerConfig implements Serializable {
     private final Resample resample;
     private final int maxGapSteps;
     private final Duration stateTtl;
+    private final Ordering ordering;
 
     public AssemblerConfig(int window, int channels, Mode mode, long stepMillis, int stride, Resample resample,
                            int maxGapSteps, Duration stateTtl) {
+        this(window, channels, mode, stepMillis, stride, resample, maxGapSteps, stateTtl, Ordering.IN_ORDER);
+    }
+
+    public AssemblerConfig(int window, int channels, Mode mode, long stepMillis, int stride, Resample resample,
+                           int maxGapSteps, Duration stateTtl, Ordering ordering) {
         if (window < 1) throw new IllegalArgumentException("window must be >= 1, got " + window);
         if (channels < 1) throw new IllegalArgumentException("channels must be >= 1, got " + channels);
         Objects.requireNonNull(mode, "mode");
@@ -65,33 +87,38 @@ public final class AssemblerConfig implements Serializable {
         this.resample = resample == null ? Resample.LAST : resample;
         this.maxGapSteps = maxGapSteps;
         this.stateTtl = stateTtl;
+        this.ordering = Objects.requireNonNull(ordering, "ordering");
     }
 
-    /** Count mode: every reading is a step; stride 1, TTL 1 h. */
+    /** Count mode: every reading is a step, in arrival order; stride 1, TTL 1 h. */
     public static AssemblerConfig count(int window, int channels) {
         return new AssemblerConfig(window, channels, Mode.COUNT, 0, 1, Resample.LAST, 0, DEFAULT_STATE_TTL);
     }
 
-    /** Fixed-step mode: LAST resampling, no gap filling (any gap resets), stride 1, TTL 1 h. */
+    /** Fixed-step mode: in arrival order, LAST resampling, no gap filling (any gap resets), stride 1, TTL 1 h. */
     public static AssemblerConfig fixedStep(int window, int channels, long stepMillis) {
         return new AssemblerConfig(window, channels, Mode.FIXED_STEP, stepMillis, 1, Resample.LAST, 0,
                 DEFAULT_STATE_TTL);
     }
 
     public AssemblerConfig withStride(int stride) {
-        return new AssemblerConfig(window, channels, mode, stepMillis, stride, resample, maxGapSteps, stateTtl);
+        return new AssemblerConfig(window, channels, mode, stepMillis, stride, resample, maxGapSteps, stateTtl, ordering);
     }
 
     public AssemblerConfig withResample(Resample resample) {
-        return new AssemblerConfig(window, channels, mode, stepMillis, stride, resample, maxGapSteps, stateTtl);
+        return new AssemblerConfig(window, channels, mode, stepMillis, stride, resample, maxGapSteps, stateTtl, ordering);
     }
 
     public AssemblerConfig withMaxGapSteps(int maxGapSteps) {
-        return new AssemblerConfig(window, channels, mode, stepMillis, stride, resample, maxGapSteps, stateTtl);
+        return new AssemblerConfig(window, channels, mode, stepMillis, stride, resample, maxGapSteps, stateTtl, ordering);
+    }
+
+    public AssemblerConfig withOrdering(Ordering ordering) {
+        return new AssemblerConfig(window, channels, mode, stepMillis, stride, resample, maxGapSteps, stateTtl, ordering);
     }
 
     public AssemblerConfig withStateTtl(Duration stateTtl) {
-        return new AssemblerConfig(window, channels, mode, stepMillis, stride, resample, maxGapSteps, stateTtl);
+        return new AssemblerConfig(window, channels, mode, stepMillis, stride, resample, maxGapSteps, stateTtl, ordering);
     }
 
     /** T, steps per window. */
@@ -127,9 +154,18 @@ public final class AssemblerConfig implements Serializable {
         return maxGapSteps;
     }
 
-    /** A sensor without readings for this long (processing time) loses all its state. */
+    /** A sensor without readings while event time moves on this long loses all its state. */
     public Duration stateTtl() {
         return stateTtl;
+    }
+
+    public Ordering ordering() {
+        return ordering;
+    }
+
+    /** The rules of this config's steps (step time, release time, resampling), shared with the evaluator. */
+    public StepRules rules() {
+        return new StepRules(this);
     }
 
     @Override
@@ -137,6 +173,6 @@ public final class AssemblerConfig implements Serializable {
         return "AssemblerConfig{T=" + window + ", C=" + channels + ", mode=" + mode
                 + (mode == Mode.FIXED_STEP ? ", step=" + stepMillis + "ms, resample=" + resample
                 + ", maxGapSteps=" + maxGapSteps : "")
-                + ", stride=" + stride + ", ttl=" + stateTtl + "}";
+                + ", stride=" + stride + ", ordering=" + ordering + ", ttl=" + stateTtl + "}";
     }
 }

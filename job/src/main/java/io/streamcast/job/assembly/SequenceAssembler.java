@@ -2,6 +2,7 @@ package io.streamcast.job.assembly;
 
 import io.streamcast.job.records.Reading;
 import io.streamcast.job.records.Window;
+import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
@@ -15,50 +16,58 @@ import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-
 /**
  * Turns one sensor's readings into model windows (keyed by sensorId).
  *
- * <p>Readings wait in {@code pending} state until the watermark passes them, so out-of-order
- * readings within the watermark bound become steps in event-time order; an event-time timer per
- * timestamp (count mode) or per bucket (fixed-step mode) releases them. Readings at or behind the
- * watermark go to {@link #LATE}. Released steps enter a ring buffer of the last T steps
- * ({@link StepBuffer}); a {@link Window} leaves at steps T, T+stride, T+2*stride, ... counted
- * since the buffer (re)started.
+ * <p>When a reading becomes a step ({@link AssemblerConfig.Ordering}, rules in {@link StepRules}):
+ * <ul>
+ *   <li><b>in-order</b> (default): each sensor's readings are used as they arrive. Count mode: a
+ *       reading newer than the sensor's last accepted one is a step at once, and the window it
+ *       completes leaves in the same call; an older or equal one goes to {@link #LATE}. Fixed-step
+ *       mode: readings of the sensor's open bucket accumulate (in any order); the bucket closes when
+ *       the sensor's first reading of a later bucket arrives or the watermark passes the bucket's end;
+ *       a reading of a closed bucket is late.</li>
+ *   <li><b>event-time</b>: readings wait until the watermark passes them, so out-of-order readings
+ *       within the watermark bound become steps in event-time order; readings at or behind the
+ *       watermark are late. Duplicate timestamps: the later-arriving reading replaces the earlier.</li>
+ * </ul>
+ * Waiting steps sit in a sorted buffer ({@link PendingSteps}) with one release timer per sensor, at
+ * the release time of the oldest: a reading costs O(1) amortised, a release O(steps released).
  *
- * <p>Duplicate timestamps: the later-arriving reading replaces the earlier one (last wins).
+ * <p>Released steps enter a ring of the last T steps ({@link StepBuffer}); a {@link Window} leaves at
+ * steps T, T+stride, T+2*stride, ... counted since the ring (re)started. Every released step also
+ * goes to {@link #STEPS}, the actuals of the online evaluation.
  *
- * <p>Fixed-step mode: bucket {@code b} covers event times {@code [b, b+stepMillis)}; it closes when
- * the watermark reaches {@code b+stepMillis-1}; its step is the LAST (latest timestamp) or MEAN of its
- * readings; the step's time, and a window's endTime, is the bucket start. Up to maxGapSteps missing
- * buckets are filled by repeating the previous step (a filled step emits no window: nobody asked for
- * a forecast there); a longer gap resets the buffer.
+ * <p>Fixed-step mode: bucket {@code b} covers {@code [b, b+stepMillis)}; its step is the LAST (latest
+ * timestamp) or MEAN of its readings; the step's time, and a window's endTime, is the bucket start.
+ * Up to maxGapSteps missing buckets are filled by repeating the previous step (a filled step emits no
+ * window: nobody asked for a forecast there); a longer gap resets the ring.
  *
- * <p>State TTL, in event time: one cleanup timer per sensor; once the watermark is stateTtl past a
- * sensor's latest reading, the sensor loses all its state. Event time, not the wall clock: after a
- * restore from an old checkpoint the replayed readings arrive before event time moves on, so a long
- * outage does not expire sensors whose readings are still coming. Readings still waiting for the
- * watermark postpone the cleanup (never dropped).
+ * <p>Idle-sensor TTL, in event time: one cleanup timer per sensor; once the watermark is stateTtl past
+ * the sensor's last activity (its newest reading's time, or the watermark when a reading last
+ * arrived, whichever is later), the sensor loses all its state. Event time, not the wall clock: after
+ * a restore from an old checkpoint the replayed readings arrive before event time moves on. Steps
+ * still waiting postpone the cleanup (never dropped).
  */
 public class SequenceAssembler extends KeyedProcessFunction<String, Reading, Window> {
     private static final long serialVersionUID = 1L;
 
-    /** Readings at or behind the watermark when they arrive. */
+    /** Readings that arrived after their step was final (see the class comment). */
     public static final OutputTag<Reading> LATE =
             new OutputTag<>("late-readings", TypeInformation.of(Reading.class));
 
+    /** Every step built from accepted readings, in order per sensor (the evaluator's actuals). */
+    public static final OutputTag<AcceptedStep> STEPS =
+            new OutputTag<>("accepted-steps", TypeInformation.of(AcceptedStep.class));
+
     private final AssemblerConfig cfg;
 
-    private transient ValueState<StepBuffer> buffer;
-    /** Readings not yet released, by event time (count mode) -> values. */
-    private transient MapState<Long, float[]> pending;
-    /** Event time of the sensor's latest reading. */
-    private transient ValueState<Long> lastSeen;
-    /** Event time of the registered cleanup timer, if any (one per sensor). */
-    private transient ValueState<Long> cleanupAt;
+    private transient StepRules rules;
+    private transient ValueState<StepBuffer> state;
+    /** The layout of older versions, read once per sensor after a restore from their savepoints. */
+    private transient MapState<Long, float[]> legacyPending;
+    private transient ValueState<Long> legacyLastSeen;
+    private transient ValueState<Long> legacyCleanupAt;
 
     private transient Counter windowsEmitted;
     private transient Counter lateReadings;
@@ -76,11 +85,12 @@ public class SequenceAssembler extends KeyedProcessFunction<String, Reading, Win
 
     @Override
     public void open(OpenContext openContext) {
-        buffer = getRuntimeContext().getState(new ValueStateDescriptor<>("steps", StepBuffer.class));
-        pending = getRuntimeContext().getMapState(new MapStateDescriptor<>("pending", Types.LONG,
+        rules = cfg.rules();
+        state = getRuntimeContext().getState(new ValueStateDescriptor<>("steps", StepBuffer.class));
+        legacyPending = getRuntimeContext().getMapState(new MapStateDescriptor<>("pending", Types.LONG,
                 PrimitiveArrayTypeInfo.FLOAT_PRIMITIVE_ARRAY_TYPE_INFO));
-        lastSeen = getRuntimeContext().getState(new ValueStateDescriptor<>("last-seen", Types.LONG));
-        cleanupAt = getRuntimeContext().getState(new ValueStateDescriptor<>("cleanup-at", Types.LONG));
+        legacyLastSeen = getRuntimeContext().getState(new ValueStateDescriptor<>("last-seen", Types.LONG));
+        legacyCleanupAt = getRuntimeContext().getState(new ValueStateDescriptor<>("cleanup-at", Types.LONG));
         var metrics = getRuntimeContext().getMetricGroup();
         windowsEmitted = metrics.counter("windowsEmitted");
         lateReadings = metrics.counter("lateReadings");
@@ -91,7 +101,11 @@ public class SequenceAssembler extends KeyedProcessFunction<String, Reading, Win
 
     @Override
     public void processElement(Reading reading, Context ctx, Collector<Window> out) throws Exception {
-        if (reading.timestamp <= ctx.timerService().currentWatermark()) {
+        long watermark = ctx.timerService().currentWatermark();
+        StepBuffer sb = state.value();
+        if (sb == null || !sb.current) sb = upgrade(sb);
+        long ts = reading.timestamp;
+        if (StepRules.isLate(ts, rules.finalUpTo(sb.acceptedUpTo, watermark))) {
             lateReadings.inc();
             ctx.output(LATE, reading);
             return;
@@ -102,145 +116,132 @@ public class SequenceAssembler extends KeyedProcessFunction<String, Reading, Win
                     + (reading.values == null ? "no" : reading.values.length) + " values, the assembler expects "
                     + cfg.channels() + ": validate readings before the assembler");
         }
-        pending.put(reading.timestamp, reading.values);
-        ctx.timerService().registerEventTimeTimer(releaseTime(reading.timestamp));
-        touch(reading.timestamp, ctx);
-    }
-
-    /** The event time at which a reading's step can be built (its own time, or its bucket's end). */
-    private long releaseTime(long timestamp) {
-        return cfg.mode() == AssemblerConfig.Mode.COUNT ? timestamp : bucketStart(timestamp) + cfg.stepMillis() - 1;
-    }
-
-    private long bucketStart(long timestamp) {
-        return Math.floorDiv(timestamp, cfg.stepMillis()) * cfg.stepMillis();
-    }
-
-    private void touch(long timestamp, Context ctx) throws Exception {
-        Long seen = lastSeen.value();
-        if (seen == null || timestamp > seen) {
-            lastSeen.update(timestamp);
+        String sensor = ctx.getCurrentKey();
+        if (rules.inOrder()) sb.acceptedUpTo = Math.max(sb.acceptedUpTo, rules.progressAfter(ts));
+        if (rules.inOrder() && !rules.fixedStep() && sb.pending.isEmpty()) {
+            append(sb, ts, reading.values, sensor, ctx, out); // the common case: no buffering at all
+        } else {
+            sb.pending.add(rules.stepTime(ts), ts, reading.values, rules);
+            release(sb, rules.finalUpTo(sb.acceptedUpTo, watermark), sensor, ctx, out);
+            armRelease(sb, ctx);
         }
-        if (cleanupAt.value() == null) {
+        sb.activeAt = Math.max(sb.activeAt, Math.max(ts, watermark));
+        if (sb.cleanupAt == Long.MIN_VALUE) {
             // one timer per sensor, moved lazily when it fires: no delete/register per reading
-            long at = timestamp + cfg.stateTtl().toMillis();
-            ctx.timerService().registerEventTimeTimer(at);
-            cleanupAt.update(at);
+            sb.cleanupAt = sb.activeAt + cfg.stateTtl().toMillis();
+            ctx.timerService().registerEventTimeTimer(sb.cleanupAt);
         }
+        state.update(sb);
     }
 
     @Override
     public void onTimer(long time, OnTimerContext ctx, Collector<Window> out) throws Exception {
-        release(time, ctx.getCurrentKey(), out);
-        Long cleanup = cleanupAt.value();
-        if (cleanup != null && cleanup == time) {
-            expireIfIdle(time, ctx);
-        }
-    }
-
-    /** Turns every pending reading at or before {@code time} into steps, oldest first. */
-    private void release(long time, String sensorId, Collector<Window> out) throws Exception {
-        List<Map.Entry<Long, float[]>> due = new ArrayList<>();
-        for (Map.Entry<Long, float[]> e : pending.entries()) {
-            if (e.getKey() <= time) {
-                due.add(Map.entry(e.getKey(), e.getValue()));
+        StepBuffer sb = state.value();
+        if (sb == null || !sb.current) {
+            sb = upgrade(sb);
+            if (sb.steps == 0 && sb.pending.isEmpty() && sb.cleanupAt == Long.MIN_VALUE) {
+                return; // a timer of a sensor that has expired since
             }
         }
-        if (due.isEmpty()) {
+        long watermark = ctx.timerService().currentWatermark();
+        if (sb.releaseAt <= watermark) sb.releaseAt = Long.MAX_VALUE; // this is it firing
+        release(sb, rules.finalUpTo(sb.acceptedUpTo, watermark), ctx.getCurrentKey(), ctx, out);
+        armRelease(sb, ctx);
+        if (sb.cleanupAt != Long.MIN_VALUE && sb.cleanupAt <= watermark && expireIfIdle(sb, watermark, ctx)) {
             return;
         }
-        due.sort(Map.Entry.comparingByKey());
-        for (Map.Entry<Long, float[]> e : due) {
-            pending.remove(e.getKey());
-        }
-        StepBuffer steps = buffer.value();
-        if (steps == null) {
-            steps = new StepBuffer(cfg.window(), cfg.channels());
-        }
-        if (cfg.mode() == AssemblerConfig.Mode.COUNT) {
-            for (Map.Entry<Long, float[]> e : due) {
-                steps.push(e.getValue(), e.getKey());
-                emitIfDue(steps, sensorId, out);
-            }
-        } else {
-            int from = 0;
-            while (from < due.size()) {
-                long bucket = bucketStart(due.get(from).getKey());
-                int to = from;
-                while (to < due.size() && bucketStart(due.get(to).getKey()) == bucket) {
-                    to++;
-                }
-                advanceTo(steps, bucket, resample(due.subList(from, to)), sensorId, out);
-                from = to;
-            }
-        }
-        buffer.update(steps);
+        state.update(sb);
     }
 
-    /** One bucket's readings (sorted by time, non-empty) -> one step. */
-    private float[] resample(List<Map.Entry<Long, float[]>> bucket) {
-        if (cfg.resample() == AssemblerConfig.Resample.LAST) {
-            return bucket.get(bucket.size() - 1).getValue();
+    /** Turns every pending step final at {@code finalUpTo} into a step of the ring, oldest first. */
+    private void release(StepBuffer sb, long finalUpTo, String sensor, Context ctx, Collector<Window> out) {
+        PendingSteps pending = sb.pending;
+        while (!pending.isEmpty() && rules.releaseTime(pending.firstTime()) <= finalUpTo) {
+            long time = pending.firstTime();
+            append(sb, time, pending.removeFirst(rules), sensor, ctx, out);
         }
-        int c = cfg.channels();
-        double[] sum = new double[c];
-        for (Map.Entry<Long, float[]> e : bucket) {
-            float[] v = e.getValue();
-            for (int i = 0; i < c; i++) {
-                sum[i] += v[i];
-            }
-        }
-        float[] mean = new float[c];
-        for (int i = 0; i < c; i++) {
-            mean[i] = (float) (sum[i] / bucket.size());
-        }
-        return mean;
     }
 
-    /** Fixed-step mode: fills or resets across a gap, then appends the bucket's step. */
-    private void advanceTo(StepBuffer steps, long bucket, float[] step, String sensorId, Collector<Window> out) {
-        if (steps.lastTime != Long.MIN_VALUE) {
-            long missing = (bucket - steps.lastTime) / cfg.stepMillis() - 1;
+    /** One release timer per sensor, at the oldest pending step's release time (in-order count mode never waits). */
+    private void armRelease(StepBuffer sb, Context ctx) {
+        if (sb.pending.isEmpty() || (rules.inOrder() && !rules.fixedStep())) return;
+        long at = rules.releaseTime(sb.pending.firstTime());
+        if (at < sb.releaseAt) {
+            ctx.timerService().registerEventTimeTimer(at);
+            sb.releaseAt = at;
+        }
+    }
+
+    /** Appends a final step: fills or resets across a fixed-step gap, emits the window if due, reports the step. */
+    private void append(StepBuffer sb, long time, float[] step, String sensor, Context ctx, Collector<Window> out) {
+        if (rules.fixedStep() && sb.lastTime != Long.MIN_VALUE) {
+            long missing = rules.missingSteps(sb.lastTime, time);
             if (missing > cfg.maxGapSteps()) {
                 gapResets.inc();
-                steps.reset();
+                sb.reset();
             } else {
                 for (long i = 0; i < missing; i++) {
-                    steps.push(steps.last(cfg.channels()), steps.lastTime + cfg.stepMillis());
+                    sb.push(sb.last(cfg.channels()), sb.lastTime + rules.stepMillis());
                     filledSteps.inc();
                 }
             }
         }
-        steps.push(step, bucket);
-        emitIfDue(steps, sensorId, out);
-    }
-
-    private void emitIfDue(StepBuffer steps, String sensorId, Collector<Window> out) {
-        if (steps.isFull(cfg.channels()) && (steps.steps - cfg.window()) % cfg.stride() == 0) {
-            long stepMillis = cfg.mode() == AssemblerConfig.Mode.FIXED_STEP ? cfg.stepMillis() : 0L;
-            out.collect(new Window(sensorId, steps.lastTime, stepMillis, steps.timeOrdered(cfg.channels())));
+        sb.push(step, time);
+        boolean emitted = sb.isFull(cfg.channels()) && (sb.steps - cfg.window()) % cfg.stride() == 0;
+        if (emitted) {
+            out.collect(new Window(sensor, sb.lastTime, rules.stepMillis(), sb.timeOrdered(cfg.channels())));
             windowsEmitted.inc();
         }
+        ctx.output(STEPS, new AcceptedStep(sensor, time, step, emitted));
     }
 
-    private void expireIfIdle(long now, OnTimerContext ctx) throws Exception {
-        Long seen = lastSeen.value();
+    /** Returns true when the sensor's state is gone. */
+    private boolean expireIfIdle(StepBuffer sb, long watermark, Context ctx) {
         long ttl = cfg.stateTtl().toMillis();
         long next;
-        if (seen != null && seen + ttl > now) {
-            next = seen + ttl;
-        } else if (!pending.isEmpty()) {
-            // readings still wait for the watermark: dropping them would lose data
-            next = now + ttl;
+        if (sb.activeAt + ttl > watermark) {
+            next = sb.activeAt + ttl;
+        } else if (!sb.pending.isEmpty()) {
+            next = watermark + ttl; // steps still wait: dropping them would lose data
         } else {
-            buffer.clear();
-            pending.clear();
-            lastSeen.clear();
-            cleanupAt.clear();
+            state.clear();
             expiredSensors.inc();
-            return;
+            return true;
         }
         ctx.timerService().registerEventTimeTimer(next);
-        cleanupAt.update(next);
+        sb.cleanupAt = next;
+        return false;
+    }
+
+    /**
+     * A new sensor's buffer, or the state of a sensor restored from a savepoint of the older layout
+     * (pending readings, last-seen and cleanup time in states of their own) moved into one buffer.
+     */
+    private StepBuffer upgrade(StepBuffer restored) throws Exception {
+        StepBuffer sb = restored;
+        if (sb == null) {
+            sb = new StepBuffer(cfg.window(), cfg.channels());
+        } else {
+            sb.pending = new PendingSteps(cfg.channels());
+            sb.current = true;
+            if (sb.lastTime != Long.MIN_VALUE) sb.acceptedUpTo = rules.releaseTime(sb.lastTime);
+        }
+        Long seen = legacyLastSeen.value();
+        if (seen == null) {
+            if (restored != null) state.update(sb);
+            return sb; // a new sensor: stored with its first accepted reading
+        }
+        sb.activeAt = seen;
+        Long cleanup = legacyCleanupAt.value();
+        sb.cleanupAt = cleanup == null ? Long.MIN_VALUE : cleanup; // that timer is still registered
+        for (Map.Entry<Long, float[]> e : legacyPending.entries()) {
+            sb.pending.add(rules.stepTime(e.getKey()), e.getKey(), e.getValue(), rules);
+            sb.acceptedUpTo = Math.max(sb.acceptedUpTo, rules.inOrder() ? rules.progressAfter(e.getKey()) : Long.MIN_VALUE);
+        }
+        legacyPending.clear();
+        legacyLastSeen.clear();
+        legacyCleanupAt.clear();
+        state.update(sb);
+        return sb;
     }
 }

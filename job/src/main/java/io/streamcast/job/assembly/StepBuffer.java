@@ -1,8 +1,10 @@
 package io.streamcast.job.assembly;
 
 /**
- * The last T steps of one sensor: a ring of T*C floats, kept in keyed state (a Flink POJO, so it
- * snapshots with the POJO serializer and never needs Kryo; plain float[], never INDArray).
+ * One sensor's assembly state: the last T steps (a ring of T*C floats), the steps not final yet,
+ * and the sensor's progress and timers. Kept in keyed state as one value, so a reading costs one
+ * state read and one write (a Flink POJO, so it snapshots with the POJO serializer and never needs
+ * Kryo; plain arrays, never INDArray).
  */
 public class StepBuffer {
     /** T*C values; step i occupies [i*C, (i+1)*C). */
@@ -16,11 +18,29 @@ public class StepBuffer {
     /** Event time of the newest step (fixed-step mode: the bucket's start), Long.MIN_VALUE if none. */
     public long lastTime = Long.MIN_VALUE;
 
+    /** Steps not final yet (event-time ordering, and the open bucket in fixed-step mode). */
+    public PendingSteps pending;
+    /** In-order ordering: steps are final up to here (the latest accepted reading's progress). */
+    public long acceptedUpTo = Long.MIN_VALUE;
+    /** Latest of: the newest reading's time, the watermark when a reading last arrived (idle TTL). */
+    public long activeAt = Long.MIN_VALUE;
+    /** Event time of the idle-cleanup timer, Long.MIN_VALUE if none. */
+    public long cleanupAt = Long.MIN_VALUE;
+    /** Event time of the release timer of the oldest pending step, Long.MAX_VALUE if none. */
+    public long releaseAt = Long.MAX_VALUE;
+    /**
+     * False in a buffer restored from a savepoint of the version that kept pending readings,
+     * last-seen time and cleanup time in separate states; they are moved in once.
+     */
+    public boolean current;
+
     public StepBuffer() {
     }
 
     public StepBuffer(int window, int channels) {
         this.ring = new float[window * channels];
+        this.pending = new PendingSteps(channels);
+        this.current = true;
     }
 
     /** Appends one step of C values, overwriting the oldest once T steps are held. */

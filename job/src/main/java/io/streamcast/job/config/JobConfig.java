@@ -1,5 +1,6 @@
 package io.streamcast.job.config;
 
+import io.streamcast.job.assembly.AssemblerConfig;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.Serializable;
@@ -160,6 +161,7 @@ public final class JobConfig implements Serializable {
     private void validate() {
         format();
         windowMode();
+        windowOrdering();
         resample();
         inferenceMode();
         guarantee();
@@ -284,6 +286,7 @@ public final class JobConfig implements Serializable {
     public Duration modelPollInterval() { return duration(Setting.MODEL_POLL_INTERVAL); }
     public int modelAwaitLimit() { return integer(Setting.MODEL_AWAIT_LIMIT); }
     public WindowMode windowMode() { return choice(Setting.WINDOW_MODE, WindowMode.class); }
+    public AssemblerConfig.Ordering windowOrdering() { return choice(Setting.WINDOW_ORDERING, AssemblerConfig.Ordering.class); }
 
     /** The configured step, or null when the model's step interval should be used. */
     public Duration windowStep() { return string(Setting.WINDOW_STEP).isEmpty() ? null : duration(Setting.WINDOW_STEP); }

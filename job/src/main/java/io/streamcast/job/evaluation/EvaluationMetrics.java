@@ -10,7 +10,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The evaluator's Flink metrics, all under the group {@code evaluation} of its operator:
- * counters of what happened to forecasts and actuals, the model version in use, and per model
+ * counters of what happened to forecasts, the model version in use, and per model
  * version ({@code evaluation.model.<name>.version.<v>}: labels {@code model} and {@code version} in
  * Prometheus) rolling MAE/RMSE/skill overall and per horizon step ({@code step} label), plus the
  * drift alarm. Rolling windows count evaluated forecasts of this subtask's sensors.
@@ -25,7 +25,6 @@ final class EvaluationMetrics {
     final Counter evaluated;
     final Counter expired;
     final Counter incomplete;
-    final Counter lateActuals;
     private volatile long modelVersion = -1;
 
     EvaluationMetrics(MetricGroup operatorGroup, EvaluationConfig cfg) {
@@ -34,7 +33,6 @@ final class EvaluationMetrics {
         evaluated = group.counter("forecastsEvaluated");
         expired = group.counter("forecastsExpired");
         incomplete = group.counter("forecastsIncomplete");
-        lateActuals = group.counter("lateActuals");
         group.gauge("modelVersion", (Gauge<Long>) () -> modelVersion);
     }
 

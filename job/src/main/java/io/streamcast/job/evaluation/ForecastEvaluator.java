@@ -1,59 +1,53 @@
 package io.streamcast.job.evaluation;
 
-import io.streamcast.job.assembly.AssemblerConfig;
-import io.streamcast.job.records.Reading;
+import io.streamcast.job.assembly.AcceptedStep;
+import io.streamcast.job.assembly.StepRules;
 import io.streamcast.job.records.WindowForecast;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.streaming.api.TimerService;
 import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
 import org.apache.flink.util.Collector;
 
 /**
- * Scores each sensor's forecasts against the readings that arrive after them (keyed by sensorId;
- * input 1: validated readings, input 2: forecasts).
+ * Scores each sensor's forecasts against the steps that follow them (keyed by sensorId; input 1: the
+ * assembler's {@link AcceptedStep}s, input 2: forecasts).
  *
- * <p><b>Actuals are the assembler's steps.</b> Readings are kept by event time and turned into steps
- * by the same rules as {@code SequenceAssembler}: in count mode each reading is a step, so step h of
- * a forecast issued at t is the (h+1)-th reading after t in event-time order; in fixed-step mode
- * bucket {@code [b, b+step)} is one step (its LAST or MEAN reading), so step h is bucket
- * {@code issuedAt + (h+1)*step}. Repeat's forecast is the step at issuedAt (the input window's last
- * step), scored on the same H steps.
+ * <p><b>Actuals are the assembler's steps</b>, as it built them: the assembler alone decides what a
+ * step is (resampling, buckets) and what is late, and a step it sends is final. Count mode: step h of
+ * a forecast issued at t is the (h+1)-th step after t. Fixed-step mode: step h is the bucket
+ * {@code t + (h+1)*step}; a missing bucket (a gap, also a forward-filled one) makes the forecast
+ * incomplete: a fill is not a measurement. Repeat's forecast is the step at t (the input window's
+ * last step), scored on the same H steps. A forecast is scored as soon as its H steps are here: on
+ * the step completing it, or on its own arrival; no watermark is needed for that.
  *
- * <p><b>When.</b> A step is final once the watermark has passed it (count mode: its reading's time;
- * fixed-step: its bucket's end), because later readings at or behind the watermark are late. A
- * forecast is scored as soon as all its H steps are final: on arrival if they already are, else at an
- * event-time timer (fixed-step: the end of its last bucket; count mode: each reading's time).
- * Fixed-step forecasts with an empty bucket among their steps are dropped as incomplete (a gap has no
- * actual; the assembler's forward fill is not a measurement).
- *
- * <p><b>Bounded state.</b> A forecast not complete by its deadline,
- * {@code issuedAt + H*stepMillis (+ step-1 in fixed-step mode) + allowedLateness}, expires (count mode
- * uses the forecast's nominal stepMillis). A reading is dropped once the watermark is
- * {@code allowedLateness} past its step's release time and no waiting forecast needs it; each reading
- * registers a timer for that, so a silent sensor's state empties as event time moves on.
- *
- * <p><b>Late actuals.</b> A reading at or behind the watermark when it arrives is not used (counted in
- * {@code lateActuals}): the assembler sends such readings to the late topic, so they are not steps
- * the model saw, and a bucket once scored must not change afterwards.
+ * <p><b>Bounded state, O(1) amortised per step and forecast.</b> A step that says a window left
+ * ({@code windowEmitted}) announces a forecast; announced and arrived forecasts wait in issuedAt order
+ * (forecasts of one sensor arrive in order), and only steps from the oldest waiting forecast's on are
+ * kept. A forecast leaves when it is scored, incomplete, or expired: its deadline is
+ * {@code issuedAt + H*stepMillis (+ step-1 in fixed-step mode) + allowedLateness} in event time (count
+ * mode uses the forecast's nominal stepMillis); an announced forecast that has not arrived by
+ * {@code issuedAt + allowedLateness}, or whose successor arrived first, is given up. So a steady
+ * sensor holds about H steps and forecasts plus those in flight through inference; a silent one
+ * empties at its last deadline. One expiry timer per sensor.
  */
-public class ForecastEvaluator extends KeyedCoProcessFunction<String, Reading, WindowForecast, EvaluatedForecast> {
+public class ForecastEvaluator extends KeyedCoProcessFunction<String, AcceptedStep, WindowForecast, EvaluatedForecast> {
     private static final long serialVersionUID = 1L;
 
     private final EvaluationConfig cfg;
 
-    /** Readings not yet dropped: event time -> values (a later reading of the same time replaces it, as in the assembler). */
-    private transient MapState<Long, float[]> readings;
-    /** Forecasts waiting for their actuals: issuedAt -> forecast. */
-    private transient MapState<Long, WindowForecast> forecasts;
+    private transient StepRules rules;
+    private transient ValueState<EvaluationQueue> queue;
+    /** Arrived forecasts waiting for their actuals: issuedAt -> forecast. */
+    private transient MapState<Long, WindowForecast> waiting;
+    /** The state of older versions (readings kept for the allowed lateness), cleared as their timers fire. */
+    private transient MapState<Long, float[]> legacyReadings;
+    private transient MapState<Long, WindowForecast> legacyForecasts;
     private transient EvaluationMetrics metrics;
 
     public ForecastEvaluator(EvaluationConfig cfg) {
@@ -62,9 +56,13 @@ public class ForecastEvaluator extends KeyedCoProcessFunction<String, Reading, W
 
     @Override
     public void open(OpenContext openContext) {
-        readings = getRuntimeContext().getMapState(new MapStateDescriptor<>("actuals", Types.LONG,
+        rules = cfg.steps().rules();
+        queue = getRuntimeContext().getState(new ValueStateDescriptor<>("evaluation-queue", EvaluationQueue.class));
+        waiting = getRuntimeContext().getMapState(new MapStateDescriptor<>("forecasts-awaiting-actuals", Types.LONG,
+                TypeInformation.of(WindowForecast.class)));
+        legacyReadings = getRuntimeContext().getMapState(new MapStateDescriptor<>("actuals", Types.LONG,
                 PrimitiveArrayTypeInfo.FLOAT_PRIMITIVE_ARRAY_TYPE_INFO));
-        forecasts = getRuntimeContext().getMapState(new MapStateDescriptor<>("waiting-forecasts", Types.LONG,
+        legacyForecasts = getRuntimeContext().getMapState(new MapStateDescriptor<>("waiting-forecasts", Types.LONG,
                 TypeInformation.of(WindowForecast.class)));
         metrics = new EvaluationMetrics(getRuntimeContext().getMetricGroup(), cfg);
     }
@@ -75,148 +73,119 @@ public class ForecastEvaluator extends KeyedCoProcessFunction<String, Reading, W
     }
 
     @Override
-    public void processElement1(Reading r, Context ctx, Collector<EvaluatedForecast> out) throws Exception {
-        TimerService timers = ctx.timerService();
-        if (r.timestamp <= timers.currentWatermark()) {
-            metrics.lateActuals.inc();
-            return;
-        }
-        readings.put(r.timestamp, r.values);
-        long release = releaseTime(r.timestamp);
-        if (!cfg.fixedStep()) timers.registerEventTimeTimer(release); // a count-mode step became final
-        timers.registerEventTimeTimer(release + cfg.allowedLatenessMillis()); // drop it
+    public void processElement1(AcceptedStep s, Context ctx, Collector<EvaluatedForecast> out) throws Exception {
+        EvaluationQueue q = queue.value();
+        if (q == null) q = new EvaluationQueue();
+        if (s.time <= q.lastStepTime) return; // the assembler sends each sensor's steps in order
+        q.lastStepTime = s.time;
+        if (!s.windowEmitted && q.entryCount == 0) return; // no forecast can use this step: nothing kept
+        q.addStep(s.time, s.values);
+        if (s.windowEmitted && q.entryIndex(s.time) < 0) q.addEntry(s.time, s.time + cfg.allowedLatenessMillis());
+        settle(q, ctx.timerService().currentWatermark(), out);
+        save(q, ctx);
     }
 
     @Override
     public void processElement2(WindowForecast f, Context ctx, Collector<EvaluatedForecast> out) throws Exception {
         metrics.forecastSeen(f.modelVersion);
-        long watermark = ctx.timerService().currentWatermark();
-        forecasts.put(f.issuedAt, f);
-        if (!settle(f, watermark, sortedReadings(), out)) {
-            if (cfg.fixedStep()) ctx.timerService().registerEventTimeTimer(lastStepRelease(f));
-            ctx.timerService().registerEventTimeTimer(deadline(f));
+        EvaluationQueue q = queue.value();
+        if (q == null) q = new EvaluationQueue();
+        int i = q.entryIndex(f.issuedAt);
+        if (i < 0) {
+            if (f.issuedAt <= q.lastStepTime) {
+                metrics.expired.inc(); // its steps are gone: it came after its deadline
+                return;
+            }
+            i = q.addEntry(f.issuedAt, 0); // it overtook its own step on the way here
         }
-        dropUnneededReadings(watermark);
+        q.markArrived(i, deadline(f));
+        waiting.put(f.issuedAt, f);
+        settle(q, ctx.timerService().currentWatermark(), out);
+        save(q, ctx);
     }
 
     @Override
     public void onTimer(long time, OnTimerContext ctx, Collector<EvaluatedForecast> out) throws Exception {
-        List<WindowForecast> waiting = new ArrayList<>();
-        for (WindowForecast f : forecasts.values()) waiting.add(f);
-        waiting.sort((a, b) -> Long.compare(a.issuedAt, b.issuedAt));
-        if (!waiting.isEmpty()) {
-            TreeMap<Long, float[]> sorted = sortedReadings(); // once per timer: readings do not change here
-            for (WindowForecast f : waiting) settle(f, time, sorted, out);
+        EvaluationQueue q = queue.value();
+        if (q == null || time != q.timerAt) {
+            // not this sensor's current timer: a timer of the older state layout, or one left behind
+            legacyReadings.clear();
+            legacyForecasts.clear();
+            if (q == null) return;
         }
-        dropUnneededReadings(time);
+        if (q.timerAt <= time) q.timerAt = Long.MAX_VALUE;
+        settle(q, ctx.timerService().currentWatermark(), out);
+        save(q, ctx);
     }
 
     /**
-     * Scores, drops or keeps one waiting forecast, given that every step released at or before
-     * {@code finalUpTo} is final. Returns true when the forecast left the state.
+     * Scores, drops or keeps the waiting forecasts oldest first, then drops the steps none of them
+     * needs. A forecast that still waits for steps holds back the later ones (they need more steps).
      */
-    private boolean settle(WindowForecast f, long finalUpTo, TreeMap<Long, float[]> sorted,
-                           Collector<EvaluatedForecast> out) throws Exception {
-        Outcome o = cfg.fixedStep() ? scoreFixedStep(f, finalUpTo, sorted) : scoreCount(f, finalUpTo, sorted);
-        if (o.evaluation != null) {
-            out.collect(o.evaluation);
-            metrics.record(o.evaluation);
-        } else if (o.incomplete) {
-            metrics.incomplete.inc();
-        } else if (deadline(f) <= finalUpTo) {
-            metrics.expired.inc();
-        } else {
-            return false;
+    private void settle(EvaluationQueue q, long watermark, Collector<EvaluatedForecast> out) throws Exception {
+        while (q.entryCount > 0) {
+            long issuedAt = q.frontIssuedAt();
+            if (!q.frontArrived()) {
+                if (q.frontDeadline() <= watermark || issuedAt < q.lastArrived) {
+                    q.removeFront(); // its forecast is not coming
+                    continue;
+                }
+                break;
+            }
+            WindowForecast f = waiting.get(issuedAt);
+            Outcome o = f == null ? Outcome.INCOMPLETE : score(f, q);
+            if (o.evaluation != null) {
+                out.collect(o.evaluation);
+                metrics.record(o.evaluation);
+            } else if (o.incomplete) {
+                metrics.incomplete.inc();
+            } else if (q.frontDeadline() <= watermark) {
+                metrics.expired.inc();
+            } else {
+                break;
+            }
+            q.removeFront();
+            waiting.remove(issuedAt);
         }
-        forecasts.remove(f.issuedAt);
-        return true;
+        q.dropStepsBefore(q.entryCount > 0 ? q.frontIssuedAt() : Long.MAX_VALUE);
     }
 
-    private Outcome scoreCount(WindowForecast f, long finalUpTo, TreeMap<Long, float[]> sorted) {
-        float[] last = sorted.get(f.issuedAt);
-        if (last == null) return Outcome.INCOMPLETE; // the input's last step is not here: cannot score Repeat
-        float[][] actuals = new float[f.horizon][];
-        int h = 0;
-        long lastAt = f.issuedAt;
-        for (Map.Entry<Long, float[]> e : sorted.tailMap(f.issuedAt, false).entrySet()) {
-            if (h == f.horizon || e.getKey() > finalUpTo) break;
-            actuals[h++] = e.getValue();
-            lastAt = e.getKey();
+    private Outcome score(WindowForecast f, EvaluationQueue q) {
+        int at = q.stepIndex(f.issuedAt);
+        if (at < 0) return f.issuedAt > q.lastStepTime ? Outcome.WAIT : Outcome.INCOMPLETE;
+        int h = f.horizon;
+        int available = Math.min(h, q.stepCount - at - 1);
+        // steps are strictly increasing bucket starts: the k-th being where it belongs means no gap before it
+        if (rules.fixedStep() && available > 0 && q.stepTime(at + available) != rules.forecastStepTime(f.issuedAt, available - 1)) {
+            return Outcome.INCOMPLETE;
         }
-        if (h < f.horizon) return Outcome.WAIT;
-        return Outcome.scored(ForecastErrors.score(f, last, actuals, cfg.std(), lastAt));
+        if (available < h) return Outcome.WAIT;
+        float[][] actuals = new float[h][];
+        for (int s = 0; s < h; s++) actuals[s] = q.step(at + 1 + s);
+        return Outcome.scored(ForecastErrors.score(f, q.step(at), actuals, cfg.std(), q.stepTime(at + h)));
     }
 
-    private Outcome scoreFixedStep(WindowForecast f, long finalUpTo, TreeMap<Long, float[]> sorted) {
-        if (lastStepRelease(f) > finalUpTo) return Outcome.WAIT;
-        long step = cfg.steps().stepMillis();
-        long last = f.issuedAt + (long) f.horizon * step;
-        TreeMap<Long, List<float[]>> buckets = new TreeMap<>();
-        // only the forecast's own buckets, [issuedAt, last step's end)
-        for (Map.Entry<Long, float[]> e : sorted.subMap(f.issuedAt, true, last + step, false).entrySet()) {
-            buckets.computeIfAbsent(bucketStart(e.getKey()), k -> new ArrayList<>()).add(e.getValue());
+    /** Stores the queue (or clears it when empty) and keeps one expiry timer, at the oldest entry's deadline. */
+    private void save(EvaluationQueue q, Context ctx) throws Exception {
+        if (q.isEmpty()) {
+            if (q.timerAt != Long.MAX_VALUE) ctx.timerService().deleteEventTimeTimer(q.timerAt);
+            queue.clear();
+            return;
         }
-        float[] input = resample(buckets.get(f.issuedAt));
-        float[][] actuals = new float[f.horizon][];
-        for (int h = 0; h < f.horizon; h++) {
-            actuals[h] = resample(buckets.get(f.issuedAt + (h + 1) * step));
-            if (actuals[h] == null) return Outcome.INCOMPLETE;
+        // at most one timer, moved lazily: an earlier deadline behind a pending timer waits for it (by < H steps)
+        if (q.entryCount > 0 && q.timerAt == Long.MAX_VALUE) {
+            q.timerAt = q.frontDeadline();
+            ctx.timerService().registerEventTimeTimer(q.timerAt);
         }
-        if (input == null) return Outcome.INCOMPLETE;
-        return Outcome.scored(ForecastErrors.score(f, input, actuals, cfg.std(), last));
-    }
-
-    /** One bucket's readings (in event-time order) as one step, as the assembler resamples; null when empty. */
-    private float[] resample(List<float[]> bucket) {
-        if (bucket == null || bucket.isEmpty()) return null;
-        if (cfg.steps().resample() == AssemblerConfig.Resample.LAST) return bucket.get(bucket.size() - 1);
-        int c = cfg.steps().channels();
-        double[] sum = new double[c];
-        for (float[] v : bucket) {
-            for (int i = 0; i < c; i++) sum[i] += v[i];
-        }
-        float[] mean = new float[c];
-        for (int i = 0; i < c; i++) mean[i] = (float) (sum[i] / bucket.size());
-        return mean;
-    }
-
-    /**
-     * Drops readings no forecast can need any more: released at least allowedLateness before
-     * {@code time} (forecasts for them have arrived by then) and older than every waiting forecast.
-     */
-    private void dropUnneededReadings(long time) throws Exception {
-        long oldestWaiting = Long.MAX_VALUE;
-        for (Long issuedAt : forecasts.keys()) oldestWaiting = Math.min(oldestWaiting, issuedAt);
-        List<Long> drop = new ArrayList<>();
-        for (Long t : readings.keys()) {
-            if (releaseTime(t) + cfg.allowedLatenessMillis() <= time && bucketStart(t) < oldestWaiting) drop.add(t);
-        }
-        for (Long t : drop) readings.remove(t);
-    }
-
-    private TreeMap<Long, float[]> sortedReadings() throws Exception {
-        TreeMap<Long, float[]> sorted = new TreeMap<>();
-        for (Map.Entry<Long, float[]> e : readings.entries()) sorted.put(e.getKey(), e.getValue());
-        return sorted;
-    }
-
-    /** When a reading's step is final: its own time (count mode) or its bucket's last millisecond. */
-    private long releaseTime(long timestamp) {
-        return cfg.fixedStep() ? bucketStart(timestamp) + cfg.steps().stepMillis() - 1 : timestamp;
-    }
-
-    private long bucketStart(long timestamp) {
-        return cfg.fixedStep() ? Math.floorDiv(timestamp, cfg.steps().stepMillis()) * cfg.steps().stepMillis() : timestamp;
-    }
-
-    /** Fixed-step mode: when the forecast's last bucket is final. */
-    private long lastStepRelease(WindowForecast f) {
-        return f.issuedAt + (long) f.horizon * cfg.steps().stepMillis() + cfg.steps().stepMillis() - 1;
+        q.shrink();
+        queue.update(q);
     }
 
     /** After this event time a forecast still waiting for actuals expires. */
     long deadline(WindowForecast f) {
-        long nominal = cfg.fixedStep() ? lastStepRelease(f) : f.issuedAt + (long) f.horizon * Math.max(0, f.stepMillis);
+        long nominal = rules.fixedStep()
+                ? rules.releaseTime(rules.forecastStepTime(f.issuedAt, f.horizon - 1))
+                : f.issuedAt + (long) f.horizon * Math.max(0, f.stepMillis);
         return nominal + cfg.allowedLatenessMillis();
     }
 

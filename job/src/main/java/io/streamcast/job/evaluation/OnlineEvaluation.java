@@ -1,13 +1,13 @@
 package io.streamcast.job.evaluation;
 
-import io.streamcast.job.records.Reading;
+import io.streamcast.job.assembly.AcceptedStep;
 import io.streamcast.job.records.WindowForecast;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.java.functions.KeySelector;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 
-/** Readings and forecasts in, scored forecasts out: the evaluation stage of the pipeline. */
+/** The assembler's accepted steps and the forecasts in, scored forecasts out: the evaluation stage of the pipeline. */
 public final class OnlineEvaluation {
     /** Operator uid, stable across versions so savepoints keep mapping. */
     public static final String UID = "evaluate-forecasts";
@@ -16,23 +16,23 @@ public final class OnlineEvaluation {
     }
 
     /**
-     * @param readings  the validated readings (the same stream the assembler reads)
+     * @param steps     the assembler's side output {@code SequenceAssembler.STEPS}: the actuals
      * @param forecasts the inference output
      */
-    public static SingleOutputStreamOperator<EvaluatedForecast> apply(DataStream<Reading> readings,
+    public static SingleOutputStreamOperator<EvaluatedForecast> apply(DataStream<AcceptedStep> steps,
             DataStream<WindowForecast> forecasts, EvaluationConfig cfg) {
-        return readings.keyBy(new ReadingSensor())
+        return steps.keyBy(new StepSensor())
                 .connect(forecasts.keyBy(new ForecastSensor()))
                 .process(new ForecastEvaluator(cfg), TypeInformation.of(EvaluatedForecast.class))
                 .name("evaluate-forecasts").uid(UID);
     }
 
-    static final class ReadingSensor implements KeySelector<Reading, String> {
+    static final class StepSensor implements KeySelector<AcceptedStep, String> {
         private static final long serialVersionUID = 1L;
 
         @Override
-        public String getKey(Reading r) {
-            return r.sensorId;
+        public String getKey(AcceptedStep s) {
+            return s.sensorId;
         }
     }
 

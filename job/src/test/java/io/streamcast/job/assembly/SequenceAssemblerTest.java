@@ -1,9 +1,14 @@
 package io.streamcast.job.assembly;
 
 import io.streamcast.job.assembly.AssemblerConfig.Resample;
+
+import static io.streamcast.job.assembly.AssemblerConfig.Ordering.EVENT_TIME;
+import static io.streamcast.job.assembly.AssemblerConfig.Ordering.IN_ORDER;
 import io.streamcast.job.records.Reading;
 import io.streamcast.job.records.Window;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.java.typeutils.PojoTypeInfo;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
@@ -82,7 +87,7 @@ class SequenceAssemblerTest {
 
     @Test
     void countModeEmitsEveryStepOnceTStepsExistInTimeOrder() throws Exception {
-        try (var h = opened(AssemblerConfig.count(3, C))) {
+        try (var h = opened(AssemblerConfig.count(3, C).withOrdering(EVENT_TIME))) {
             feed(h, reading("s1", 1), reading("s1", 2), reading("s1", 3), reading("s1", 4), reading("s1", 5));
             assertEquals(List.of(), h.extractOutputValues(), "nothing leaves before the watermark passes");
             h.processWatermark(5);
@@ -96,7 +101,7 @@ class SequenceAssemblerTest {
 
     @Test
     void countModeReordersOutOfOrderReadingsWithinTheBoundPerSensor() throws Exception {
-        try (var h = opened(AssemblerConfig.count(3, C))) {
+        try (var h = opened(AssemblerConfig.count(3, C).withOrdering(EVENT_TIME))) {
             feed(h, reading("a", 20), reading("b", 11), reading("a", 10), reading("b", 13), reading("a", 40),
                     reading("b", 12), reading("a", 30));
             h.processWatermark(25); // releases a@10, a@20 and all of b
@@ -116,7 +121,7 @@ class SequenceAssemblerTest {
 
     @Test
     void readingsAtOrBehindTheWatermarkGoToTheLateOutputAndNotIntoState() throws Exception {
-        try (var h = opened(AssemblerConfig.count(2, C))) {
+        try (var h = opened(AssemblerConfig.count(2, C).withOrdering(EVENT_TIME))) {
             feed(h, reading("s", 10), reading("s", 11));
             h.processWatermark(11);
             assertEquals(1, h.extractOutputValues().size());
@@ -135,7 +140,7 @@ class SequenceAssemblerTest {
 
     @Test
     void duplicateTimestampLastArrivalWins() throws Exception {
-        try (var h = opened(AssemblerConfig.count(2, C))) {
+        try (var h = opened(AssemblerConfig.count(2, C).withOrdering(EVENT_TIME))) {
             feed(h, reading("s", 1), reading("s", 2, 7f, 7f), reading("s", 2, 8f, 9f));
             h.processWatermark(2);
             List<Window> out = h.extractOutputValues();
@@ -146,7 +151,7 @@ class SequenceAssemblerTest {
 
     @Test
     void strideEmitsEveryStrideStepsAfterTheFirstFullWindow() throws Exception {
-        try (var h = opened(AssemblerConfig.count(2, C).withStride(3))) {
+        try (var h = opened(AssemblerConfig.count(2, C).withOrdering(EVENT_TIME).withStride(3))) {
             for (int t = 1; t <= 9; t++) {
                 feed(h, reading("s", t));
             }
@@ -161,7 +166,7 @@ class SequenceAssemblerTest {
 
     @Test
     void fixedStepResamplesLastValueOfEachBucketAndClosesBucketsWithTheWatermark() throws Exception {
-        try (var h = opened(AssemblerConfig.fixedStep(2, C, 10))) {
+        try (var h = opened(AssemblerConfig.fixedStep(2, C, 10).withOrdering(EVENT_TIME))) {
             // bucket 0: 9 is the latest even though it arrives first; bucket 10: 15; bucket 20: 27
             feed(h, reading("s", 9), reading("s", 0), reading("s", 4), reading("s", 15), reading("s", 12),
                     reading("s", 27));
@@ -181,7 +186,7 @@ class SequenceAssemblerTest {
 
     @Test
     void fixedStepLastMeansLatestEventTimeNotLatestArrival() throws Exception {
-        try (var h = opened(AssemblerConfig.fixedStep(1, C, 100))) {
+        try (var h = opened(AssemblerConfig.fixedStep(1, C, 100).withOrdering(EVENT_TIME))) {
             // timestamps chosen so that neither arrival order nor hash order is time order
             feed(h, reading("s", 64), reading("s", 3), reading("s", 17));
             h.processWatermark(99);
@@ -193,7 +198,7 @@ class SequenceAssemblerTest {
 
     @Test
     void fixedStepMeanAveragesEachBucket() throws Exception {
-        try (var h = opened(AssemblerConfig.fixedStep(2, C, 10).withResample(Resample.MEAN))) {
+        try (var h = opened(AssemblerConfig.fixedStep(2, C, 10).withOrdering(EVENT_TIME).withResample(Resample.MEAN))) {
             feed(h, reading("s", 1, 1f, 10f), reading("s", 5, 2f, 20f), reading("s", 8, 6f, 60f),
                     reading("s", 13, 4f, 40f));
             h.processWatermark(1000);
@@ -205,7 +210,7 @@ class SequenceAssemblerTest {
 
     @Test
     void fixedStepFillsShortGapsForwardWithoutEmittingForFilledSteps() throws Exception {
-        try (var h = opened(AssemblerConfig.fixedStep(3, C, 10).withMaxGapSteps(2))) {
+        try (var h = opened(AssemblerConfig.fixedStep(3, C, 10).withOrdering(EVENT_TIME).withMaxGapSteps(2))) {
             feed(h, reading("s", 0), reading("s", 10), reading("s", 40), reading("s", 50));
             h.processWatermark(59);
             List<Window> out = h.extractOutputValues();
@@ -218,7 +223,7 @@ class SequenceAssemblerTest {
 
     @Test
     void fixedStepResetsTheBufferAfterAGapLongerThanMaxGap() throws Exception {
-        try (var h = opened(AssemblerConfig.fixedStep(3, C, 10).withMaxGapSteps(1))) {
+        try (var h = opened(AssemblerConfig.fixedStep(3, C, 10).withOrdering(EVENT_TIME).withMaxGapSteps(1))) {
             feed(h, reading("s", 0), reading("s", 10), reading("s", 20), reading("s", 60), reading("s", 70));
             h.processWatermark(79);
             List<Window> out = h.extractOutputValues();
@@ -234,7 +239,7 @@ class SequenceAssemblerTest {
 
     @Test
     void idleSensorLosesAllStateAndTimersAfterTheTtlWhileActiveOnesKeepTheirs() throws Exception {
-        var cfg = AssemblerConfig.count(2, C).withStateTtl(Duration.ofMillis(1000));
+        var cfg = AssemblerConfig.count(2, C).withOrdering(EVENT_TIME).withStateTtl(Duration.ofMillis(1000));
         try (var h = opened(cfg)) {
             feed(h, reading("idle", 1), reading("busy", 1), reading("idle", 2), reading("busy", 2));
             h.processWatermark(2);
@@ -268,13 +273,13 @@ class SequenceAssemblerTest {
 
     @Test
     void ttlIsEventTimeSoWallClockTimeAloneNeverExpiresASensor() throws Exception {
-        var cfg = AssemblerConfig.count(2, C).withStateTtl(Duration.ofMillis(1000));
+        var cfg = AssemblerConfig.count(2, C).withOrdering(EVENT_TIME).withStateTtl(Duration.ofMillis(1000));
         try (var h = opened(cfg)) {
             feed(h, reading("s", 5), reading("s", 6));
             // e.g. a restore after a long outage: the wall clock jumped, the replayed readings still come
             h.setProcessingTime(10_000_000);
             assertTrue(h.numKeyedStateEntries() > 0, "pending readings and the sensor's state are kept");
-            assertEquals(3, h.numEventTimeTimers(), "release timers at 5 and 6, cleanup at 1005");
+            assertEquals(2, h.numEventTimeTimers(), "one release timer (the oldest pending reading's, at 5), cleanup at 1005");
             h.processWatermark(6);
             assertEquals(1, h.extractOutputValues().size(), "kept readings still become a window");
             h.setProcessingTime(20_000_000); // nothing pending now: a wall-clock TTL would drop the buffer here
@@ -291,11 +296,92 @@ class SequenceAssemblerTest {
         }
     }
 
+    @Test
+    void inOrderCountModeEmitsTheWindowWithTheReadingThatCompletesItNoWatermarkNeeded() throws Exception {
+        try (var h = opened(AssemblerConfig.count(3, C))) {
+            feed(h, reading("s", 1), reading("s", 2), reading("s", 3));
+            List<Window> out = h.extractOutputValues();
+            assertEquals(1, out.size(), "no watermark at all, the window is out");
+            assertWindow(out.get(0), "s", 3, 0, stepsOf(1, 2, 3));
+            assertEquals(1, h.numEventTimeTimers(), "no timer per reading: only the sensor's idle-cleanup timer");
+
+            // another sensor's order is its own: older than s's readings, still in order for t
+            feed(h, reading("t", -5));
+            feed(h, reading("s", 2), reading("s", 3), reading("s", 7));
+            assertEquals(List.of(reading("s", 2), reading("s", 3)), late(h), "not newer than s's last accepted reading");
+            out = h.extractOutputValues();
+            assertEquals(2, out.size());
+            assertWindow(out.get(1), "s", 7, 0, stepsOf(2, 3, 7));
+
+            h.processWatermark(100); // ahead of s: does not make its next reading late
+            feed(h, reading("s", 8));
+            assertEquals(3, h.extractOutputValues().size());
+        }
+    }
+
+    @Test
+    void inOrderFixedStepClosesABucketOnTheSensorsNextBucketOrWhenTheWatermarkPassesItsEnd() throws Exception {
+        try (var h = opened(AssemblerConfig.fixedStep(2, C, 10))) {
+            feed(h, reading("s", 4), reading("s", 1), reading("s", 12)); // 4 is bucket 0's latest
+            assertEquals(List.of(), h.extractOutputValues(), "only one bucket closed so far");
+            feed(h, reading("s", 23));
+            List<Window> out = h.extractOutputValues();
+            assertEquals(1, out.size());
+            assertWindow(out.get(0), "s", 10, 10, stepsOf(4, 12));
+            feed(h, reading("s", 9)); // bucket 0 is closed
+            assertEquals(List.of(reading("s", 9)), late(h));
+
+            // the producer pauses: the watermark closes the open bucket 20
+            h.processWatermark(28);
+            assertEquals(1, h.extractOutputValues().size());
+            h.processWatermark(29);
+            out = h.extractOutputValues();
+            assertEquals(2, out.size());
+            assertWindow(out.get(1), "s", 20, 10, stepsOf(12, 23));
+            feed(h, reading("s", 25));
+            assertEquals(2, late(h).size(), "bucket 20 is closed now");
+            assertEquals(1, h.numEventTimeTimers(), "the bucket's release timer fired; the idle-cleanup timer is left");
+        }
+    }
+
+    @Test
+    void everyStepGoesToTheAcceptedStepsWithWhetherAWindowLeftThereFilledStepsDoNot() throws Exception {
+        try (var h = opened(AssemblerConfig.fixedStep(2, C, 10).withMaxGapSteps(1))) {
+            feed(h, reading("s", 0), reading("s", 10), reading("s", 30), reading("s", 40));
+            var steps = h.getSideOutput(SequenceAssembler.STEPS);
+            List<AcceptedStep> out = new ArrayList<>();
+            for (StreamRecord<AcceptedStep> r : steps) out.add(r.getValue());
+            // bucket 20 is filled forward (no step sent, no window); bucket 40 is still open
+            assertEquals(List.of(new AcceptedStep("s", 0, new float[] {0, 100}, false),
+                    new AcceptedStep("s", 10, new float[] {10, 110}, true),
+                    new AcceptedStep("s", 30, new float[] {30, 130}, true)), out);
+        }
+    }
+
+    @Test
+    void eventTimeModeRegistersOneReleaseTimerPerSensorNotOnePerReading() throws Exception {
+        try (var h = opened(AssemblerConfig.count(2, C).withOrdering(EVENT_TIME))) {
+            for (int t = 1; t <= 50; t++) feed(h, reading("s", t));
+            assertEquals(2, h.numEventTimeTimers(), "the oldest pending reading's release timer and the cleanup timer");
+            h.processWatermark(50);
+            assertEquals(49, h.extractOutputValues().size());
+            assertEquals(1, h.numEventTimeTimers());
+        }
+    }
+
+    @Test
+    void stateAndStepsAreFlinkPojosNeverKryo() {
+        for (Class<?> c : List.of(StepBuffer.class, PendingSteps.class, AcceptedStep.class)) {
+            assertTrue(TypeInformation.of(c) instanceof PojoTypeInfo, c + " is serialised as a POJO");
+        }
+    }
+
     /** The same input, once straight through and once with a snapshot/restore in the middle. */
     @Test
     void snapshotAndRestoreMidStreamContinuesExactlyAsWithoutFailure() throws Exception {
-        for (AssemblerConfig cfg : List.of(AssemblerConfig.count(3, C).withStride(2),
-                AssemblerConfig.fixedStep(3, C, 10).withMaxGapSteps(1).withResample(Resample.MEAN))) {
+        for (AssemblerConfig cfg : List.of(AssemblerConfig.count(3, C).withOrdering(EVENT_TIME).withStride(2),
+                AssemblerConfig.fixedStep(3, C, 10).withOrdering(EVENT_TIME).withMaxGapSteps(1).withResample(Resample.MEAN),
+                AssemblerConfig.fixedStep(3, C, 10).withOrdering(IN_ORDER).withMaxGapSteps(1).withResample(Resample.MEAN))) {
             List<Reading> first = List.of(reading("a", 3), reading("b", 1), reading("a", 1), reading("a", 12),
                     reading("b", 14), reading("a", 7), reading("b", 25));
             List<Reading> second = List.of(reading("a", 21), reading("b", 33), reading("a", 26), reading("b", 40),

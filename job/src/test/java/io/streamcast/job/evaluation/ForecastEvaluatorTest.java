@@ -5,11 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.streamcast.job.assembly.AcceptedStep;
 import io.streamcast.job.assembly.AssemblerConfig;
+import io.streamcast.job.assembly.SequenceAssembler;
 import io.streamcast.job.records.Reading;
 import io.streamcast.job.records.WindowForecast;
 import java.time.Duration;
 import java.util.List;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.api.operators.co.KeyedCoProcessOperator;
@@ -18,7 +21,8 @@ import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
 
 /**
- * The evaluator on hand-computed cases. C=2 channels with train std [2, 4], H=2. The actuals and the
+ * The evaluator on hand-computed cases, fed accepted steps directly or through the real assembler
+ * ({@link AssemblyChain}). C=2 channels with train std [2, 4], H=2. The actuals and the
  * forecast are chosen so every error is exact in binary floating point:
  * <pre>
  * input's last step [1, 10]; actual step 1 [3, 14], step 2 [2, 6]; forecast step 1 [2, 12], step 2 [4, 10]
@@ -43,11 +47,11 @@ class ForecastEvaluatorTest {
 
     private ForecastEvaluator evaluator;
 
-    private KeyedTwoInputStreamOperatorTestHarness<String, Reading, WindowForecast, EvaluatedForecast> harness(
+    private KeyedTwoInputStreamOperatorTestHarness<String, AcceptedStep, WindowForecast, EvaluatedForecast> harness(
             EvaluationConfig cfg) throws Exception {
         evaluator = new ForecastEvaluator(cfg);
         var h = new KeyedTwoInputStreamOperatorTestHarness<>(new KeyedCoProcessOperator<>(evaluator),
-                (Reading r) -> r.sensorId, (WindowForecast f) -> f.sensorId, Types.STRING);
+                (AcceptedStep s) -> s.sensorId, (WindowForecast f) -> f.sensorId, Types.STRING);
         h.open();
         return h;
     }
@@ -56,13 +60,21 @@ class ForecastEvaluatorTest {
         return EvaluationConfig.of(AssemblerConfig.count(3, 2), STD).withAllowedLateness(lateness);
     }
 
-    private static EvaluationConfig fixedStep(long step, AssemblerConfig.Resample resample) {
-        return EvaluationConfig.of(AssemblerConfig.fixedStep(3, 2, step).withResample(resample), STD)
-                .withAllowedLateness(Duration.ofMillis(50));
+    private static AssemblerConfig fixedSteps(long step, AssemblerConfig.Resample resample) {
+        return AssemblerConfig.fixedStep(1, 2, step).withResample(resample);
+    }
+
+    private static EvaluationConfig fixedStep(AssemblerConfig steps) {
+        return EvaluationConfig.of(steps, STD).withAllowedLateness(Duration.ofMillis(50));
     }
 
     private static Reading reading(String sensor, long t, float a, float b) {
         return new Reading(sensor, t, new float[] {a, b});
+    }
+
+    /** A step as the assembler sends it; {@code window}: a window ended here, so its forecast follows. */
+    private static AcceptedStep step(String sensor, long t, float a, float b, boolean window) {
+        return new AcceptedStep(sensor, t, new float[] {a, b}, window);
     }
 
     private static WindowForecast forecast(String sensor, long issuedAt, long stepMillis, String version) {
@@ -79,9 +91,9 @@ class ForecastEvaluatorTest {
         return f;
     }
 
-    private static void feed(KeyedTwoInputStreamOperatorTestHarness<String, Reading, WindowForecast, EvaluatedForecast> h,
-                             Reading... rs) throws Exception {
-        for (Reading r : rs) h.processElement1(r, r.timestamp);
+    private static void feed(KeyedTwoInputStreamOperatorTestHarness<String, AcceptedStep, WindowForecast, EvaluatedForecast> h,
+                             AcceptedStep... steps) throws Exception {
+        for (AcceptedStep s : steps) h.processElement1(s, s.time);
     }
 
     private static void assertHandComputed(EvaluatedForecast e, String sensor, long issuedAt, long lastActualAt) {
@@ -107,17 +119,14 @@ class ForecastEvaluatorTest {
     }
 
     @Test
-    void countModeScoresTheNextHReadingsInEventTimeOrderOnceTheWatermarkPassedThem() throws Exception {
+    void countModeScoresTheNextHStepsAsSoonAsTheyArriveWithoutWaitingForTheWatermark() throws Exception {
         var h = harness(count(Duration.ofMillis(100)));
-        h.processBothWatermarks(new Watermark(5));
-        feed(h, reading("s", 10, 1, 10), reading("s", 30, 2, 6), reading("s", 20, 3, 14)); // out of order
-        feed(h, reading("other", 10, 1, 1), reading("other", 20, 1, 1), reading("other", 30, 1, 1));
-        h.processBothWatermarks(new Watermark(10));
-        h.processElement2(forecast("s", 10, 10, "1"), 10); // the window ending at 10 was released at watermark 10
-        h.processBothWatermarks(new Watermark(29));
-        assertTrue(h.extractOutputValues().isEmpty(), "step 2 (reading at 30) is not final before watermark 30");
+        feed(h, step("s", 10, 1, 10, true), step("other", 10, 1, 1, true));
+        h.processElement2(forecast("s", 10, 10, "1"), 10);
+        feed(h, step("s", 20, 3, 14, true), step("other", 20, 1, 1, true));
+        assertTrue(h.extractOutputValues().isEmpty(), "one of H=2 steps is here");
 
-        h.processBothWatermarks(new Watermark(30));
+        feed(h, step("s", 30, 2, 6, false));
         List<EvaluatedForecast> out = h.extractOutputValues();
         assertEquals(1, out.size(), "one forecast, one evaluation: " + out);
         assertHandComputed(out.get(0), "s", 10, 30);
@@ -135,62 +144,52 @@ class ForecastEvaluatorTest {
         assertEquals(1, r.mae(1), 1e-9);
         assertEquals(1, EvaluationMetrics.numericVersion("1"));
 
-        h.processBothWatermarks(new Watermark(1_000));
+        h.processBothWatermarks(new Watermark(1_000)); // the forecasts announced at 20 (s) and 10, 20 (other) never came
+        assertEquals(0, evaluator.metrics().expired.getCount(), "forecasts that never arrived are not counted");
         assertEmpty(h);
     }
 
     @Test
-    void fixedStepModeScoresTheSameResampledBucketsAsTheAssembler() throws Exception {
-        // step 10, MEAN: bucket 0 = mean([0,8],[2,12]) = [1,10]; bucket 10 = [3,14]; bucket 20 = mean([1,4],[3,8]) = [2,6]
-        var h = harness(fixedStep(10, AssemblerConfig.Resample.MEAN));
-        feed(h, reading("s", 2, 0, 8), reading("s", 7, 2, 12), reading("s", 11, 3, 14));
-        h.processBothWatermarks(new Watermark(9)); // bucket 0 closes: its window and forecast follow
-        h.processElement2(forecast("s", 0, 10, "3"), 9);
-        feed(h, reading("s", 28, 3, 8), reading("s", 21, 1, 4));
-        h.processBothWatermarks(new Watermark(28));
-        assertTrue(h.extractOutputValues().isEmpty(), "bucket 20 is open until watermark 29");
-
-        h.processBothWatermarks(new Watermark(29));
-        List<EvaluatedForecast> out = h.extractOutputValues();
-        assertEquals(1, out.size());
-        assertHandComputed(out.get(0), "s", 0, 20);
-
-        h.processBothWatermarks(new Watermark(1_000));
-        assertEmpty(h);
-    }
-
-    @Test
-    void fixedStepModeWithLastResamplingUsesEachBucketsLatestReading() throws Exception {
-        var h = harness(fixedStep(10, AssemblerConfig.Resample.LAST));
-        feed(h, reading("s", 2, 9, 9), reading("s", 7, 1, 10), reading("s", 11, 3, 14),
-                reading("s", 25, 2, 6), reading("s", 21, 9, 9)); // latest of bucket 20 is the one at 25
-        h.processBothWatermarks(new Watermark(9));
-        h.processElement2(forecast("s", 0, 10, "3"), 9);
-        h.processBothWatermarks(new Watermark(29));
-        List<EvaluatedForecast> out = h.extractOutputValues();
-        assertEquals(1, out.size());
-        assertHandComputed(out.get(0), "s", 0, 20);
-    }
-
-    @Test
-    void aForecastWhoseActualsAreAlreadyFinalIsScoredOnArrival() throws Exception {
+    void aForecastWhoseActualsAreAlreadyHereIsScoredOnArrival() throws Exception {
         var h = harness(count(Duration.ofMillis(100)));
-        feed(h, reading("s", 10, 1, 10), reading("s", 20, 3, 14), reading("s", 30, 2, 6));
+        feed(h, step("s", 10, 1, 10, true), step("s", 20, 3, 14, false), step("s", 30, 2, 6, false));
         h.processBothWatermarks(new Watermark(40));
         h.processElement2(forecast("s", 10, 10, "1"), 10); // delayed, but within allowed lateness
         List<EvaluatedForecast> out = h.extractOutputValues();
         assertEquals(1, out.size());
         assertHandComputed(out.get(0), "s", 10, 30);
-        h.processBothWatermarks(new Watermark(1_000));
         assertEmpty(h);
+    }
+
+    @Test
+    void aForecastThatOvertookItsOwnStepWaitsForIt() throws Exception {
+        var h = harness(count(Duration.ofMillis(100)));
+        h.processElement2(forecast("s", 10, 10, "1"), 10);
+        feed(h, step("s", 10, 1, 10, true), step("s", 20, 3, 14, false), step("s", 30, 2, 6, false));
+        List<EvaluatedForecast> out = h.extractOutputValues();
+        assertEquals(1, out.size());
+        assertHandComputed(out.get(0), "s", 10, 30);
+        assertEmpty(h);
+    }
+
+    @Test
+    void stepsNoForecastCanUseAreNotKept() throws Exception {
+        var h = harness(count(Duration.ofMillis(100)));
+        feed(h, step("s", 10, 1, 10, false), step("s", 20, 3, 14, false));
+        assertEmpty(h);
+        feed(h, step("s", 30, 1, 10, true));
+        assertTrue(h.numKeyedStateEntries() > 0, "a forecast issued at 30 is announced: its steps are kept");
+        h.processElement2(forecast("s", 30, 10, "1"), 30);
+        feed(h, step("s", 40, 3, 14, false), step("s", 50, 2, 6, false));
+        assertEquals(1, h.extractOutputValues().size());
+        assertEquals(0, h.numKeyedStateEntries(), "scored: nothing left");
     }
 
     @Test
     void forecastsWhoseActualsNeverComeExpireWithTheWatermarkLeavingNoStateOrTimers() throws Exception {
         // deadline = issuedAt + H*step + allowed lateness = 10 + 2*10 + 5 = 35
         var h = harness(count(Duration.ofMillis(5)));
-        feed(h, reading("s", 10, 1, 10), reading("s", 20, 3, 14));
-        h.processBothWatermarks(new Watermark(10));
+        feed(h, step("s", 10, 1, 10, true), step("s", 20, 3, 14, false));
         h.processElement2(forecast("s", 10, 10, "1"), 10);
         h.processBothWatermarks(new Watermark(34));
         assertEquals(0, evaluator.metrics().expired.getCount(), "still waiting before its deadline");
@@ -201,92 +200,155 @@ class ForecastEvaluatorTest {
         assertTrue(h.extractOutputValues().isEmpty());
         assertEmpty(h);
 
-        // a reading that would have completed it comes too late: not an actual any more
-        feed(h, reading("s", 30, 2, 6));
-        assertEquals(1, evaluator.metrics().lateActuals.getCount());
+        // the step that would have completed it comes after the deadline: nothing is kept for it
+        feed(h, step("s", 30, 2, 6, false));
+        h.processElement2(forecast("s", 10, 10, "1"), 10); // and a forecast after its deadline
         h.processBothWatermarks(new Watermark(1_000));
         assertTrue(h.extractOutputValues().isEmpty());
         assertEmpty(h);
     }
 
     @Test
-    void readingsOfASensorWithoutForecastsAreDroppedAsEventTimeMovesOn() throws Exception {
-        var h = harness(fixedStep(10, AssemblerConfig.Resample.LAST));
-        feed(h, reading("quiet", 3, 1, 1), reading("quiet", 14, 1, 1));
-        assertTrue(h.numKeyedStateEntries() > 0);
-        h.processBothWatermarks(new Watermark(19 + 50)); // bucket 10's end + allowed lateness
-        assertEmpty(h);
+    void anAnnouncedForecastThatNeverArrivesIsGivenUpWhenItsSuccessorArrives() throws Exception {
+        var h = harness(count(Duration.ofHours(1)));
+        feed(h, step("s", 5, 9, 9, true), step("s", 10, 1, 10, true));
+        h.processElement2(forecast("s", 10, 10, "1"), 10); // the one issued at 5 was lost on the way
+        feed(h, step("s", 20, 3, 14, true), step("s", 30, 2, 6, true));
+        h.processElement2(forecast("s", 20, 10, "1"), 20);
+        h.processElement2(forecast("s", 30, 10, "1"), 30);
+        List<EvaluatedForecast> out = h.extractOutputValues();
+        assertEquals(1, out.size(), "the forecast issued at 10 is not held back by the lost one: " + out);
+        assertHandComputed(out.get(0), "s", 10, 30);
     }
 
     @Test
-    void lateActualsAreNotUsedEvenWhenTheyWouldChangeTheSteps() throws Exception {
-        var h = harness(count(Duration.ofMillis(100)));
-        feed(h, reading("s", 10, 1, 10), reading("s", 20, 3, 14));
-        h.processBothWatermarks(new Watermark(10));
-        h.processElement2(forecast("s", 10, 10, "1"), 10);
-        h.processBothWatermarks(new Watermark(20));
-        // behind the watermark: the assembler sent it to the late topic, so it is no step of the sequence
-        feed(h, reading("s", 15, 100, 100));
-        assertEquals(1, evaluator.metrics().lateActuals.getCount());
-        feed(h, reading("s", 30, 2, 6));
-        h.processBothWatermarks(new Watermark(30));
+    void fixedStepModeScoresTheBucketsAfterIssuedAt() throws Exception {
+        var h = harness(fixedStep(fixedSteps(10, AssemblerConfig.Resample.LAST)));
+        feed(h, step("s", 0, 1, 10, true));
+        h.processElement2(forecast("s", 0, 10, "3"), 9);
+        feed(h, step("s", 10, 3, 14, true), step("s", 20, 2, 6, true));
         List<EvaluatedForecast> out = h.extractOutputValues();
         assertEquals(1, out.size());
-        assertHandComputed(out.get(0), "s", 10, 30); // unchanged by the late reading at 15
+        assertHandComputed(out.get(0), "s", 0, 20);
     }
 
     @Test
     void aGapInTheActualsMakesAFixedStepForecastIncomplete() throws Exception {
-        var h = harness(fixedStep(10, AssemblerConfig.Resample.LAST));
-        feed(h, reading("s", 5, 1, 10), reading("s", 25, 2, 6)); // bucket 10 stays empty
-        h.processBothWatermarks(new Watermark(9));
+        var h = harness(fixedStep(fixedSteps(10, AssemblerConfig.Resample.LAST)));
+        feed(h, step("s", 0, 1, 10, true));
         h.processElement2(forecast("s", 0, 10, "1"), 9);
-        h.processBothWatermarks(new Watermark(29));
+        feed(h, step("s", 20, 2, 6, true)); // bucket 10 stayed empty (or was filled forward)
         assertTrue(h.extractOutputValues().isEmpty());
         assertEquals(1, evaluator.metrics().incomplete.getCount());
         h.processBothWatermarks(new Watermark(1_000));
         assertEmpty(h);
     }
 
+    /** Through the real assembler: the evaluator scores exactly the steps it built (MEAN of each bucket). */
+    @Test
+    void fixedStepModeScoresTheSameResampledBucketsAsTheAssembler() throws Exception {
+        // step 10, MEAN: bucket 0 = mean([0,8],[2,12]) = [1,10]; bucket 10 = [3,14]; bucket 20 = mean([1,4],[3,8]) = [2,6]
+        var steps = fixedSteps(10, AssemblerConfig.Resample.MEAN).withOrdering(AssemblerConfig.Ordering.EVENT_TIME);
+        try (var c = new AssemblyChain(steps, fixedStep(steps))) {
+            c.reading(reading("s", 2, 0, 8));
+            c.reading(reading("s", 7, 2, 12));
+            c.reading(reading("s", 11, 3, 14));
+            c.watermark(9); // bucket 0 closes: its window, and the forecast of it
+            assertEquals(1, c.takeWindows().size());
+            c.forecast(forecast("s", 0, 10, "3"));
+            c.reading(reading("s", 28, 3, 8));
+            c.reading(reading("s", 21, 1, 4));
+            c.watermark(28);
+            assertTrue(c.evaluations().isEmpty(), "bucket 20 is open until watermark 29");
+            c.watermark(29);
+            List<EvaluatedForecast> out = c.evaluations();
+            assertEquals(1, out.size());
+            assertHandComputed(out.get(0), "s", 0, 20);
+            c.watermark(1_000);
+            assertEmpty(c.evaluator);
+        }
+    }
+
+    /** Through the real assembler, in-order: LAST is the bucket's latest reading; a bucket closes on the next bucket's reading. */
+    @Test
+    void inOrderFixedStepBucketsCloseOnTheSensorsNextBucketWithoutAWatermark() throws Exception {
+        var steps = fixedSteps(10, AssemblerConfig.Resample.LAST);
+        try (var c = new AssemblyChain(steps, fixedStep(steps))) {
+            c.reading(reading("s", 7, 1, 10));
+            c.reading(reading("s", 2, 9, 9)); // same open bucket, older: accepted, but 7 stays the latest
+            c.reading(reading("s", 11, 3, 14)); // closes bucket 0
+            assertEquals(1, c.takeWindows().size());
+            c.forecast(forecast("s", 0, 10, "3"));
+            c.reading(reading("s", 25, 2, 6)); // closes bucket 10
+            c.reading(reading("s", 21, 9, 9));
+            assertTrue(c.evaluations().isEmpty(), "bucket 20 is still open");
+            c.reading(reading("s", 31, 0, 0)); // closes bucket 20: the forecast's last step
+            List<EvaluatedForecast> out = c.evaluations();
+            assertEquals(1, out.size());
+            assertHandComputed(out.get(0), "s", 0, 20);
+            c.reading(reading("s", 19, 5, 5)); // bucket 10 is closed: late, no step
+            assertEquals(1, c.assembler.getSideOutput(SequenceAssembler.LATE).size());
+        }
+    }
+
+    @Test
+    void lateReadingsAreNoStepsSoTheyNeverChangeTheActuals() throws Exception {
+        var steps = AssemblerConfig.count(1, 2).withOrdering(AssemblerConfig.Ordering.EVENT_TIME);
+        try (var c = new AssemblyChain(steps, count(Duration.ofMillis(100)))) {
+            c.reading(reading("s", 10, 1, 10));
+            c.reading(reading("s", 20, 3, 14));
+            c.watermark(20);
+            c.forecast(forecast("s", 10, 10, "1"));
+            c.reading(reading("s", 15, 100, 100)); // behind the watermark: the late topic, not a step
+            var late = c.assembler.getSideOutput(SequenceAssembler.LATE);
+            assertEquals(List.of(reading("s", 15, 100, 100)), late.stream().map(StreamRecord::getValue).toList());
+            c.reading(reading("s", 30, 2, 6));
+            c.watermark(30);
+            List<EvaluatedForecast> out = c.evaluations();
+            assertEquals(1, out.size());
+            assertHandComputed(out.get(0), "s", 10, 30); // unchanged by the late reading at 15
+        }
+    }
+
     @Test
     void waitingForecastsAndActualsSurviveASnapshotAndRestore() throws Exception {
         var h = harness(count(Duration.ofMillis(100)));
-        feed(h, reading("s", 10, 1, 10), reading("s", 20, 3, 14));
-        h.processBothWatermarks(new Watermark(10));
+        feed(h, step("s", 10, 1, 10, true), step("s", 20, 3, 14, false));
         h.processElement2(forecast("s", 10, 10, "1"), 10);
         OperatorSubtaskState snapshot = h.snapshot(1, 1);
         h.close();
 
         var restored = new KeyedTwoInputStreamOperatorTestHarness<>(
                 new KeyedCoProcessOperator<>(new ForecastEvaluator(count(Duration.ofMillis(100)))),
-                (Reading r) -> r.sensorId, (WindowForecast f) -> f.sensorId, Types.STRING);
+                (AcceptedStep s) -> s.sensorId, (WindowForecast f) -> f.sensorId, Types.STRING);
         restored.initializeState(snapshot);
         restored.open();
-        feed(restored, reading("s", 30, 2, 6));
-        restored.processBothWatermarks(new Watermark(30));
+        feed(restored, step("s", 30, 2, 6, false));
         List<EvaluatedForecast> out = restored.extractOutputValues();
         assertEquals(1, out.size());
         assertHandComputed(out.get(0), "s", 10, 30);
     }
 
     @Test
+    void theQueueIsAFlinkPojoNeverKryo() {
+        assertTrue(org.apache.flink.api.common.typeinfo.TypeInformation.of(EvaluationQueue.class)
+                instanceof org.apache.flink.api.java.typeutils.PojoTypeInfo);
+    }
+
+    @Test
     void theDriftAlarmRisesWhileSkillStaysBelowTheThresholdAndClearsWhenItRecovers() throws Exception {
         // drift window 2, threshold 0.5: skill of the hand-computed forecast is 1 - 0.625/0.8125 = 0.23
         var h = harness(count(Duration.ofMillis(100)).withDrift(2, 0.5));
-        feed(h, reading("s", 10, 1, 10), reading("s", 20, 3, 14), reading("s", 30, 2, 6),
-                reading("t", 10, 1, 10), reading("t", 20, 3, 14), reading("t", 30, 2, 6));
-        h.processBothWatermarks(new Watermark(10));
+        feed(h, step("s", 10, 1, 10, true), step("s", 20, 3, 14, false), step("s", 30, 2, 6, false),
+                step("t", 10, 1, 10, true), step("t", 20, 3, 14, false), step("t", 30, 2, 6, false));
         h.processElement2(forecast("s", 10, 10, "2"), 10);
-        h.processBothWatermarks(new Watermark(30));
         assertFalse(evaluator.metrics().driftAlarm("m", "2"), "one forecast is too few to judge a window of 2");
         h.processElement2(forecast("t", 10, 10, "2"), 30);
         assertTrue(evaluator.metrics().driftAlarm("m", "2"), "skill 0.23 < 0.5 over the last 2 forecasts");
 
-        WindowForecast perfect = forecast("u", 10, 10, "2");
+        WindowForecast perfect = forecast("u", 31, 10, "2");
         perfect.values = new float[] {3, 14, 2, 6};
-        feed(h, reading("u", 31, 1, 10), reading("u", 32, 3, 14), reading("u", 33, 2, 6));
-        perfect.issuedAt = 31;
-        h.processBothWatermarks(new Watermark(33));
+        feed(h, step("u", 31, 1, 10, true), step("u", 32, 3, 14, false), step("u", 33, 2, 6, false));
         h.processElement2(perfect, 33);
         // window = {t: 0.23, u: 1.0}: skill = 1 - (0.625 + 0) / (0.8125 + 0.8125) = 0.615 >= 0.5
         assertFalse(evaluator.metrics().driftAlarm("m", "2"), "recovered");

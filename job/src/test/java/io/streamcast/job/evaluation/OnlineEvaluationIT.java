@@ -125,6 +125,10 @@ class OnlineEvaluationIT {
 
     /** Sensor k's rows to partition k, every 7th pair swapped (one hour out of order, within the bound). */
     private static void replay(String topic, int sensors) {
+        replay(topic, sensors, true);
+    }
+
+    private static void replay(String topic, int sensors, boolean swapPairs) {
         try (KafkaProducer<byte[], byte[]> p = KAFKA.producer()) {
             for (int k = 0; k < sensors; k++) {
                 Split.Range r = slice(k);
@@ -132,7 +136,7 @@ class OnlineEvaluationIT {
                 for (int row = r.start(); row < r.end(); row++) {
                     readings.add(new Reading("transformer-" + k, epochMillis(row), series.rows()[row].clone()));
                 }
-                for (int i = 3; i + 1 < readings.size(); i += 7) {
+                for (int i = 3; swapPairs && i + 1 < readings.size(); i += 7) {
                     Reading a = readings.get(i);
                     readings.set(i, readings.get(i + 1));
                     readings.set(i + 1, a);
@@ -190,14 +194,19 @@ class OnlineEvaluationIT {
                 KafkaEndpoints.sinks(cfg));
     }
 
-    /** In both window modes: ETT rows are hourly, so each fixed-step bucket holds exactly one reading. */
+    /**
+     * In both window modes: ETT rows are hourly, so each fixed-step bucket holds exactly one reading.
+     * Event-time ordering re-orders the swapped pairs of the replay; in-order (the default) gets them in order.
+     */
     @ParameterizedTest
-    @ValueSource(strings = {"count", "fixed-step"})
-    void streamingEvaluationEqualsTheModelsModulesEvaluationOnTheSameWindows(String mode) throws Exception {
-        String name = "eval-ett-" + mode;
+    @ValueSource(strings = {"count event-time", "fixed-step event-time", "count in-order", "fixed-step in-order"})
+    void streamingEvaluationEqualsTheModelsModulesEvaluationOnTheSameWindows(String variant) throws Exception {
+        String mode = variant.split(" ")[0];
+        String ordering = variant.split(" ")[1];
+        String name = "eval-ett-" + mode + "-" + ordering;
         createTopics(name);
-        replay(name + "-readings", 2);
-        JobConfig cfg = config(name, Map.of("window.mode", mode));
+        replay(name + "-readings", 2, ordering.equals("event-time"));
+        JobConfig cfg = config(name, Map.of("window.mode", mode, "window.ordering", ordering));
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         define(env, cfg, true);
         env.execute("online evaluation vs streamcast evaluate");
@@ -245,7 +254,7 @@ class OnlineEvaluationIT {
         assertEquals(expectedKeys, keys, "the same windows (sensor, issuedAt)");
         double n = (double) expectedWindows * H;
         double expectedMse = modelSe / expectedWindows;
-        System.out.printf(mode + ": streaming MSE %.9f vs evaluate %.9f; Repeat %.9f vs %.9f (%d windows)%n",
+        System.out.printf(variant + ": streaming MSE %.9f vs evaluate %.9f; Repeat %.9f vs %.9f (%d windows)%n",
                 streamModel / n, expectedMse, streamRepeat / n, repeatSe / expectedWindows, expectedWindows);
         assertEquals(expectedMse, streamModel / n, 1e-5 * expectedMse, "model MSE (normalised)");
         assertEquals(repeatSe / expectedWindows, streamRepeat / n, 1e-5 * repeatSe / expectedWindows, "Repeat MSE (normalised)");

@@ -103,7 +103,9 @@ class AssemblyAndInferenceMiniClusterTest {
                         .withTimestampAssigner((r, ts) -> r.timestamp))
                 .setParallelism(1);
         DataStream<Window> windows = input.keyBy(r -> r.sensorId)
-                .process(new SequenceAssembler(AssemblerConfig.count(TinyModel.T, TinyModel.C)))
+                // event-time ordering: the readings are disordered within the watermark bound
+                .process(new SequenceAssembler(AssemblerConfig.count(TinyModel.T, TinyModel.C)
+                        .withOrdering(AssemblerConfig.Ordering.EVENT_TIME)))
                 .name("assemble");
         List<WindowForecast> out = new ArrayList<>();
         try (var it = Inference.apply(windows, cfg).executeAndCollect()) {
