@@ -43,7 +43,7 @@ class E2eBenchIT {
             // in-order windows (the default ordering) need no newer reading: the paused producer's last one is forecast
             assertTrue(r.path("pause").path("forecastAfterMs").isNumber(), r.path("pause").toString());
         }
-        assertTrue(new ObjectMapper().readTree(json.toFile()).path("inferenceReference").path("windowsPerSec").asDouble() > 0);
+        assertTrue(new ObjectMapper().readTree(json.toFile()).path("inferenceReference").path("windowsPerCpuSecond").asDouble() > 0);
         assertTrue(new ObjectMapper().readTree(json.toFile()).path("batchedOverPerRecord").asDouble() > 0);
     }
 }
