@@ -100,6 +100,14 @@ web.upload.dir: $WORK/upload
 io.tmp.dirs: $WORK/tmp
 execution.checkpointing.dir: file://$WORK/checkpoints
 execution.checkpointing.savepoint-dir: file://$WORK/savepoints
+# Recovery (docs/deploy.md#recovery): a killed TaskManager is declared lost after
+# heartbeat.rpc-failure-threshold (2) failed heartbeats, one per interval: ~2 s here instead of
+# 10-20 s. A connected but silent one (GC pause, stuck host) only after the timeout.
+heartbeat.interval: 1000
+heartbeat.timeout: 20000
+restart-strategy.type: exponential-delay
+restart-strategy.exponential-delay.initial-backoff: 500ms
+restart-strategy.exponential-delay.max-backoff: 30s
 # DL4J/ND4J/JavaCPP are on the cluster classpath and must be loaded by the parent classloader:
 # loaded child-first from each job jar, every submission re-extracts the natives and leaks
 # Metaspace, and a restart fails with "already loaded in another classloader".

@@ -50,7 +50,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * machine that is the figure to compare.
  *
  * <pre>
- * java -cp &lt;job classpath&gt; org.openjdk.jmh.Main StateCoreBenchmark
+ * java -cp bench/target/classes:&lt;its classpath&gt; org.openjdk.jmh.Main StateCoreBenchmark   (see docs/job-core.md)
  * </pre>
  */
 @State(Scope.Benchmark)

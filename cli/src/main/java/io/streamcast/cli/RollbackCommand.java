@@ -3,6 +3,9 @@ package io.streamcast.cli;
 import io.streamcast.job.reload.FlinkFileSystemModelStore;
 import io.streamcast.models.BundleException;
 import io.streamcast.models.ForecastModel;
+import io.streamcast.models.ModelBundle;
+import io.streamcast.models.ModelSpec;
+import io.streamcast.models.ModelSpecs;
 import io.streamcast.command.UsageError;
 import java.nio.file.Path;
 import java.util.List;
@@ -30,6 +33,10 @@ public final class RollbackCommand implements Callable<Integer> {
     @Option(names = "--to", required = true, paramLabel = "VERSION", description = "Version LATEST should point at.")
     String version;
 
+    @Option(names = "--force", description = "Roll back even if T, C or the head differ from LATEST's (a running job "
+            + "would reject the bundle and keep serving the current one).")
+    boolean force;
+
     @Override
     public Integer call() throws Exception {
         FlinkFileSystemModelStore s;
@@ -50,10 +57,16 @@ public final class RollbackCommand implements Callable<Integer> {
                     + "; fix: use one of " + String.join(", ", versions));
         }
         String uri = s.pointer(name, version).uri;
-        try (FlinkFileSystemModelStore.LocalBundle local = FlinkFileSystemModelStore.localCopy(uri,
-                Path.of(System.getProperty("java.io.tmpdir"), "streamcast-bundles"));
-             ForecastModel ignored = ForecastModel.load(local.dir())) {
+        Path tmp = Path.of(System.getProperty("java.io.tmpdir"), "streamcast-bundles");
+        try (FlinkFileSystemModelStore.LocalBundle local = FlinkFileSystemModelStore.localCopy(uri, tmp);
+             ForecastModel target = ForecastModel.load(local.dir())) {
             // loads, verifies and probes: a broken version is never made LATEST
+            ModelSpec currentSpec = force || current == null || current.equals(version) ? null : readableSpec(s, current, tmp);
+            String diff = currentSpec == null ? null : ModelSpecs.incompatibility(currentSpec, target.spec());
+            if (diff != null) {
+                throw new UsageError("not rolled back: version " + version + " has " + diff + " against LATEST (version "
+                        + current + "); a running job would reject it; fix: pick another version, or --force");
+            }
         } catch (BundleException e) {
             throw new UsageError("not rolled back: version " + version + " of '" + name + "' does not verify: " + e.getMessage()
                     + "; fix: pick another version (" + String.join(", ", versions) + ")");
@@ -66,5 +79,14 @@ public final class RollbackCommand implements Callable<Integer> {
         }
         System.out.println(version);
         return 0;
+    }
+
+    /** The spec of a version, or null if its bundle cannot be read (rolling back from a broken LATEST is allowed). */
+    private ModelSpec readableSpec(FlinkFileSystemModelStore s, String v, Path tmp) {
+        try (FlinkFileSystemModelStore.LocalBundle local = FlinkFileSystemModelStore.localCopy(s.pointer(name, v).uri, tmp)) {
+            return ModelBundle.readManifest(local.dir()).spec();
+        } catch (Exception e) {
+            return null;
+        }
     }
 }

@@ -2,6 +2,7 @@ package io.streamcast.tools;
 
 import io.streamcast.process.DeployScripts;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.streamcast.command.UsageError;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -69,8 +70,16 @@ public final class ClusterCommand implements Runnable {
                 description = "JavaCPP maxphysicalbytes: cap on the TaskManager's whole RSS (default 3g).")
         String maxPhysical;
 
+        @Option(names = "--prometheus-ports", paramLabel = "RANGE",
+                description = "Prometheus reporter ports, the first free one per process (default 9250-9251; 0 = off).")
+        String prometheusPorts;
+
         @Override
         public Integer call() {
+            if (prometheusPorts != null && !prometheusPorts.matches("\\d{1,5}(-\\d{1,5})?")) {
+                throw new UsageError("--prometheus-ports: '" + prometheusPorts
+                        + "' is not a port or a range like 9250-9251 (0 = off)");
+            }
             List<String> args = where.args("start");
             DeployScripts.option(args, "--rest-port", restPort);
             DeployScripts.option(args, "--rpc-port", rpcPort);
@@ -79,6 +88,7 @@ public final class ClusterCommand implements Runnable {
             DeployScripts.option(args, "--jm-memory", jmMemory);
             DeployScripts.option(args, "--nd4j-off-heap", offHeap);
             DeployScripts.option(args, "--max-physical", maxPhysical);
+            DeployScripts.option(args, "--prometheus-ports", prometheusPorts);
             return where.run(args);
         }
     }

@@ -3,15 +3,19 @@ package io.streamcast.tools;
 import io.streamcast.command.UsageError;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import picocli.CommandLine.ArgGroup;
@@ -81,10 +85,18 @@ public final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--quiet", description = "No progress display, only the summary.")
     boolean quiet;
 
+    @Option(names = "--retry-for", paramLabel = "S", defaultValue = "600",
+            description = "While the broker is unreachable, readings wait and are retried (with backoff) for up to S seconds "
+                    + "each before they count as not sent (default ${DEFAULT-VALUE}).")
+    int retryFor;
+
     @Override
     public Integer call() throws Exception {
         if (rate <= 0 || Double.isNaN(rate)) {
             throw new UsageError("--rate must be > 0, got " + rate);
+        }
+        if (retryFor < 1) {
+            throw new UsageError("--retry-for must be at least 1 second, got " + retryFor);
         }
         if (stepMillis < 0) {
             throw new UsageError("--step-millis must be >= 0, got " + stepMillis);
@@ -105,9 +117,16 @@ public final class SimulateCommand implements Callable<Integer> {
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
-        props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 15_000);
-        props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000);
+        // A broker outage must not end the run: the client keeps readings and retries them with
+        // exponential backoff for up to --retry-for; send() may block that long for metadata.
+        int retryMillis = (int) Math.min(Integer.MAX_VALUE, retryFor * 1000L);
+        props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, retryMillis);
         props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
+        props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Math.max(retryMillis, 10_000 + 5));
+        props.put(ProducerConfig.RETRY_BACKOFF_MS_CONFIG, 200);
+        props.put(ProducerConfig.RETRY_BACKOFF_MAX_MS_CONFIG, 5_000);
+        props.put(ProducerConfig.RECONNECT_BACKOFF_MS_CONFIG, 200);
+        props.put(ProducerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 5_000);
         props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
 
@@ -116,6 +135,8 @@ public final class SimulateCommand implements Callable<Integer> {
                 total == Long.MAX_VALUE ? "unbounded (Ctrl-C stops)" : String.valueOf(total), rate,
                 format.name().toLowerCase(), bootstrap, topic);
         AtomicLong acked = new AtomicLong();
+        // a reading the broker still had not taken after --retry-for: counted, reported, the run goes on
+        Undelivered undelivered = new Undelivered();
         AtomicReference<Exception> failure = new AtomicReference<>();
         List<String> ids = feed.sensorIds();
         long[] sent = new long[ids.size()];
@@ -124,14 +145,11 @@ public final class SimulateCommand implements Callable<Integer> {
         Progress progress = null;
         boolean interrupted = false;
         long produced = 0;
+        requireBroker(props);
+        OutageWatch watch = null;
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(props)) {
-            // Fail fast with a fix when nothing listens, instead of a 60 s metadata timeout.
-            try {
-                producer.partitionsFor(topic);
-            } catch (org.apache.kafka.common.errors.TimeoutException e) {
-                throw new UsageError("no Kafka broker answers at " + bootstrap
-                        + "; start one with './streamcast kafka start' or pass --bootstrap");
-            }
+            producer.partitionsFor(topic);
+            watch = new OutageWatch(acked, undelivered);
             start = System.currentTimeMillis();
             startNanos = System.nanoTime();
             progress = new Progress("simulate", total, quiet);
@@ -144,25 +162,37 @@ public final class SimulateCommand implements Callable<Integer> {
                     LockSupport.parkNanos(wait);
                 }
                 int sensor = (int) (produced % ids.size());
-                long timestamp = stepMillis > 0 ? start + sent[sensor] * stepMillis : System.currentTimeMillis();
+                // wall-clock mode: the time the reading is due on the schedule, which is the send time
+                // unless simulate fell behind (a broker outage blocks sends): a sensor's readings then
+                // still have distinct, evenly spaced timestamps, as a buffering sensor's would
+                long timestamp = stepMillis > 0 ? start + sent[sensor] * stepMillis
+                        : start + (long) (produced * 1000 / rate);
                 sent[sensor]++;
                 byte[] value = format.encode(ids.get(sensor), timestamp, feed.next(sensor));
                 // In step mode event time may run ahead of the wall clock; Kafka 4 rejects record
                 // timestamps more than an hour ahead, so the record keeps the send time then.
                 Long recordTime = stepMillis > 0 ? null : timestamp;
-                producer.send(new ProducerRecord<>(topic, null, recordTime, ids.get(sensor), value), (meta, e) -> {
-                    if (e != null) {
-                        failure.compareAndSet(null, e);
-                    } else {
+                String sensorId = ids.get(sensor);
+                producer.send(new ProducerRecord<>(topic, null, recordTime, sensorId, value), (meta, e) -> {
+                    if (e == null) {
                         acked.incrementAndGet();
+                    } else if (e instanceof RetriableException) {
+                        undelivered.add(sensorId, timestamp, e);
+                    } else {
+                        failure.compareAndSet(null, e); // e.g. not authorised, record too large: retrying cannot help
                     }
                 });
                 produced++;
+                watch.sent(produced);
                 progress.update(produced);
             }
             // flush what was sent even when interrupted (clear the flag, or the client refuses to wait)
             interrupted = Thread.interrupted();
             producer.flush();
+        } finally {
+            if (watch != null) {
+                watch.close();
+            }
         }
         if (interrupted) {
             Thread.currentThread().interrupt();
@@ -170,15 +200,131 @@ public final class SimulateCommand implements Callable<Integer> {
         if (progress != null) {
             progress.done(acked.get());
         }
-        if (failure.get() != null) {
-            System.err.println("simulate: sending failed: " + failure.get().getMessage()
-                    + "; check the broker with './streamcast kafka status'");
-            return 1;
-        }
         double seconds = (System.nanoTime() - startNanos) / 1e9;
         System.err.printf("simulate: %d readings acknowledged in %.1f s (%.0f/s)%n", acked.get(), seconds,
                 acked.get() / Math.max(seconds, 1e-9));
-        return 0;
+        int rc = 0;
+        if (undelivered.count() > 0) {
+            System.err.println("simulate: " + undelivered.report(retryFor));
+            rc = 1;
+        }
+        if (failure.get() != null) {
+            System.err.println("simulate: sending failed: " + failure.get().getMessage()
+                    + "; check the broker with './streamcast kafka status'");
+            rc = 1;
+        }
+        return rc;
+    }
+
+    /** Fails fast with a fix when nothing listens at the start (an outage later is waited out). */
+    private void requireBroker(Properties props) {
+        Properties admin = new Properties();
+        props.forEach((k, v) -> {
+            if (k.equals(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG)) admin.put(k, v);
+        });
+        admin.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000);
+        admin.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 30_000);
+        try (Admin client = Admin.create(admin)) {
+            client.describeCluster().nodes().get(30, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+            throw new UsageError("no Kafka broker answers at " + bootstrap
+                    + "; start one with './streamcast kafka start' or pass --bootstrap");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new UsageError("interrupted while looking for a Kafka broker at " + bootstrap);
+        }
+    }
+
+    /** Readings given up after --retry-for: how many, the time range, per sensor, and why. */
+    static final class Undelivered {
+        private final Map<String, Long> perSensor = new java.util.TreeMap<>();
+        private long count;
+        private long first = Long.MAX_VALUE;
+        private long last = Long.MIN_VALUE;
+        private String reason;
+
+        synchronized void add(String sensorId, long timestamp, Exception e) {
+            perSensor.merge(sensorId, 1L, Long::sum);
+            count++;
+            first = Math.min(first, timestamp);
+            last = Math.max(last, timestamp);
+            if (reason == null) {
+                reason = e.getClass().getSimpleName() + ": " + e.getMessage();
+            }
+        }
+
+        synchronized long count() {
+            return count;
+        }
+
+        synchronized String report(int retryFor) {
+            return String.format("%d readings NOT sent (the broker did not take them within --retry-for %d s): "
+                            + "timestamps %s .. %s, %d sensor(s) %s; first error %s", count, retryFor,
+                    java.time.Instant.ofEpochMilli(first), java.time.Instant.ofEpochMilli(last), perSensor.size(),
+                    perSensor.size() <= 10 ? perSensor : "", reason);
+        }
+    }
+
+    /**
+     * Says when the broker stops acknowledging (and when it is back): a line when nothing was
+     * acknowledged for 3 s while readings wait, every 10 s during the outage, and one when it ends.
+     */
+    static final class OutageWatch implements AutoCloseable {
+        private final java.util.concurrent.ScheduledExecutorService timer =
+                java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                    Thread t = new Thread(r, "simulate-outage-watch");
+                    t.setDaemon(true);
+                    return t;
+                });
+        private final AtomicLong acked;
+        private final Undelivered undelivered;
+        private final AtomicLong produced = new AtomicLong();
+        private long lastAcked = -1;
+        private long lastProgressNanos = System.nanoTime();
+        private long outageSinceNanos = -1;
+        private long lastReportNanos;
+
+        OutageWatch(AtomicLong acked, Undelivered undelivered) {
+            this.acked = acked;
+            this.undelivered = undelivered;
+            timer.scheduleWithFixedDelay(this::check, 1, 1, TimeUnit.SECONDS);
+        }
+
+        void sent(long total) {
+            produced.set(total);
+        }
+
+        private void check() {
+            long now = System.nanoTime();
+            long done = acked.get();
+            long waiting = produced.get() - done - undelivered.count();
+            if (done != lastAcked || waiting <= 0) {
+                if (outageSinceNanos >= 0 && done != lastAcked) {
+                    System.err.printf("%nsimulate: the broker acknowledges again after %.0f s; %d readings still "
+                            + "waiting are being sent%n", (now - outageSinceNanos) / 1e9, Math.max(waiting, 0));
+                    outageSinceNanos = -1;
+                }
+                lastAcked = done;
+                lastProgressNanos = now;
+                return;
+            }
+            long silent = now - lastProgressNanos;
+            if (outageSinceNanos < 0 && silent >= TimeUnit.SECONDS.toNanos(3)) {
+                outageSinceNanos = lastProgressNanos;
+                lastReportNanos = now;
+                System.err.printf("%nsimulate: no acknowledgement from the broker for %.0f s (%d readings waiting); "
+                        + "retrying with backoff%n", silent / 1e9, waiting);
+            } else if (outageSinceNanos >= 0 && now - lastReportNanos >= TimeUnit.SECONDS.toNanos(10)) {
+                lastReportNanos = now;
+                System.err.printf("%nsimulate: broker unreachable for %.0f s, %d readings waiting%n",
+                        (now - outageSinceNanos) / 1e9, waiting);
+            }
+        }
+
+        @Override
+        public void close() {
+            timer.shutdownNow();
+        }
     }
 
     /** A one-line progress display: rewritten in place on a terminal, a line every 5 s otherwise. */

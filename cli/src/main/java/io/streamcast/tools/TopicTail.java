@@ -10,7 +10,10 @@ import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.Metric;
+import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -42,13 +45,7 @@ final class TopicTail {
         if (!from.equals("earliest") && !from.equals("latest")) {
             throw new UsageError("--from must be earliest or latest, got '" + from + "'");
         }
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        props.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 15_000);
-        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        Properties props = consumerProperties(bootstrap);
 
         long deadline = timeout == null ? Long.MAX_VALUE : System.nanoTime() + (long) (timeout * 1e9);
         long printed = 0;
@@ -61,8 +58,11 @@ final class TopicTail {
             } else {
                 consumer.seekToEnd(partitions);
             }
+            BrokerWatch watch = new BrokerWatch(consumer);
             while ((max == null || printed < max) && System.nanoTime() < deadline) {
-                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(200));
+                watch.check(!records.isEmpty());
+                for (ConsumerRecord<byte[], byte[]> record : records) {
                     String line;
                     try {
                         line = decoder.line(record.value());
@@ -93,11 +93,63 @@ final class TopicTail {
         return 0;
     }
 
-    private static List<TopicPartition> partitions(KafkaConsumer<byte[], byte[]> consumer, String bootstrap,
+    /** A consumer without a group (nothing committed) that sees committed transactions only. */
+    static Properties consumerProperties(String bootstrap) {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        props.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 15_000);
+        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        return props;
+    }
+
+    /**
+     * The consumer retries a lost broker by itself (with backoff) and carries on where it was; this
+     * only says so: a line when it has had no connection for 3 s, and one when it is back.
+     */
+    static final class BrokerWatch {
+        private final KafkaConsumer<?, ?> consumer;
+        private long downSince = -1;
+        private boolean reported;
+
+        BrokerWatch(KafkaConsumer<?, ?> consumer) {
+            this.consumer = consumer;
+        }
+
+        void check(boolean gotRecords) {
+            long now = System.nanoTime();
+            if (gotRecords || connected()) {
+                if (reported) {
+                    System.err.printf("tail: the broker answers again after %.0f s; carrying on%n", (now - downSince) / 1e9);
+                }
+                downSince = -1;
+                reported = false;
+            } else if (downSince < 0) {
+                downSince = now;
+            } else if (!reported && now - downSince >= 3_000_000_000L) {
+                reported = true;
+                System.err.println("tail: no connection to the broker for 3 s; retrying with backoff until it is back");
+            }
+        }
+
+        private boolean connected() {
+            for (Map.Entry<MetricName, ? extends Metric> e : consumer.metrics().entrySet()) {
+                if (e.getKey().name().equals("connection-count") && e.getKey().group().equals("consumer-metrics")
+                        && e.getValue().metricValue() instanceof Number n) {
+                    return n.doubleValue() > 0;
+                }
+            }
+            return true;
+        }
+    }
+
+    static List<TopicPartition> partitions(KafkaConsumer<byte[], byte[]> consumer, String bootstrap,
             String topic) {
         Map<String, List<PartitionInfo>> topics;
         try {
-            topics = consumer.listTopics(Duration.ofSeconds(15));
+            topics = consumer.listTopics(Duration.ofSeconds(30));
         } catch (org.apache.kafka.common.errors.TimeoutException e) {
             throw new UsageError("no Kafka broker answers at " + bootstrap
                     + "; start one with './streamcast kafka start' or pass --bootstrap");

@@ -63,4 +63,22 @@ class RollbackCommandTest {
         assertEquals(2, rollback("--store", root, "--name", n).code(), "--to is required");
         assertEquals(0, rollback("--help").code());
     }
+
+    @Test
+    void refusesAVersionTheRunningJobWouldRejectUnlessForced() throws Exception {
+        ModelStoreFixture fx = new ModelStoreFixture(dir);
+        String root = fx.root.toString();
+        String n = ModelStoreFixture.NAME;
+        fx.publish(1);           // C = 2
+        fx.publish(2, 3);        // C = 3, now LATEST
+
+        Run refused = rollback("--store", root, "--name", n, "--to", "1");
+        assertEquals(2, refused.code());
+        assertEquals(1, refused.err().strip().lines().count(), "one line: " + refused.err());
+        assertTrue(refused.err().contains("channels C 2 (was 3)") && refused.err().contains("--force"), refused.err());
+        assertEquals("2", fx.store.latest(n));
+
+        assertEquals(0, rollback("--store", root, "--name", n, "--to", "1", "--force").code());
+        assertEquals("1", fx.store.latest(n));
+    }
 }

@@ -2,6 +2,7 @@ package io.streamcast.job;
 
 import io.streamcast.job.config.JobArgs;
 import io.streamcast.job.config.JobConfig;
+import io.streamcast.job.ingest.ValidateReadings;
 import io.streamcast.job.kafka.KafkaEndpoints;
 import io.streamcast.job.reload.ModelReload;
 import io.streamcast.job.kafka.KafkaPreflight;
@@ -37,6 +38,7 @@ public final class ForecastJob {
     /** Configures {@code env} and defines the pipeline against the configured Kafka topics. */
     public static void build(StreamExecutionEnvironment env, JobConfig cfg) {
         LOG.info("streamcast job settings (secrets masked):\n{}", cfg.describe());
+        if (cfg.maxAhead().isZero()) LOG.warn(ValidateReadings.AHEAD_OFF);
         cfg.requireBootstrapServers();
         Manifest manifest = cfg.modelStore().isEmpty() ? manifest(cfg.requireModelBundle()) : ModelReload.latestManifest(cfg);
         KafkaPreflight.check(cfg, Duration.ofSeconds(15));

@@ -5,6 +5,7 @@ import io.streamcast.job.evaluation.OnlineEvaluation;
 import io.streamcast.job.inference.Inference;
 import io.streamcast.job.ingest.Ingested;
 import io.streamcast.job.ingest.ReadingTimestamps;
+import io.streamcast.job.ingest.ValidReadingsOnly;
 import io.streamcast.job.ingest.ValidateReadings;
 import io.streamcast.job.kafka.KafkaEndpoints.Sinks;
 import io.streamcast.job.records.Reading;
@@ -74,12 +75,14 @@ public final class ForecastPipeline {
 
     /**
      * Watermarks per Kafka partition, at the source: bounded out-of-orderness, and idleness so a
-     * quiet partition does not stall event time. Records that will be dead-lettered never move them.
+     * quiet partition does not stall event time. Records that will be dead-lettered never reach the
+     * generator: they neither move a watermark nor keep a partition from going idle.
      */
     static WatermarkStrategy<Ingested> watermarks(PipelineSettings s) {
-        WatermarkStrategy<Ingested> w = WatermarkStrategy.<Ingested>forBoundedOutOfOrderness(s.outOfOrderness())
-                .withTimestampAssigner(new ReadingTimestamps(s.rules()));
-        return s.idleness().isZero() ? w : w.withIdleness(s.idleness());
+        WatermarkStrategy<Ingested> w = WatermarkStrategy.forBoundedOutOfOrderness(s.outOfOrderness());
+        WatermarkStrategy<Ingested> inner = s.idleness().isZero() ? w : w.withIdleness(s.idleness());
+        WatermarkStrategy<Ingested> valid = ctx -> new ValidReadingsOnly(inner.createWatermarkGenerator(ctx));
+        return valid.withTimestampAssigner(new ReadingTimestamps(s.rules()));
     }
 
     /** Readings are keyed by sensor: one window state per sensor. */

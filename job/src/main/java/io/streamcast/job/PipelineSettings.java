@@ -37,6 +37,10 @@ public record PipelineSettings(
 
     public static PipelineSettings from(JobConfig cfg, ModelSpec spec) {
         int channels = spec.channelCount();
+        if (channels > cfg.maxChannels()) {
+            throw new ConfigException("the model has " + channels + " channels, more than input.max-channels=" + cfg.maxChannels()
+                    + ": every reading would be dead-lettered; fix: raise input.max-channels to at least " + channels);
+        }
         AssemblerConfig assembler;
         if (cfg.windowMode() == JobConfig.WindowMode.COUNT) {
             assembler = AssemblerConfig.count(spec.window(), channels);
@@ -53,7 +57,7 @@ public record PipelineSettings(
         InferenceConfig inference = new InferenceConfig(cfg.modelBundle(),
                 cfg.inferenceMode() == JobConfig.InferenceMode.BATCHED ? InferenceConfig.Mode.BATCHED : InferenceConfig.Mode.PER_RECORD,
                 cfg.batchSize(), cfg.flushTimeout().toMillis());
-        return new PipelineSettings(new ReadingRules(channels, cfg.maxTimestampSkew().toMillis()),
+        return new PipelineSettings(new ReadingRules(channels, cfg.maxTimestampSkew().toMillis(), cfg.maxAhead().toMillis()),
                 cfg.outOfOrderness(), cfg.idleness(), assembler, inference, ModelReload.from(cfg, spec), null);
     }
 }

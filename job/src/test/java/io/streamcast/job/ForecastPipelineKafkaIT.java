@@ -95,10 +95,16 @@ class ForecastPipelineKafkaIT {
 
     @BeforeAll
     static void tinyModel() throws Exception {
-        bundle = dir.resolve("tiny");
-        ModelSpec spec = new ModelSpec(T, List.of("load", "temp"), H, Head.FLAT, PerStepTarget.NEXT, 8, 1, "tanh", STEP);
-        ModelBundle.createRandom(bundle, "tiny", spec, Normalizer.identity(C), 11L);
+        bundle = tinyBundle(dir);
         model = ForecastModel.load(bundle);
+    }
+
+    /** The tests' model "tiny" (T, C, H, STEP above; random weights, seed 11) in {@code dir}/tiny. */
+    static Path tinyBundle(Path dir) throws Exception {
+        Path b = dir.resolve("tiny");
+        ModelSpec spec = new ModelSpec(T, List.of("load", "temp"), H, Head.FLAT, PerStepTarget.NEXT, 8, 1, "tanh", STEP);
+        ModelBundle.createRandom(b, "tiny", spec, Normalizer.identity(C), 11L);
+        return b;
     }
 
     // ---------------------------------------------------------------- every forecast, exactly once
@@ -227,9 +233,10 @@ class ForecastPipelineKafkaIT {
             // phase 2: its forecasts fail the job, which restarts from that checkpoint
             send(producer, topics.readings(), bySensor, firstPhase, perSensor);
             await("the injected failure", Duration.ofMinutes(1), FailOnceAfterCheckpoint.FAILED::get);
-            // one far-ahead reading per partition moves every partition's watermark past the data
+            // one reading per partition, ahead of the data but within validation.max-ahead, moves every
+            // partition's watermark past the data
             for (int p = 0; p < PARTITIONS; p++) {
-                Reading flush = new Reading("flush-" + p, base + 3_600_000, new float[] {0f, 0f});
+                Reading flush = new Reading("flush-" + p, System.currentTimeMillis() + 120_000, new float[] {0f, 0f});
                 producer.send(new ProducerRecord<>(topics.readings(), p, key(flush.sensorId), ReadingEncoder.avro(flush)));
             }
             producer.flush();
@@ -392,7 +399,7 @@ class ForecastPipelineKafkaIT {
                 DeadLetterReason.NON_FINITE_VALUE, "sensor-005"));
         // a timestamp a month ahead must not move the watermark either (or every good reading would be late)
         l.add(new BadRecord("future timestamp", "sensor-006", ReadingEncoder.encode(new Reading("sensor-006", future, new float[] {1f, 2f}), format),
-                DeadLetterReason.TIMESTAMP_OUT_OF_RANGE, "sensor-006"));
+                DeadLetterReason.TIMESTAMP_AHEAD, "sensor-006"));
         l.add(new BadRecord("1970 timestamp", "sensor-007", ReadingEncoder.encode(new Reading("sensor-007", 0L, new float[] {1f, 2f}), format),
                 DeadLetterReason.TIMESTAMP_OUT_OF_RANGE, "sensor-007"));
         byte[] avro = ReadingEncoder.avro(new Reading("sensor-008", base, new float[] {1f, 2f}));

@@ -70,6 +70,7 @@ class KerasImportedModelKafkaIT {
         Map<String, String> m = topics.settings(KAFKA);
         m.put("model.bundle", published.toString());
         m.put("watermark.out-of-orderness", "5s");
+        m.put("window.ordering", "event-time"); // the readings are sent out of order per sensor, within the bound
         m.put("inference.batch-size", "16");
         m.put("input.format", "avro");
         JobConfig cfg = JobConfig.of(m);

@@ -12,6 +12,25 @@ public final class ModelSpecs {
     private ModelSpecs() {
     }
 
+    /**
+     * What a running job would refuse when its model moves from {@code current} to {@code next}:
+     * a different window T, channel count C or head, e.g. "window T 48 (was 24), head per-step (was
+     * flat)"; null when none differs.
+     */
+    public static String incompatibility(ModelSpec current, ModelSpec next) {
+        List<String> diffs = new ArrayList<>();
+        if (next.window() != current.window()) {
+            diffs.add("window T " + next.window() + " (was " + current.window() + ")");
+        }
+        if (next.channels().size() != current.channels().size()) {
+            diffs.add("channels C " + next.channels().size() + " (was " + current.channels().size() + ")");
+        }
+        if (next.head() != current.head()) {
+            diffs.add("head " + next.head().cliName() + " (was " + current.head().cliName() + ")");
+        }
+        return diffs.isEmpty() ? null : String.join(", ", diffs);
+    }
+
     public static ObjectNode toJson(ModelSpec s) {
         ObjectNode n = JsonNodeFactory.instance.objectNode();
         n.put("window", s.window());

@@ -4,6 +4,7 @@ import io.streamcast.command.UsageError;
 import io.streamcast.models.BundleException;
 import io.streamcast.models.LocalModelStore;
 import io.streamcast.models.ModelBundle;
+import io.streamcast.models.ModelSpecs;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -32,13 +33,27 @@ public final class PublishCommand implements Callable<Integer> {
     @Option(names = "--name", paramLabel = "NAME", description = "Name in the store (default: the bundle's name).")
     String name;
 
+    @Option(names = "--force", description = "Publish even if T, C or the head differ from LATEST's (a running job "
+            + "would reject the bundle and keep serving the current one).")
+    boolean force;
+
     @Override
     public Integer call() throws Exception {
         String n;
         String version;
         try {
             n = name != null ? name : ModelBundle.readManifest(dir).name();
-            version = new LocalModelStore(store).publish(dir, n);
+            LocalModelStore s = new LocalModelStore(store);
+            String latest = s.latest(n);
+            if (latest != null && !force) {
+                String diff = ModelSpecs.incompatibility(ModelBundle.readManifest(s.resolve(n, latest)).spec(),
+                        ModelBundle.readManifest(dir).spec());
+                if (diff != null) {
+                    throw new UsageError("not published: " + diff + " against LATEST (" + n + " version " + latest
+                            + "); a running job would reject it; fix: publish under another --name, or --force");
+                }
+            }
+            version = s.publish(dir, n);
         } catch (BundleException e) {
             throw new UsageError("not published: " + e.getMessage());
         }

@@ -188,6 +188,11 @@ public final class JobConfig implements Serializable {
             }
         }
         requireTopics();
+        positive(Setting.MAX_RECORD_BYTES, maxRecordBytes());
+        positive(Setting.MAX_SENSOR_ID_BYTES, maxSensorIdBytes());
+        positive(Setting.MAX_CHANNELS, maxChannels());
+        nonNegative(Setting.MAX_AHEAD, maxAhead().toMillis());
+        positive(Setting.SIDE_KEEP_BYTES, sideKeepBytes());
         int port = integer(Setting.WEB_UI_PORT);
         if (port < 0 || port > 65535) throw bad(Setting.WEB_UI_PORT, "a port 0..65535");
         if (guarantee() == Guarantee.EXACTLY_ONCE) {
@@ -303,6 +308,13 @@ public final class JobConfig implements Serializable {
     public Duration idleness() { return duration(Setting.IDLENESS); }
     public Duration watermarkInterval() { return duration(Setting.WATERMARK_INTERVAL); }
     public Duration maxTimestampSkew() { return duration(Setting.MAX_SKEW); }
+    // hostile input and side topics
+    public int maxRecordBytes() { return integer(Setting.MAX_RECORD_BYTES); }
+    public int maxSensorIdBytes() { return integer(Setting.MAX_SENSOR_ID_BYTES); }
+    public int maxChannels() { return integer(Setting.MAX_CHANNELS); }
+    public Duration maxAhead() { return duration(Setting.MAX_AHEAD); }
+    public int sideKeepBytes() { return integer(Setting.SIDE_KEEP_BYTES); }
+
     public InferenceMode inferenceMode() { return choice(Setting.INFERENCE_MODE, InferenceMode.class); }
     public int batchSize() { return integer(Setting.BATCH_SIZE); }
     public Duration flushTimeout() { return duration(Setting.FLUSH_TIMEOUT); }

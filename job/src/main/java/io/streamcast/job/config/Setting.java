@@ -42,12 +42,18 @@ public enum Setting {
     DELIVERY_GUARANTEE("delivery.guarantee", "at-least-once", "at-least-once or exactly-once (Kafka transactions; consumers must use isolation.level=read_committed)."),
     TRANSACTIONAL_ID_PREFIX("delivery.transactional-id-prefix", "streamcast", "Exactly-once: prefix of the sinks' transactional ids; unique per job on a Kafka cluster."),
     TRANSACTION_TIMEOUT("delivery.transaction-timeout", "10m", "Exactly-once: producer transaction.timeout.ms; must be below the broker's transaction.max.timeout.ms (default 15m) and above the checkpoint interval."),
-    CHECKPOINT_INTERVAL("checkpoint.interval", "30s", "Checkpoint interval (0 = off; exactly-once needs checkpoints)."),
+    CHECKPOINT_INTERVAL("checkpoint.interval", "5s", "Checkpoint interval (0 = off; exactly-once needs checkpoints; exactly-once forecasts become visible once per interval)."),
     PARALLELISM("parallelism", "0", "Job parallelism (0 = the cluster's default)."),
     JOB_NAME("job.name", "streamcast-forecasts", "Name of the Flink job."),
     REQUIRE_TOPICS("preflight.require-topics", "false", "true: missing topics stop the job before it starts; false: a warning (for brokers that auto-create topics)."),
     WEB_UI_PORT("local.web-ui.port", "8081", "Local runs (./streamcast job): port of the Flink web UI on localhost (0 = no UI)."),
     PROMETHEUS_PORT("local.prometheus.port", "9249", "Local runs (./streamcast job): port of the Prometheus metrics endpoint on localhost (0 = no endpoint)."),
+    // hostile input and side topics (docs/job.md "Limits")
+    MAX_RECORD_BYTES("input.max-record-bytes", "65536", "Readings whose value is larger than this many bytes go to the DLQ as OVERSIZED, undecoded."),
+    MAX_SENSOR_ID_BYTES("input.max-sensor-id-bytes", "256", "Longest sensorId in UTF-8 bytes; longer ones go to the DLQ as SENSOR_ID_TOO_LONG."),
+    MAX_CHANNELS("input.max-channels", "1024", "Most values a reading may carry; decoding stops there (WRONG_CHANNEL_COUNT)."),
+    MAX_AHEAD("validation.max-ahead", "5m", "Readings dated further than this ahead of the wall clock go to the DLQ as TIMESTAMP_AHEAD and never move a watermark (0 = off: replays of historical or accelerated data)."),
+    SIDE_KEEP_BYTES("dlq.keep-bytes", "65536", "A dead letter keeps at most this many bytes of the original key and of the value (plus their sizes and the value's SHA-256)."),
     KAFKA_CONFIG("kafka.config", "", "Properties file with Kafka client settings (bootstrap.servers, security.protocol, sasl.*, ssl.*); passed through unchanged.");
 
     private final String key;

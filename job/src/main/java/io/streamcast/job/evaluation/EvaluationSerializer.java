@@ -4,7 +4,7 @@ import java.nio.charset.StandardCharsets;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
-/** Evaluation topic record: key = sensorId (UTF-8), value = Avro {@code ForecastEvaluation}, single-object encoding, timestamp = issuedAt. */
+/** Evaluation topic record: key = sensorId (UTF-8), value = Avro {@code ForecastEvaluation}, single-object encoding; record timestamp = send time (event time may be anything). */
 public final class EvaluationSerializer implements KafkaRecordSerializationSchema<EvaluatedForecast> {
     private static final long serialVersionUID = 1L;
     private final String topic;
@@ -15,7 +15,7 @@ public final class EvaluationSerializer implements KafkaRecordSerializationSchem
 
     @Override
     public ProducerRecord<byte[], byte[]> serialize(EvaluatedForecast e, KafkaSinkContext context, Long timestamp) {
-        return new ProducerRecord<>(topic, null, e.issuedAt, e.sensorId.getBytes(StandardCharsets.UTF_8),
+        return new ProducerRecord<>(topic, null, (Long) null, e.sensorId.getBytes(StandardCharsets.UTF_8),
                 EvaluationRecords.encode(EvaluationRecords.toAvro(e)));
     }
 }

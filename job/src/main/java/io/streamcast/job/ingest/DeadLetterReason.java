@@ -4,6 +4,8 @@ package io.streamcast.job.ingest;
 public enum DeadLetterReason {
     /** The Kafka record has no value or an empty one. */
     EMPTY_PAYLOAD,
+    /** The value is larger than input.max-record-bytes; it is not decoded. */
+    OVERSIZED,
     /** The bytes are not a reading in the configured format (bad Avro header or body, malformed JSON). */
     UNDECODABLE,
     /** Avro single-object encoding whose writer-schema fingerprint the job does not know. */
@@ -16,10 +18,14 @@ public enum DeadLetterReason {
     BAD_TIMESTAMP,
     /** sensorId empty or blank. */
     EMPTY_SENSOR_ID,
-    /** The number of values differs from the model's channel count. */
+    /** sensorId longer than input.max-sensor-id-bytes (UTF-8). */
+    SENSOR_ID_TOO_LONG,
+    /** The number of values differs from the model's channel count (or exceeds input.max-channels). */
     WRONG_CHANNEL_COUNT,
     /** A value is NaN or infinite (or outside the float range). */
     NON_FINITE_VALUE,
+    /** The timestamp is further ahead of the wall clock than validation.max-ahead. */
+    TIMESTAMP_AHEAD,
     /** The timestamp is further from the wall clock than validation.max-timestamp-skew. */
     TIMESTAMP_OUT_OF_RANGE
 }

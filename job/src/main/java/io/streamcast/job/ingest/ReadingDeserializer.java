@@ -1,6 +1,7 @@
 package io.streamcast.job.ingest;
 
 import io.streamcast.job.config.JobConfig;
+import io.streamcast.job.records.Reading;
 import java.util.List;
 import org.apache.flink.api.common.serialization.DeserializationSchema;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -17,12 +18,18 @@ public final class ReadingDeserializer implements KafkaRecordDeserializationSche
 
     private final JobConfig.Format format;
     private final List<String> avroWriterSchemas;
+    private final InputLimits limits;
     private transient ReadingDecoder decoder;
 
     /** @param avroWriterSchemas .avsc texts of other SensorReading versions (Avro only) */
-    public ReadingDeserializer(JobConfig.Format format, List<String> avroWriterSchemas) {
+    public ReadingDeserializer(JobConfig.Format format, List<String> avroWriterSchemas, InputLimits limits) {
         this.format = format;
         this.avroWriterSchemas = List.copyOf(avroWriterSchemas);
+        this.limits = limits;
+    }
+
+    public ReadingDeserializer(JobConfig.Format format, List<String> avroWriterSchemas) {
+        this(format, avroWriterSchemas, InputLimits.DEFAULTS);
     }
 
     @Override
@@ -32,7 +39,7 @@ public final class ReadingDeserializer implements KafkaRecordDeserializationSche
 
     private ReadingDecoder decoder() {
         if (decoder == null) {
-            decoder = format == JobConfig.Format.AVRO ? new AvroReadingDecoder(avroWriterSchemas) : new JsonReadingDecoder();
+            decoder = format == JobConfig.Format.AVRO ? new AvroReadingDecoder(avroWriterSchemas) : new JsonReadingDecoder(limits);
         }
         return decoder;
     }
@@ -49,9 +56,16 @@ public final class ReadingDeserializer implements KafkaRecordDeserializationSche
         if (record.value() == null || record.value().length == 0) {
             in.failure = DeadLetterReason.EMPTY_PAYLOAD.name();
             in.failureDetail = record.value() == null ? "record value is null (tombstone)" : "record value is empty";
+        } else if (record.value().length > limits.maxRecordBytes()) {
+            in.failure = DeadLetterReason.OVERSIZED.name();
+            in.failureDetail = "record value has " + record.value().length + " bytes, at most " + limits.maxRecordBytes()
+                    + " allowed (input.max-record-bytes); not decoded";
         } else {
             try {
-                in.reading = decoder().decode(record.value());
+                Reading r = decoder().decode(record.value());
+                DecodeException e = limits.check(r);
+                if (e != null) throw e;
+                in.reading = r;
             } catch (DecodeException e) {
                 in.failure = e.reason().name();
                 in.failureDetail = e.getMessage();
@@ -59,7 +73,7 @@ public final class ReadingDeserializer implements KafkaRecordDeserializationSche
             } catch (RuntimeException e) {
                 // a decoder bug must not stop the job either: the record is kept in the DLQ
                 in.failure = DeadLetterReason.UNDECODABLE.name();
-                in.failureDetail = "decoder failed: " + e;
+                in.failureDetail = JsonReadingDecoder.abbreviate("decoder failed: " + e);
             }
         }
         out.collect(in);

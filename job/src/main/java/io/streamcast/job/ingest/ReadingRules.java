@@ -13,14 +13,27 @@ public final class ReadingRules implements Serializable {
 
     private final int channels;
     private final long maxSkewMillis;
+    private final long maxAheadMillis;
 
     /**
-     * @param channels      the model's channel count C
-     * @param maxSkewMillis largest allowed |timestamp - wall clock|; 0 = no check
+     * @param channels       the model's channel count C
+     * @param maxSkewMillis  largest allowed |timestamp - wall clock|; 0 = no check
+     * @param maxAheadMillis largest allowed timestamp - wall clock; 0 = no check
      */
-    public ReadingRules(int channels, long maxSkewMillis) {
+    public ReadingRules(int channels, long maxSkewMillis, long maxAheadMillis) {
         this.channels = channels;
         this.maxSkewMillis = maxSkewMillis;
+        this.maxAheadMillis = maxAheadMillis;
+    }
+
+    /** Without the ahead-of-the-wall-clock check. */
+    public ReadingRules(int channels, long maxSkewMillis) {
+        this(channels, maxSkewMillis, 0);
+    }
+
+    /** Whether readings dated ahead of the wall clock are refused (off for replays). */
+    public boolean checksAhead() {
+        return maxAheadMillis > 0;
     }
 
     public int channels() {
@@ -41,11 +54,17 @@ public final class ReadingRules implements Serializable {
                 return new Violation(DeadLetterReason.NON_FINITE_VALUE, "values[" + i + "] is " + r.values[i]);
             }
         }
+        // differences taken only on the side where they cannot overflow (timestamps span all of long)
+        if (maxAheadMillis > 0 && r.timestamp > now && r.timestamp - now > maxAheadMillis) {
+            return new Violation(DeadLetterReason.TIMESTAMP_AHEAD, "timestamp " + r.timestamp + " is " + (r.timestamp - now)
+                    + " ms ahead of the wall clock; allowed: " + maxAheadMillis + " ms (validation.max-ahead; 0 turns it off for replays)");
+        }
         if (maxSkewMillis > 0) {
-            long skew = r.timestamp - now;
-            if (Math.abs(skew) > maxSkewMillis) {
+            boolean ahead = r.timestamp > now;
+            long skew = ahead ? r.timestamp - now : now - r.timestamp;
+            if (skew > maxSkewMillis || skew < 0) {
                 return new Violation(DeadLetterReason.TIMESTAMP_OUT_OF_RANGE,
-                        "timestamp " + r.timestamp + " is " + Math.abs(skew) + " ms " + (skew > 0 ? "ahead of" : "behind")
+                        "timestamp " + r.timestamp + " is " + (skew < 0 ? "far" : skew + " ms") + (ahead ? " ahead of" : " behind")
                                 + " the wall clock; allowed: " + maxSkewMillis + " ms (validation.max-timestamp-skew)");
             }
         }

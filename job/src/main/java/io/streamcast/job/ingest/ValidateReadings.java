@@ -9,6 +9,8 @@ import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Lets usable readings through and sends everything else to {@link #DEAD_LETTERS}, counted per
@@ -20,6 +22,12 @@ public class ValidateReadings extends ProcessFunction<Ingested, Reading> {
     public static final OutputTag<DeadLetter> DEAD_LETTERS = new OutputTag<>("dead-letters") {
     };
 
+    private static final Logger LOG = LoggerFactory.getLogger(ValidateReadings.class);
+    /** Logged by the job client and the first validator subtask when the check is off. */
+    public static final String AHEAD_OFF = "validation.max-ahead=0: readings dated any time ahead of the wall clock are accepted "
+            + "and move their partition's watermark (replay mode); one producer with a wrong clock can make the readings of "
+            + "every sensor on its partition late";
+
     private final ReadingRules rules;
     private transient Map<DeadLetterReason, Counter> rejected;
     private transient Counter accepted;
@@ -30,6 +38,9 @@ public class ValidateReadings extends ProcessFunction<Ingested, Reading> {
 
     @Override
     public void open(OpenContext openContext) {
+        if (!rules.checksAhead() && getRuntimeContext().getTaskInfo().getIndexOfThisSubtask() == 0) {
+            LOG.warn(AHEAD_OFF);
+        }
         MetricGroup group = getRuntimeContext().getMetricGroup();
         accepted = group.counter("readingsAccepted");
         rejected = new EnumMap<>(DeadLetterReason.class);

@@ -6,10 +6,12 @@ import io.streamcast.job.evaluation.EvaluationSerializer;
 import io.streamcast.job.evaluation.EvaluationSettings;
 import io.streamcast.job.ingest.DeadLetter;
 import io.streamcast.job.ingest.Ingested;
+import io.streamcast.job.ingest.InputLimits;
 import io.streamcast.job.ingest.ReadingDeserializer;
 import io.streamcast.job.output.DeadLetterSerializer;
 import io.streamcast.job.output.ForecastSerializer;
 import io.streamcast.job.output.LateReadingSerializer;
+import io.streamcast.job.output.SideTopicSink;
 import io.streamcast.job.records.Reading;
 import io.streamcast.job.records.WindowForecast;
 import io.streamcast.job.config.ConfigException;
@@ -18,15 +20,23 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Properties;
+import org.apache.flink.api.common.serialization.SerializationSchema;
 import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.lineage.DefaultKafkaDatasetFacet;
+import org.apache.flink.connector.kafka.lineage.DefaultKafkaDatasetIdentifier;
+import org.apache.flink.connector.kafka.lineage.KafkaDatasetFacet;
+import org.apache.flink.connector.kafka.lineage.KafkaDatasetFacetProvider;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.sink.TransactionNamingStrategy;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
  * The job's Kafka source and sinks, built from the config. Kafka client settings (bootstrap,
@@ -48,19 +58,32 @@ public final class KafkaEndpoints {
                     case EARLIEST -> OffsetsInitializer.earliest();
                     case LATEST -> OffsetsInitializer.latest();
                 })
-                .setDeserializer(new ReadingDeserializer(cfg.format(), readSchemas(cfg.avroWriterSchemas())));
+                .setDeserializer(new ReadingDeserializer(cfg.format(), readSchemas(cfg.avroWriterSchemas()), InputLimits.from(cfg)));
         if (bounded) b.setBounded(OffsetsInitializer.latest());
         return b.build();
     }
 
-    /** The sinks of the pipeline (evaluations only when evaluation.enabled). */
+    /**
+     * The sinks of the pipeline (evaluations only when evaluation.enabled). Forecasts and evaluations
+     * go through Flink's KafkaSink (at-least-once or exactly-once); the side topics through a
+     * {@link SideTopicSink}, which never fails the job.
+     */
     public static Sinks sinks(JobConfig cfg) {
+        cfg.requireBootstrapServers();
+        Properties producer = cfg.kafkaProperties();
+        int maxRequest = SideTopicSink.maxRequestSize(producer);
+        if (DeadLetterSerializer.maxSize(cfg.sideKeepBytes()) > maxRequest) {
+            throw new ConfigException("dlq.keep-bytes=" + cfg.sideKeepBytes() + " makes dead letters of up to "
+                    + DeadLetterSerializer.maxSize(cfg.sideKeepBytes()) + " bytes, over the producer's max.request.size ("
+                    + maxRequest + "); fix: lower dlq.keep-bytes or raise kafka.max.request.size");
+        }
         return new Sinks(
-                sink(cfg, "forecasts", new ForecastSerializer(cfg.forecastsTopic())),
-                sink(cfg, "dlq", new DeadLetterSerializer(cfg.deadLetterTopic())),
-                sink(cfg, "late", new LateReadingSerializer(cfg.lateTopic(), cfg.format())),
+                sink(cfg, "forecasts", cfg.forecastsTopic(), new ForecastSerializer(cfg.forecastsTopic())),
+                new SideTopicSink<>("dlq", producer, new DeadLetterSerializer(cfg.deadLetterTopic(), cfg.sideKeepBytes())),
+                new SideTopicSink<>("late", producer, new LateReadingSerializer(cfg.lateTopic(), cfg.format())),
                 EvaluationSettings.enabled(cfg)
-                        ? sink(cfg, "evaluations", new EvaluationSerializer(EvaluationSettings.topic(cfg))) : null);
+                        ? sink(cfg, "evaluations", EvaluationSettings.topic(cfg),
+                                new EvaluationSerializer(EvaluationSettings.topic(cfg))) : null);
     }
 
     /** Where the pipeline writes: forecasts, dead letters, late readings and forecast evaluations. */
@@ -78,23 +101,48 @@ public final class KafkaEndpoints {
         }
     }
 
-    private static <T> KafkaSink<T> sink(JobConfig cfg, String name, KafkaRecordSerializationSchema<T> serializer) {
+    private static <T> KafkaSink<T> sink(JobConfig cfg, String name, String topic,
+            KafkaRecordSerializationSchema<T> serializer) {
         cfg.requireBootstrapServers();
         Properties producer = cfg.kafkaProperties();
         var b = KafkaSink.<T>builder()
                 .setKafkaProducerConfig(producer)
-                .setRecordSerializer(serializer);
+                .setRecordSerializer(new TopicSerializer<>(serializer, topic));
         if (cfg.guarantee() == JobConfig.Guarantee.EXACTLY_ONCE) {
             // The sink's default transaction timeout (1 h) exceeds the broker's default
             // transaction.max.timeout.ms (15 min): the naive setup fails at start.
+            // POOLING reuses a small set of transactional ids (the default makes one per checkpoint,
+            // each kept by the broker for days) and, at start, aborts every open transaction of this
+            // prefix that the restored state does not own, so a cancelled job's leftovers never stall
+            // read_committed consumers of a resubmitted job.
             b.setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
                     .setTransactionalIdPrefix(cfg.transactionalIdPrefix() + "-" + name)
+                    .setTransactionNamingStrategy(TransactionNamingStrategy.POOLING)
                     .setProperty(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG,
                             String.valueOf(cfg.transactionTimeout().toMillis()));
         } else {
             b.setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE);
         }
         return b.build();
+    }
+
+    /** A serializer that names its topic: pooled transactional ids need it to find a sink's transactions. */
+    private record TopicSerializer<T>(KafkaRecordSerializationSchema<T> serializer, String topic)
+            implements KafkaRecordSerializationSchema<T>, KafkaDatasetFacetProvider {
+        @Override
+        public void open(SerializationSchema.InitializationContext context, KafkaSinkContext sinkContext) throws Exception {
+            serializer.open(context, sinkContext);
+        }
+
+        @Override
+        public ProducerRecord<byte[], byte[]> serialize(T element, KafkaSinkContext context, Long timestamp) {
+            return serializer.serialize(element, context, timestamp);
+        }
+
+        @Override
+        public Optional<KafkaDatasetFacet> getKafkaDatasetFacet() {
+            return Optional.of(new DefaultKafkaDatasetFacet(DefaultKafkaDatasetIdentifier.ofTopics(List.of(topic))));
+        }
     }
 
     /** Reads the .avsc files on the client, so that task managers need not see them. */

@@ -11,7 +11,14 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.apache.flink.api.common.eventtime.BoundedOutOfOrdernessWatermarks;
+import org.apache.flink.api.common.eventtime.Watermark;
+import org.apache.flink.api.common.eventtime.WatermarkOutput;
+import org.apache.flink.api.common.eventtime.WatermarksWithIdleness;
 import org.apache.flink.streaming.api.operators.ProcessOperator;
+import org.apache.flink.util.clock.ManualClock;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
@@ -19,6 +26,7 @@ import org.junit.jupiter.api.Test;
 class ValidateReadingsTest {
     static final long NOW = 1_800_000_000_000L;
     static final long SKEW = 3_600_000L;
+    static final long AHEAD = 60_000L;
 
     @Test
     void goodReadingsPassEverythingElseIsDeadLetteredWithItsReasonAndOrigin() throws Exception {
@@ -36,13 +44,19 @@ class ValidateReadingsTest {
         add(payloads, expected, json(new Reading("s-2", NOW, new float[] {1f, 2f, 3f})), DeadLetterReason.WRONG_CHANNEL_COUNT);
         add(payloads, expected, "{\"sensorId\":\"s-3\",\"timestamp\":1800000000000,\"values\":[1,NaN]}".getBytes(), DeadLetterReason.NON_FINITE_VALUE);
         add(payloads, expected, "{\"sensorId\":\"s-3\",\"timestamp\":1800000000000,\"values\":[Infinity,1]}".getBytes(), DeadLetterReason.NON_FINITE_VALUE);
-        add(payloads, expected, json(new Reading("s-4", NOW + SKEW + 1, new float[] {1f, 2f})), DeadLetterReason.TIMESTAMP_OUT_OF_RANGE);
+        add(payloads, expected, new byte[64 * 1024 + 1], DeadLetterReason.OVERSIZED);
+        add(payloads, expected, json(new Reading("s".repeat(257), NOW, new float[] {1f, 2f})), DeadLetterReason.SENSOR_ID_TOO_LONG);
+        add(payloads, expected, json(new Reading("s-4", NOW + AHEAD + 1, new float[] {1f, 2f})), DeadLetterReason.TIMESTAMP_AHEAD);
+        add(payloads, expected, json(new Reading("s-4", NOW + SKEW + 1, new float[] {1f, 2f})), DeadLetterReason.TIMESTAMP_AHEAD);
         add(payloads, expected, json(new Reading("s-4", NOW - SKEW - 1, new float[] {1f, 2f})), DeadLetterReason.TIMESTAMP_OUT_OF_RANGE);
         Reading edge = new Reading("s-5", NOW - SKEW, new float[] {0f, -0f});
         payloads.add(json(edge));
         expected.add(null);
+        Reading aheadEdge = new Reading("s-" + "\u00e9".repeat(127), NOW + AHEAD, new float[] {0f, 1f}); // 256 UTF-8 bytes
+        payloads.add(json(aheadEdge));
+        expected.add(null);
 
-        ValidateReadings fn = new ValidateReadings(new ReadingRules(2, SKEW));
+        ValidateReadings fn = new ValidateReadings(new ReadingRules(2, SKEW, AHEAD));
         try (var h = new OneInputStreamOperatorTestHarness<>(new ProcessOperator<>(fn))) {
             h.open();
             h.setProcessingTime(NOW);
@@ -53,7 +67,7 @@ class ValidateReadingsTest {
             for (Object o : h.getOutput()) {
                 if (o instanceof StreamRecord<?> r) passed.add((Reading) r.getValue());
             }
-            assertEquals(List.of(good, edge), passed);
+            assertEquals(List.of(good, edge, aheadEdge), passed);
 
             List<DeadLetter> dead = new ArrayList<>();
             for (StreamRecord<DeadLetter> r : h.getSideOutput(ValidateReadings.DEAD_LETTERS)) dead.add(r.getValue());
@@ -87,6 +101,59 @@ class ValidateReadingsTest {
         assertEquals(now, ts.extractTimestamp(ok, 5L));
         assertEquals(Long.MIN_VALUE, ts.extractTimestamp(future, 5L));
         assertEquals(Long.MIN_VALUE, ts.extractTimestamp(broken, 5L));
+    }
+
+    @Test
+    void aReadingAheadOfTheWallClockNeverMovesTheWatermarkUnlessTheCheckIsOff() {
+        long now = System.currentTimeMillis();
+        Ingested twoMinutesAhead = ReadingDeserializerTest.deserialize(Format.JSON, List.of(),
+                json(new Reading("s", now + 120_000, new float[] {1f, 2f})));
+        assertEquals(Long.MIN_VALUE, new ReadingTimestamps(new ReadingRules(2, SKEW, AHEAD)).extractTimestamp(twoMinutesAhead, 5L));
+        assertEquals(now + 120_000, new ReadingTimestamps(new ReadingRules(2, 0, 0)).extractTimestamp(twoMinutesAhead, 5L),
+                "replay mode: both checks off");
+        assertEquals(DeadLetterReason.TIMESTAMP_OUT_OF_RANGE,
+                new ReadingRules(1, SKEW, AHEAD).check(new Reading("s", Long.MIN_VALUE, new float[] {1f}), NOW).reason(), "no overflow");
+        assertEquals(DeadLetterReason.TIMESTAMP_AHEAD,
+                new ReadingRules(1, SKEW, AHEAD).check(new Reading("s", Long.MAX_VALUE, new float[] {1f}), NOW).reason(), "no overflow");
+    }
+
+    /**
+     * Junk must not count as activity: a partition receiving only junk goes idle, or its frozen
+     * watermark would hold event time back for every partition.
+     */
+    @Test
+    void junkNeitherMovesTheWatermarkNorKeepsAPartitionActive() {
+        ManualClock clock = new ManualClock(1_000_000_000L);
+        ValidReadingsOnly generator = new ValidReadingsOnly(new WatermarksWithIdleness<>(
+                new BoundedOutOfOrdernessWatermarks<>(Duration.ofSeconds(5)), Duration.ofMinutes(1), clock));
+        List<String> out = new ArrayList<>();
+        WatermarkOutput output = new WatermarkOutput() {
+            @Override
+            public void emitWatermark(Watermark w) {
+                out.add("wm " + w.getTimestamp());
+            }
+
+            @Override
+            public void markIdle() {
+                out.add("idle");
+            }
+
+            @Override
+            public void markActive() {
+                out.add("active");
+            }
+        };
+        generator.onEvent(new Ingested(), NOW, output);
+        generator.onPeriodicEmit(output);
+        assertEquals(List.of("wm " + (NOW - 5000 - 1)), out);
+        out.clear();
+        for (int i = 0; i < 120; i++) { // two minutes of nothing but junk
+            clock.advanceTime(1, TimeUnit.SECONDS);
+            generator.onEvent(new Ingested(), Long.MIN_VALUE, output);
+            generator.onPeriodicEmit(output);
+        }
+        assertTrue(out.contains("idle"), out::toString);
+        assertTrue(out.stream().filter(o -> o.startsWith("wm ")).allMatch(o -> o.equals("wm " + (NOW - 5000 - 1))), out::toString);
     }
 
     @Test
