@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # A real Flink 2.2 standalone session cluster on 127.0.0.1: one JobManager
-# (StandaloneSessionClusterEntrypoint) and one TaskManager (TaskManagerRunner) JVM, from jars that
+# (StandaloneSessionClusterEntrypoint) and N TaskManager (TaskManagerRunner) JVMs, from jars that
 # Maven resolves (deploy/pom.xml, profiles flink,nd4j: what flink-dist's lib/ holds, plus DL4J/ND4J).
 # Usually reached through './streamcast cluster ...'.
 set -euo pipefail
@@ -10,19 +10,21 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 usage() {
   cat <<USAGE
 Usage: deploy/cluster.sh start|stop|status [options]
-  start                    write conf/config.yaml, start JobManager and TaskManager, wait for REST + TaskManager
-  stop                     SIGTERM both JVMs (TaskManager first) and wait until they have exited
-  status                   show pids and the REST address (./streamcast cluster status shows more)
+  start                    write conf/config.yaml, start JobManager and TaskManagers, wait until all registered
+  stop                     SIGTERM every JVM (TaskManagers first) and wait until they have exited
+  status                   show pids, logs, Prometheus ports and the REST address (./streamcast cluster status shows more)
 Options:
   --work-dir DIR           conf, logs, pids, checkpoints, native cache (default: \$STREAMCAST_WORK/flink or <repo>/work/flink)
   --rest-port N            REST API and web UI (default 8081)
   --rpc-port N             JobManager RPC (default 6123)
-  --slots N                task slots of the TaskManager (default 2)
+  --taskmanagers N         TaskManager JVMs, each with its own slots, log and Prometheus port (default 1)
+  --slots N                task slots of each TaskManager (default 2)
+  --managed-memory SIZE    taskmanager.memory.managed.size: RocksDB's block cache and write buffers (default 128m)
   --tm-memory SIZE         taskmanager.memory.process.size (default 2048m)
   --jm-memory SIZE         jobmanager.memory.process.size (default 1024m)
   --nd4j-off-heap SIZE     taskmanager.memory.task.off-heap.size, ND4J's native budget (default 512m)
   --max-physical SIZE      JavaCPP maxphysicalbytes: the TaskManager's whole RSS cap (default 3g)
-  --prometheus-ports RANGE Prometheus reporter ports, first free one per process (default 9250-9251; 0 = off)
+  --prometheus-ports RANGE Prometheus reporter ports, first free one per process (default 9250-(9250+N); 0 = off)
   --timeout S              start/stop wait limit in seconds (default 90)
 USAGE
 }
@@ -31,13 +33,15 @@ ACTION="${1:-}"; [ $# -gt 0 ] && shift
 case "$ACTION" in -h|--help|help) usage; exit 0 ;; start|stop|status) ;; "") usage_error "missing action: start, stop or status" ;; *) usage_error "unknown action '$ACTION'; use start, stop or status" ;; esac
 
 WORK="${STREAMCAST_WORK:-$ROOT/work}/flink"
-REST_PORT=""; RPC_PORT=""; SLOTS=2; TM_MEM=2048m; JM_MEM=1024m; OFF_HEAP=512m; MAX_PHYS=3g; TIMEOUT=90; PROM_PORTS=9250-9251
+REST_PORT=""; RPC_PORT=""; SLOTS=2; TMS=1; TM_MEM=2048m; JM_MEM=1024m; OFF_HEAP=512m; MANAGED=128m; MAX_PHYS=3g; TIMEOUT=90; PROM_PORTS=
 while [ $# -gt 0 ]; do
   case "$1" in
     --work-dir) WORK="${2:?--work-dir needs a value}"; shift 2 ;;
     --rest-port) REST_PORT="${2:?--rest-port needs a value}"; shift 2 ;;
     --rpc-port) RPC_PORT="${2:?--rpc-port needs a value}"; shift 2 ;;
     --slots) SLOTS="${2:?--slots needs a value}"; shift 2 ;;
+    --taskmanagers) TMS="${2:?--taskmanagers needs a value}"; shift 2 ;;
+    --managed-memory) MANAGED="${2:?--managed-memory needs a value}"; shift 2 ;;
     --tm-memory) TM_MEM="${2:?--tm-memory needs a value}"; shift 2 ;;
     --jm-memory) JM_MEM="${2:?--jm-memory needs a value}"; shift 2 ;;
     --nd4j-off-heap) OFF_HEAP="${2:?--nd4j-off-heap needs a value}"; shift 2 ;;
@@ -48,18 +52,22 @@ while [ $# -gt 0 ]; do
     *) usage_error "unknown option '$1'" ;;
   esac
 done
+PROM_PORTS="${PROM_PORTS:-9250-$(( 9250 + TMS ))}"
 [[ "$PROM_PORTS" =~ ^[0-9]+(-[0-9]+)?$ ]] || usage_error "'$PROM_PORTS' is not a port or a range like 9250-9251"
-for n in "$REST_PORT" "$RPC_PORT" "$SLOTS" "$TIMEOUT"; do
+for n in "$REST_PORT" "$RPC_PORT" "$SLOTS" "$TMS" "$TIMEOUT"; do
   [ -z "$n" ] || [[ "$n" =~ ^[0-9]+$ ]] || usage_error "'$n' is not a number"
 done
-for s in "$TM_MEM" "$JM_MEM" "$OFF_HEAP" "$MAX_PHYS"; do
+[ "$TMS" -ge 1 ] && [ "$SLOTS" -ge 1 ] || usage_error "--taskmanagers and --slots must be at least 1"
+for s in "$TM_MEM" "$JM_MEM" "$OFF_HEAP" "$MANAGED" "$MAX_PHYS"; do
   [[ "$s" =~ ^[0-9]+[kmgKMG]?$ ]] || usage_error "'$s' is not a memory size like 512m or 2g"
 done
 mkdir -p "$WORK"
 WORK="$(cd "$WORK" && pwd)"
 CONF="$WORK/conf"
 JM_PID="$WORK/jobmanager.pid"
-TM_PID="$WORK/taskmanager.pid"
+# TaskManager i: taskmanager.pid/.log for the first (what single-TaskManager tools expect), taskmanager-i.* after
+tm_file() { if [ "$1" = 1 ]; then echo "$2/taskmanager.$3"; else echo "$2/taskmanager-$1.$3"; fi; }
+tm_pids() { local f; for f in "$WORK"/taskmanager.pid $(ls -v "$WORK"/taskmanager-*.pid 2>/dev/null); do [ -f "$f" ] && echo "$f"; done; true; }
 ENVFILE="$WORK/cluster.env"
 if [ -f "$ENVFILE" ]; then source "$ENVFILE"; fi
 REST_PORT="${REST_PORT:-${FLINK_REST_PORT:-8081}}"
@@ -83,9 +91,9 @@ taskmanager.host: 127.0.0.1
 taskmanager.numberOfTaskSlots: $SLOTS
 taskmanager.memory.process.size: $TM_MEM
 # ND4J allocates natively, outside the heap: Flink must leave room for it or the container/RSS
-# budget is exceeded. No RocksDB here, so managed memory stays small.
+# budget is exceeded. Managed memory is RocksDB's (unused by the hashmap backend).
 taskmanager.memory.task.off-heap.size: $OFF_HEAP
-taskmanager.memory.managed.size: 128m
+taskmanager.memory.managed.size: $MANAGED
 parallelism.default: 1
 rest.address: 127.0.0.1
 rest.bind-address: 127.0.0.1
@@ -161,14 +169,18 @@ memory_params() {
   read -ra DYNAMIC_CONFIGS <<< "$(echo "$out" | tail -n 1)"
 }
 
-rest_ready() { curl -sf --max-time 2 "$REST/overview" 2>/dev/null | grep -q '"taskmanagers":[1-9]'; }
+rest_ready() { [ "$(curl -sf --max-time 2 "$REST/overview" 2>/dev/null | grep -o '"taskmanagers":[0-9]*' | cut -d: -f2)" -ge "$TMS" ] 2>/dev/null; }
+# the Prometheus port a process bound (its log says so; the range gives each the first free port)
+prom_url() {
+  local port; port="$(grep -o 'PrometheusReporter HTTP server on port [0-9]*' "$1" 2>/dev/null | tail -1 | grep -o '[0-9]*$' || true)"
+  if [ -n "$port" ]; then echo "http://127.0.0.1:$port/metrics"; else echo "off"; fi
+}
 
 case "$ACTION" in
   start)
-    if alive "$JM_PID" || alive "$TM_PID"; then
-      echo "cluster: already running (JobManager pid $(cat "$JM_PID" 2>/dev/null || echo -), TaskManager pid $(cat "$TM_PID" 2>/dev/null || echo -)); web UI $REST"
-      exit 0
-    fi
+    for f in "$JM_PID" $(tm_pids); do
+      if alive "$f"; then echo "cluster: already running ($(basename "$f" .pid) pid $(cat "$f")); web UI $REST"; exit 0; fi
+    done
     check_port_free "REST" "$REST_PORT"; check_port_free "JobManager RPC" "$RPC_PORT"
     t0=$(now_ms)
     # STREAMCAST_CLUSTER_PROFILES=flink and STREAMCAST_PARENT_FIRST=<other prefix> give a cluster
@@ -179,37 +191,50 @@ case "$ACTION" in
     COMMON=("${JAVA17_OPENS[@]}" -Dlog4j.configurationFile="file:$CONF/log4j.properties"
             -Dorg.bytedeco.javacpp.cachedir="$CACHE")
     mkdir -p "$WORK/plugins"; export FLINK_PLUGINS_DIR="$WORK/plugins"
+    # both sets of memory flags before any JVM starts: a rejected size leaves nothing running
+    memory_params TM; TM_JVM=("${JVM_PARAMS[@]}"); TM_DYN=("${DYNAMIC_CONFIGS[@]}")
     memory_params JM
     t1=$(now_ms)
     setsid "$JAVA" "${JVM_PARAMS[@]}" "${COMMON[@]}" -Dlog.file="$WORK/log/jobmanager.log" -cp "$CP" \
       org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint --configDir "$CONF" "${DYNAMIC_CONFIGS[@]}" \
       > "$WORK/log/jobmanager.out" 2>&1 < /dev/null &
     echo $! > "$JM_PID"
-    memory_params TM
     # One OpenMP thread per TaskManager process: with 2 slots on 2 cores, ND4J's default (all
     # cores per call) is 2-3x slower. maxphysicalbytes is the only JavaCPP cap that limits ND4J.
-    OMP_NUM_THREADS=1 setsid "$JAVA" "${JVM_PARAMS[@]}" "${COMMON[@]}" -Dlog.file="$WORK/log/taskmanager.log" \
-      -Dorg.bytedeco.javacpp.maxphysicalbytes="$(bytes_flag "$MAX_PHYS")" -cp "$CP" \
-      org.apache.flink.runtime.taskexecutor.TaskManagerRunner --configDir "$CONF" "${DYNAMIC_CONFIGS[@]}" \
-      > "$WORK/log/taskmanager.out" 2>&1 < /dev/null &
-    echo $! > "$TM_PID"
+    for ((i = 1; i <= TMS; i++)); do
+      OMP_NUM_THREADS=1 setsid "$JAVA" "${TM_JVM[@]}" "${COMMON[@]}" -Dlog.file="$(tm_file $i "$WORK/log" log)" \
+        -Dorg.bytedeco.javacpp.maxphysicalbytes="$(bytes_flag "$MAX_PHYS")" -cp "$CP" \
+        org.apache.flink.runtime.taskexecutor.TaskManagerRunner --configDir "$CONF" "${TM_DYN[@]}" \
+        > "$(tm_file $i "$WORK/log" out)" 2>&1 < /dev/null &
+      echo $! > "$(tm_file $i "$WORK" pid)"
+    done
     wait_for "JobManager" "$TIMEOUT" "$JM_PID" "$WORK/log/jobmanager.log" \
       bash -c "curl -sf --max-time 2 '$REST/overview' >/dev/null 2>&1"
     t2=$(now_ms)
-    wait_for "TaskManager" "$TIMEOUT" "$TM_PID" "$WORK/log/taskmanager.log" rest_ready
+    for ((i = 1; i <= TMS; i++)); do
+      wait_for "TaskManager $i" "$TIMEOUT" "$(tm_file $i "$WORK" pid)" "$(tm_file $i "$WORK/log" log)" rest_ready
+    done
     t3=$(now_ms)
-    echo "cluster: started in $(( t3 - t1 ))ms (REST up after $(( t2 - t1 ))ms, TaskManager registered after $(( t3 - t1 ))ms; +$(( t1 - t0 ))ms classpath/config)"
-    echo "cluster: JobManager pid $(cat "$JM_PID"), TaskManager pid $(cat "$TM_PID"), $SLOTS slots; web UI $REST ; work dir $WORK"
+    echo "cluster: started in $(( t3 - t1 ))ms (REST up after $(( t2 - t1 ))ms, $TMS TaskManager(s) registered after $(( t3 - t1 ))ms; +$(( t1 - t0 ))ms classpath/config)"
+    echo "cluster: JobManager pid $(cat "$JM_PID"), TaskManager pid(s) $(cat $(tm_pids) | tr '\n' ' ')($SLOTS slots each); web UI $REST ; work dir $WORK"
     ;;
   stop)
     # TaskManager first, so the JobManager does not spend the shutdown waiting on lost heartbeats.
-    stop_pid taskmanager "$TM_PID" "$TIMEOUT"
+    for f in $(tm_pids); do stop_pid "$(basename "$f" .pid)" "$f" "$TIMEOUT"; done
     stop_pid jobmanager "$JM_PID" "$TIMEOUT"
     ;;
   status)
     running=0
-    if alive "$JM_PID"; then echo "jobmanager: running (pid $(cat "$JM_PID"))"; running=1; else echo "jobmanager: not running"; fi
-    if alive "$TM_PID"; then echo "taskmanager: running (pid $(cat "$TM_PID"))"; running=1; else echo "taskmanager: not running"; fi
+    if alive "$JM_PID"; then
+      echo "jobmanager: running (pid $(cat "$JM_PID")); log $WORK/log/jobmanager.log; Prometheus $(prom_url "$WORK/log/jobmanager.log")"; running=1
+    else echo "jobmanager: not running"; fi
+    [ -n "$(tm_pids)" ] || echo "taskmanager: not running"
+    for f in $(tm_pids); do
+      name="$(basename "$f" .pid)"; log="$WORK/log/$name.log"
+      if alive "$f"; then
+        echo "$name: running (pid $(cat "$f")); log $log; Prometheus $(prom_url "$log")"; running=1
+      else echo "$name: not running (pid file $f); log $log"; fi
+    done
     echo "rest: $REST ; work dir $WORK"
     [ "$running" = 1 ] || exit 3
     ;;

@@ -83,6 +83,13 @@ def targets(kind, T, C, H, n_out, xs, futures, nexts):
         return keras.utils.to_categorical(np.argmax(nexts, axis=2), C)
     if kind == "per-step-sigmoid":
         return (nexts > 0).astype("float32")
+    # one target (channel 0) from every input channel, as the textbook examples do
+    if kind == "flat-target0":
+        return futures[:, :n_out, 0]
+    if kind == "flat-sigmoid-target0":
+        return (futures[:, :n_out, 0] > 0).astype("float32")
+    if kind == "per-step-aligned-target0":
+        return futures[:, :T, 0:1]
     raise ValueError(kind)
 
 
@@ -102,9 +109,11 @@ def seq2(layers_):
 SUPPORTED = []
 
 
-def supported(name, T, C, kind, loss, head, horizon, k3, k2=None, note="", per_step_target=None, import_window=None):
+def supported(name, T, C, kind, loss, head, horizon, k3, k2=None, note="", per_step_target=None, import_window=None,
+              targets=None):
     SUPPORTED.append(dict(name=name, T=T, C=C, kind=kind, loss=loss, head=head, horizon=horizon,
-                          k3=k3, k2=k2, note=note, per_step_target=per_step_target, import_window=import_window))
+                          k3=k3, k2=k2, note=note, per_step_target=per_step_target, import_window=import_window,
+                          targets=targets))
 
 
 # 1. The classic forecaster: Input(T, C) -> LSTM(u, relu) -> Dense(H*C), Sequential.
@@ -260,6 +269,27 @@ supported("any_length", 7, 2, "flat", "mse", "flat", 1,
                         L2.Dense(2)]),
           import_window=7, note="Input((None, C)): the window length is given at import (--window 7)")
 
+
+# 18-20. The classic examples as they are: ONE series forecast from many input channels. The importer reads an
+#        output that is not a multiple of C as H steps of one target (the first channel unless --targets names
+#        it), a per-step Dense(1) as output t = step T+t (aligned), and passes sigmoid outputs through.
+supported("classic_flat_target", 10, 30, "flat-target0", "mse", "flat", 10,
+          seq(lambda: [L.LSTM(100, activation="relu", input_shape=(10, 30)), L.Dense(10)]),
+          seq2(lambda: [L2.LSTMV1(100, activation="relu", recurrent_activation="sigmoid", input_shape=(10, 30)),
+                        L2.Dense(10)]),
+          targets=["c0"], note="LSTM(100, relu, input_shape=(n_timesteps, 30)) -> Dense(n_timesteps): one target")
+supported("classic_per_step_target", 8, 4, "per-step-aligned-target0", "mse", "per-step", 8,
+          seq(lambda: [keras.Input((8, 4)), L.LSTM(16, activation="relu", return_sequences=True),
+                       L.TimeDistributed(L.Dense(1))]),
+          seq2(lambda: [L2.InputLayer(input_shape=(8, 4)),
+                        L2.LSTMV1(16, activation="relu", return_sequences=True, recurrent_activation="sigmoid"),
+                        L2.Dense(1)]),
+          targets=["c0"], note="LSTM(return_sequences) -> TimeDistributed(Dense(1)) on 4 channels: aligned, one target")
+supported("classic_multilabel", 10, 3, "flat-sigmoid-target0", "binary_crossentropy", "flat", 10,
+          seq(lambda: [L.LSTM(32, activation="relu", input_shape=(10, 3)), L.Dense(10, activation="sigmoid")]),
+          seq2(lambda: [L2.LSTMV1(32, activation="relu", recurrent_activation="sigmoid", input_shape=(10, 3)),
+                        L2.Dense(10, activation="sigmoid")]),
+          targets=["c0"], note="multi-label: LSTM(relu) on 3 features -> Dense(n_timesteps, sigmoid)")
 
 # ---- unsupported examples: the importer must refuse them, naming the layer/option -----------
 UNSUPPORTED = []
@@ -429,6 +459,8 @@ def main(out, only=None):
             entry["perStepTarget"] = f["per_step_target"]
         if f["import_window"]:
             entry["importWindow"] = f["import_window"]
+        if f["targets"]:
+            entry["targets"] = f["targets"]
         if f["k2"]:
             m2 = f["k2"]()
             m2.set_weights(m.get_weights())

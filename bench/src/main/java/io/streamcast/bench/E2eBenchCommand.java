@@ -6,13 +6,15 @@ import io.streamcast.models.BundleException;
 import io.streamcast.models.ModelBundle;
 import io.streamcast.models.ModelSpec;
 import io.streamcast.models.InvalidInputException;
+import io.streamcast.job.config.JobConfig;
+import io.streamcast.job.config.Setting;
 import io.streamcast.process.DeployScripts;
+import io.streamcast.process.JavaProcess;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.io.PrintWriter;
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -108,6 +110,11 @@ public final class E2eBenchCommand implements Callable<Integer> {
     @Option(names = "--job-setting", paramLabel = "KEY=VALUE", description = "Any other job setting (repeatable), e.g. checkpoint.interval=10s.")
     List<String> jobSettings = new ArrayList<>();
 
+    @Option(names = "--state-backend", paramLabel = "hashmap|rocksdb",
+            description = "state.backend of the job; with checkpoint.interval (default here 10s) the run ends with "
+                    + "the checkpoint statistics and a timed canonical savepoint (docs/operating.md, sizing).")
+    String stateBackend;
+
     @Option(names = "--job-jvm-opts", paramLabel = "OPTS", description = "Extra JVM options of the job's JVM, e.g. \"-XX:StartFlightRecording=filename=job.jfr\".")
     String jobJvmOpts;
 
@@ -125,6 +132,13 @@ public final class E2eBenchCommand implements Callable<Integer> {
 
     private Process job;
     private InferenceRate.Result inference;
+    private int restPort;
+
+    private static int freePort() throws IOException {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
 
     @Override
     public Integer call() throws Exception {
@@ -138,6 +152,9 @@ public final class E2eBenchCommand implements Callable<Integer> {
         };
         if (duration < 1 || warmup < 0 || sensors < 1 || parallelism < 1 || batchSize < 1) {
             throw new InvalidInputException("need --duration >= 1, --warmup >= 0, --sensors >= 1, --parallelism >= 1, --batch-size >= 1");
+        }
+        if (stateBackend != null && !List.of("hashmap", "rocksdb").contains(stateBackend)) {
+            throw new InvalidInputException("--state-backend " + stateBackend + " is not valid; fix: use hashmap or rocksdb");
         }
         Path work = BenchPaths.work(workDir);
         Files.createDirectories(work);
@@ -249,6 +266,8 @@ public final class E2eBenchCommand implements Callable<Integer> {
             settings.put("outOfOrderness", shippedDefaults ? "job default" : outOfOrderness);
             settings.put("objectReuse", objectReuse);
             settings.put("jobSettings", jobSettings);
+            settings.put("stateBackend", stateBackend);
+            settings.put("jobJvmOpts", jobJvmOpts);
             settings.put("warmupSeconds", warmup);
             settings.put("durationSeconds", duration);
             doc.put("settings", settings);
@@ -313,10 +332,15 @@ public final class E2eBenchCommand implements Callable<Integer> {
             long measureStart;
             long measureEnd;
             if (max) {
-                long deadline = System.currentTimeMillis() + READY_TIMEOUT_MS;
+                // with many sensors the first window needs T readings of every sensor in front of it:
+                // allow the usual limit plus 1 ms per backlog reading
+                long limit = READY_TIMEOUT_MS + load.sent();
+                long deadline = System.currentTimeMillis() + limit;
                 while (collector.firstArrival() < 0) {
                     checkJob(log);
-                    if (System.currentTimeMillis() > deadline) throw new InvalidInputException("no forecast within " + READY_TIMEOUT_MS / 1000 + " s; see " + log);
+                    if (System.currentTimeMillis() > deadline) {
+                        throw new InvalidInputException("no forecast within " + limit / 1000 + " s; see " + log);
+                    }
                     Thread.sleep(100);
                 }
                 measureStart = collector.firstArrival() + warmup * 1000L;
@@ -365,6 +389,13 @@ public final class E2eBenchCommand implements Callable<Integer> {
             if (producer != null && pauseTimeout > 0) result.put("pause", pause(load, collector, log));
             collector.stop();
             consumer.join(10_000);
+            if (stateBackend != null) {
+                System.err.println("bench e2e [" + m + "]: checkpoint statistics and a canonical savepoint");
+                Map<String, Object> state = StateStats.measure("http://127.0.0.1:" + restPort, work.resolve("savepoints"));
+                state.put("jobRssMiBAfterSavepoint", ProcessStats.rssMiB(job.pid()));
+                result.put("state", state);
+                System.out.println("state (" + m + "): " + state);
+            }
 
             long end = Math.min(System.currentTimeMillis(), measureEnd);
             if (max && collector.lastWindowArrival() > 0 && collector.lastWindowArrival() < measureEnd) {
@@ -507,39 +538,43 @@ public final class E2eBenchCommand implements Callable<Integer> {
     /** The job in its own JVM (this JVM's java, classpath and options), stdout/stderr to the log. */
     private void startJob(String m, String servers, Path bundle, String readings, String forecasts, List<String> topics, Path log)
             throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(ProcessHandle.current().info().command().orElse("java"));
-        for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-            if (!a.startsWith("-agentlib:jdwp") && !a.startsWith("-javaagent")) cmd.add(a);
+        List<String> jvmOptions = jobJvmOpts == null || jobJvmOpts.isBlank() ? List.of() : List.of(jobJvmOpts.trim().split("\\s+"));
+        List<String> args = new ArrayList<>();
+        if (objectReuse) args.add("--object-reuse");
+        if (stateBackend != null) {
+            restPort = freePort();
+            args.addAll(List.of("--rest-port", String.valueOf(restPort), "--checkpoint-dir",
+                    BenchPaths.work(workDir).resolve("checkpoints").toUri().toString()));
         }
-        cmd.addAll(FLINK_OPENS);
-        if (jobJvmOpts != null && !jobJvmOpts.isBlank()) cmd.addAll(List.of(jobJvmOpts.trim().split("\\s+")));
-        cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
-        cmd.add(E2eJob.class.getName());
-        if (objectReuse) cmd.add("--object-reuse");
-        cmd.addAll(List.of(
-                "kafka.bootstrap.servers=" + servers,
-                "model.bundle=" + bundle,
-                "topic.readings=" + readings,
-                "topic.forecasts=" + forecasts,
-                "topic.dlq=" + topics.get(2),
-                "topic.late=" + topics.get(3),
-                "source.group-id=" + readings,
-                "source.starting-offsets=earliest",
-                "parallelism=" + parallelism,
-                "inference.mode=" + m,
-                "inference.batch-size=" + batchSize,
-                "inference.flush-timeout=" + flushTimeout,
-                "local.web-ui.port=0",
-                "job.name=streamcast-bench-" + m));
+        List<String> settings = new ArrayList<>(List.of(
+                JobConfig.kafkaOverride("bootstrap.servers", servers),
+                Setting.MODEL_BUNDLE.override(bundle),
+                Setting.TOPIC_READINGS.override(readings),
+                Setting.TOPIC_FORECASTS.override(forecasts),
+                Setting.TOPIC_DLQ.override(topics.get(2)),
+                Setting.TOPIC_LATE.override(topics.get(3)),
+                Setting.GROUP_ID.override(readings),
+                Setting.STARTING_OFFSETS.override("earliest"),
+                Setting.PARALLELISM.override(parallelism),
+                Setting.INFERENCE_MODE.override(m),
+                Setting.BATCH_SIZE.override(batchSize),
+                Setting.FLUSH_TIMEOUT.override(flushTimeout),
+                Setting.WEB_UI_PORT.override(0),
+                Setting.JOB_NAME.override("streamcast-bench-" + m)));
         if (!shippedDefaults) {
-            cmd.add("watermark.out-of-orderness=" + outOfOrderness);
-            cmd.add("watermark.interval=" + watermarkInterval + "ms");
+            settings.add(Setting.OUT_OF_ORDERNESS.override(outOfOrderness));
+            settings.add(Setting.WATERMARK_INTERVAL.override(watermarkInterval + "ms"));
         }
-        cmd.addAll(jobSettings);
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-        pb.environment().put("OMP_NUM_THREADS", "1");
+        if (stateBackend != null) {
+            settings.add(Setting.STATE_BACKEND.override(stateBackend));
+            if (jobSettings.stream().noneMatch(x -> x.startsWith(Setting.CHECKPOINT_INTERVAL.key() + "="))) {
+                settings.add(Setting.CHECKPOINT_INTERVAL.override("10s"));
+            }
+        }
+        settings.addAll(jobSettings);
+        JobConfig.load(null, settings); // a bad setting fails here, in one line, not in the child JVM's log
+        args.addAll(settings);
+        ProcessBuilder pb = JavaProcess.of(jvmOptions, E2eJob.class.getName(), args).redirectErrorStream(true);
         job = pb.start();
         CountDownLatch ready = new CountDownLatch(1);
         Process p = job;
@@ -582,23 +617,6 @@ public final class E2eBenchCommand implements Callable<Integer> {
         }
     }
 
-    /** Flink on Java 17 needs these (from Flink's default env.java.opts.all); the launcher passes them too. */
-    private static final List<String> FLINK_OPENS = List.of(
-            "--add-exports=java.base/sun.net.util=ALL-UNNAMED",
-            "--add-exports=java.rmi/sun.rmi.registry=ALL-UNNAMED",
-            "--add-exports=java.security.jgss/sun.security.krb5=ALL-UNNAMED",
-            "--add-opens=java.base/java.lang=ALL-UNNAMED",
-            "--add-opens=java.base/java.net=ALL-UNNAMED",
-            "--add-opens=java.base/java.io=ALL-UNNAMED",
-            "--add-opens=java.base/java.nio=ALL-UNNAMED",
-            "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
-            "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED",
-            "--add-opens=java.base/java.text=ALL-UNNAMED",
-            "--add-opens=java.base/java.time=ALL-UNNAMED",
-            "--add-opens=java.base/java.util=ALL-UNNAMED",
-            "--add-opens=java.base/java.util.concurrent=ALL-UNNAMED",
-            "--add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED",
-            "--add-opens=java.base/java.util.concurrent.locks=ALL-UNNAMED");
 
     /** CPU (cores busy) over the measurement and RSS of the job, the broker and this process. */
     private static final class Sampler {

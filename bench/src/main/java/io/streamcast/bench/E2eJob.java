@@ -6,14 +6,18 @@ import io.streamcast.job.config.JobConfig;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
  * The job under test, in its own JVM (so its CPU and RSS can be measured apart from the load
  * generator): {@link ForecastJob#build} in a local MiniCluster, without web UI.
- * Arguments: {@code [--object-reuse] key=value...} (the job's settings).
+ * Arguments: {@code [--object-reuse] [--rest-port N] [--checkpoint-dir URI] key=value...}
+ * (the job's settings, {@code watermark.interval} among them); the REST API (checkpoint
+ * statistics, savepoints) answers on the port.
  * Prints {@link #READY} once the job is RUNNING, then runs until killed.
  */
 public final class E2eJob {
@@ -24,15 +28,23 @@ public final class E2eJob {
 
     public static void main(String[] args) throws Exception {
         boolean objectReuse = false;
+        int restPort = 0;
+        String checkpointDir = null;
         List<String> settings = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--object-reuse" -> objectReuse = true;
+                case "--rest-port" -> restPort = Integer.parseInt(args[++i]);
+                case "--checkpoint-dir" -> checkpointDir = args[++i];
                 default -> settings.add(args[i]);
             }
         }
         JobConfig cfg = JobArgs.parse(settings.toArray(String[]::new));
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(new Configuration());
+        Configuration conf = new Configuration();
+        conf.set(RestOptions.PORT, restPort);
+        // without a directory checkpoints go to the JobManager's heap, which refuses large state
+        if (checkpointDir != null) conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpointDir);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(conf);
         if (objectReuse) env.getConfig().enableObjectReuse();
         ForecastJob.build(env, cfg);
         JobClient client = env.executeAsync(cfg.jobName());

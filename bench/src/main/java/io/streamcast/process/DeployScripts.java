@@ -2,6 +2,7 @@ package io.streamcast.process;
 
 import io.streamcast.models.InvalidInputException;
 import java.io.IOException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -21,6 +22,19 @@ public final class DeployScripts {
                     + "; run streamcast from the repository (./streamcast) or set -Dstreamcast.home");
         }
         return root;
+    }
+
+    /** The shaded job jar the build attaches under job/target (what a session cluster runs). */
+    public static Path jobJar() throws IOException {
+        Path target = home().resolve("job/target");
+        if (Files.isDirectory(target)) {
+            try (DirectoryStream<Path> jars = Files.newDirectoryStream(target, "streamcast-job-*-all.jar")) {
+                for (Path candidate : jars) {
+                    return candidate;
+                }
+            }
+        }
+        return target.resolve("streamcast-job-<version>-all.jar");
     }
 
     /** Runs deploy/SCRIPT with the arguments, output straight to the terminal; returns its exit code. */

@@ -3,14 +3,17 @@ package io.streamcast.cli;
 import io.streamcast.tools.FlinkRest;
 import io.streamcast.tools.LiveView;
 import io.streamcast.tools.SimulateCommand;
+import io.streamcast.job.config.JobConfig;
+import io.streamcast.job.config.Setting;
 import io.streamcast.process.DeployScripts;
+import io.streamcast.process.JavaProcess;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.streamcast.avro.Forecast;
 import io.streamcast.avro.SensorReading;
 import io.streamcast.command.Cli;
 import io.streamcast.command.UsageError;
+import io.streamcast.models.InvalidInputException;
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -137,24 +140,15 @@ public final class DemoCommand implements Callable<Integer> {
 
     /** The job in a child JVM with this JVM's classpath and options: stopping it is one destroy(). */
     private Process startJob(Path bundle, String bootstrap) throws IOException {
-        return javaWithSameClasspath(List.of("job", "kafka.bootstrap.servers=" + bootstrap, "model.bundle=" + bundle,
-                "source.starting-offsets=latest", "source.group-id=demo-" + System.currentTimeMillis(),
-                "local.web-ui.port=" + webUiPort, "parallelism=2", "watermark.out-of-orderness=2s",
-                "job.name=streamcast-demo"))
+        return javaWithSameClasspath(List.of("job", JobConfig.kafkaOverride("bootstrap.servers", bootstrap),
+                Setting.MODEL_BUNDLE.override(bundle), Setting.STARTING_OFFSETS.override("latest"),
+                Setting.GROUP_ID.override("demo-" + System.currentTimeMillis()), Setting.WEB_UI_PORT.override(webUiPort),
+                Setting.PARALLELISM.override(2), Setting.OUT_OF_ORDERNESS.override("2s"), Setting.JOB_NAME.override("streamcast-demo")))
                 .redirectErrorStream(true).redirectOutput(work.resolve("job.log").toFile()).start();
     }
 
-    private ProcessBuilder javaWithSameClasspath(List<String> args) {
-        List<String> command = new ArrayList<>();
-        command.add(ProcessHandle.current().info().command().orElse("java"));
-        command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
-        command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
-        command.add(io.streamcast.cli.Streamcast.class.getName());
-        command.addAll(args);
-        ProcessBuilder pb = new ProcessBuilder(command);
-        pb.environment().put("OMP_NUM_THREADS", "1");
-        return pb;
+    private static ProcessBuilder javaWithSameClasspath(List<String> args) {
+        return JavaProcess.of(List.of(), Streamcast.class.getName(), args);
     }
 
     private void waitForJob(long t0) throws Exception {
@@ -171,7 +165,7 @@ public final class DemoCommand implements Callable<Integer> {
                         return;
                     }
                 }
-            } catch (UsageError | IOException notYet) {
+            } catch (InvalidInputException | IOException notYet) {
                 // the local web UI comes up with the job
             }
             Thread.sleep(300);

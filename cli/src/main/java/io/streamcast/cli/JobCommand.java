@@ -3,7 +3,6 @@ package io.streamcast.cli;
 import io.streamcast.job.ForecastJob;
 import io.streamcast.job.config.JobArgs;
 import io.streamcast.job.config.JobConfig;
-import io.streamcast.job.evaluation.EvaluationSettings;
 import io.streamcast.job.evaluation.PrometheusReporting;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -71,7 +70,7 @@ public final class JobCommand implements Callable<Integer> {
 
     private static StreamExecutionEnvironment localEnvironment(JobConfig cfg) {
         Configuration conf = new Configuration();
-        int prometheus = EvaluationSettings.prometheusPort(cfg);
+        int prometheus = cfg.prometheusPort();
         if (prometheus > 0 && PrometheusReporting.available()) {
             PrometheusReporting.configure(conf, prometheus);
             System.err.println("streamcast: metrics for Prometheus on http://localhost:" + prometheus + "/metrics");

@@ -1,6 +1,6 @@
 package io.streamcast.cli;
 
-import io.streamcast.job.reload.FlinkFileSystemModelStore;
+import io.streamcast.job.reload.ModelStore;
 import io.streamcast.models.BundleException;
 import io.streamcast.models.ForecastModel;
 import io.streamcast.models.ModelBundle;
@@ -39,11 +39,11 @@ public final class RollbackCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        FlinkFileSystemModelStore s;
+        ModelStore s;
         List<String> versions;
         String current;
         try {
-            s = new FlinkFileSystemModelStore(store);
+            s = new ModelStore(store);
             versions = s.versions(name);
             current = s.latest(name);
         } catch (IllegalArgumentException e) {
@@ -58,7 +58,7 @@ public final class RollbackCommand implements Callable<Integer> {
         }
         String uri = s.pointer(name, version).uri;
         Path tmp = Path.of(System.getProperty("java.io.tmpdir"), "streamcast-bundles");
-        try (FlinkFileSystemModelStore.LocalBundle local = FlinkFileSystemModelStore.localCopy(uri, tmp);
+        try (ModelStore.LocalBundle local = ModelStore.localCopy(uri, tmp);
              ForecastModel target = ForecastModel.load(local.dir())) {
             // loads, verifies and probes: a broken version is never made LATEST
             ModelSpec currentSpec = force || current == null || current.equals(version) ? null : readableSpec(s, current, tmp);
@@ -82,8 +82,8 @@ public final class RollbackCommand implements Callable<Integer> {
     }
 
     /** The spec of a version, or null if its bundle cannot be read (rolling back from a broken LATEST is allowed). */
-    private ModelSpec readableSpec(FlinkFileSystemModelStore s, String v, Path tmp) {
-        try (FlinkFileSystemModelStore.LocalBundle local = FlinkFileSystemModelStore.localCopy(s.pointer(name, v).uri, tmp)) {
+    private ModelSpec readableSpec(ModelStore s, String v, Path tmp) {
+        try (ModelStore.LocalBundle local = ModelStore.localCopy(s.pointer(name, v).uri, tmp)) {
             return ModelBundle.readManifest(local.dir()).spec();
         } catch (Exception e) {
             return null;

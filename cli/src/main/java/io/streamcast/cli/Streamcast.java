@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
             io.streamcast.tools.KafkaCommand.class,
             io.streamcast.tools.ClusterCommand.class,
             io.streamcast.tools.SubmitCommand.class,
+            io.streamcast.tools.StopCommand.class,
             io.streamcast.tools.CancelCommand.class,
             io.streamcast.tools.SimulateCommand.class,
             io.streamcast.tools.TailCommand.class,

@@ -4,7 +4,6 @@ import io.streamcast.command.UsageError;
 import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -14,8 +13,6 @@ import picocli.CommandLine.Parameters;
         description = {"Cancel a job on the session cluster.",
             "PATCH /jobs/:id?mode=cancel, then waits until the job is CANCELED."})
 public final class CancelCommand implements Callable<Integer> {
-    private static final Pattern JOB_ID = Pattern.compile("[0-9a-f]{32}");
-
     @Parameters(paramLabel = "JOB", arity = "0..1", description = "Job id (32 hex digits) as printed by submit.")
     String jobId;
 
@@ -35,7 +32,7 @@ public final class CancelCommand implements Callable<Integer> {
         if ((jobId == null) == !all) {
             throw new UsageError("give either a JOB id or --all");
         }
-        if (jobId != null && !JOB_ID.matcher(jobId).matches()) {
+        if (jobId != null && !StopCommand.JOB_ID.matcher(jobId).matches()) {
             throw new UsageError("'" + jobId + "' is not a job id (32 hex digits); list jobs with './streamcast cluster status'");
         }
         FlinkRest flink = new FlinkRest(rest);

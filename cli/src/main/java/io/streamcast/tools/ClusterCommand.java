@@ -43,7 +43,7 @@ public final class ClusterCommand implements Runnable {
     }
 
     @Command(name = "start", mixinStandardHelpOptions = true,
-            description = "Write config.yaml, start JobManager and TaskManager, wait until the TaskManager registered.")
+            description = "Write config.yaml, start the JobManager and the TaskManagers, wait until all registered.")
     static final class Start implements Callable<Integer> {
         @picocli.CommandLine.Mixin Where where = new Where();
 
@@ -53,8 +53,17 @@ public final class ClusterCommand implements Runnable {
         @Option(names = "--rpc-port", description = "JobManager RPC port (default 6123).")
         Integer rpcPort;
 
-        @Option(names = "--slots", description = "Task slots of the TaskManager (default 2).")
+        @Option(names = "--taskmanagers", paramLabel = "N",
+                description = "TaskManager JVMs, each with its own slots, log and Prometheus port (default 1).")
+        Integer taskManagers;
+
+        @Option(names = "--slots", description = "Task slots of each TaskManager (default 2).")
         Integer slots;
+
+        @Option(names = "--managed-memory", paramLabel = "SIZE",
+                description = "taskmanager.memory.managed.size: RocksDB's cache and write buffers (default 128m; "
+                        + "the hashmap backend does not use it).")
+        String managedMemory;
 
         @Option(names = "--tm-memory", paramLabel = "SIZE", description = "taskmanager.memory.process.size (default 2048m).")
         String tmMemory;
@@ -83,7 +92,9 @@ public final class ClusterCommand implements Runnable {
             List<String> args = where.args("start");
             DeployScripts.option(args, "--rest-port", restPort);
             DeployScripts.option(args, "--rpc-port", rpcPort);
+            DeployScripts.option(args, "--taskmanagers", taskManagers);
             DeployScripts.option(args, "--slots", slots);
+            DeployScripts.option(args, "--managed-memory", managedMemory);
             DeployScripts.option(args, "--tm-memory", tmMemory);
             DeployScripts.option(args, "--jm-memory", jmMemory);
             DeployScripts.option(args, "--nd4j-off-heap", offHeap);
@@ -94,7 +105,7 @@ public final class ClusterCommand implements Runnable {
     }
 
     @Command(name = "stop", mixinStandardHelpOptions = true,
-            description = "SIGTERM TaskManager and JobManager and wait until both have exited.")
+            description = "SIGTERM the TaskManagers and the JobManager and wait until all have exited.")
     static final class Stop implements Callable<Integer> {
         @picocli.CommandLine.Mixin Where where = new Where();
 
@@ -133,9 +144,9 @@ public final class ClusterCommand implements Runnable {
                 double metaspace = flink.taskManagerMetric(id, "Status.JVM.Memory.Metaspace.Used");
                 double heap = flink.taskManagerMetric(id, "Status.JVM.Memory.Heap.Used");
                 double threads = flink.taskManagerMetric(id, "Status.JVM.Threads.Count");
-                System.out.printf("  TaskManager %s: %d/%d slots free, heap used %s, Metaspace used %s, "
+                System.out.printf("  TaskManager %s (data port %d): %d/%d slots free, heap used %s, Metaspace used %s, "
                                 + "threads %.0f%n",
-                        id, tm.path("freeSlots").asInt(), tm.path("slotsNumber").asInt(),
+                        id, tm.path("dataPort").asInt(), tm.path("freeSlots").asInt(), tm.path("slotsNumber").asInt(),
                         mib(heap), mib(metaspace), threads);
             }
             for (JsonNode job : flink.get("/jobs/overview").path("jobs")) {

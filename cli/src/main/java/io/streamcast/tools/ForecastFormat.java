@@ -20,7 +20,8 @@ final class ForecastFormat {
     }
 
     /**
-     * {@code sim-003  2026-11-27 13:40:01.250  etth1@3 flat  H=24 C=7  next: [6.1 2.0 ...]  last: [...]  lag 12 ms}.
+     * {@code sim-003  2026-11-27 13:40:01.250  etth1@3 flat  H=24 C=7  next: [6.1 2.0 ...]  last: [...]  lag 12 ms};
+     * with target channels {@code C=1 [OT]}, with intervals {@code last: [17.2] 90%: [15.9..18.5]}.
      * Shows the first and the last forecast step; the full H x C values are in --json.
      */
     static String line(Forecast f) {
@@ -28,9 +29,23 @@ final class ForecastFormat {
         List<Float> values = f.getValues();
         String lag = f.getProducedAt() != null && f.getIssuedAt() != null
                 ? (f.getProducedAt().toEpochMilli() - f.getIssuedAt().toEpochMilli()) + " ms" : "?";
-        return String.format(Locale.ROOT, "%-12s %s  %s@%s %-8s H=%d C=%d  next: %s  last: %s  issued->produced %s",
+        String targets = f.getTargets().isEmpty() ? "" : " " + f.getTargets().toString().replace(",", "");
+        String interval = f.getLower().isEmpty() ? "" : String.format(Locale.ROOT, " %.0f%%: %s", 100 * f.getCoverage(),
+                range(f.getLower(), f.getUpper(), f.getHorizon() - 1, channels));
+        return String.format(Locale.ROOT, "%-12s %s  %s@%s %-8s H=%d C=%d%s  next: %s  last: %s%s  issued->produced %s",
                 f.getSensorId(), TIME.format(f.getIssuedAt()), f.getModelName(), f.getModelVersion(), f.getHead(),
-                f.getHorizon(), channels, step(values, 0, channels), step(values, f.getHorizon() - 1, channels), lag);
+                f.getHorizon(), channels, targets, step(values, 0, channels), step(values, f.getHorizon() - 1, channels),
+                interval, lag);
+    }
+
+    private static String range(List<Float> lower, List<Float> upper, int step, int channels) {
+        StringBuilder out = new StringBuilder("[");
+        for (int c = 0; c < channels; c++) {
+            int i = step * channels + c;
+            if (i >= lower.size() || i >= upper.size()) return out.append(" n/a]").toString();
+            out.append(c == 0 ? "" : " ").append(String.format(Locale.ROOT, "%.3g..%.3g", lower.get(i), upper.get(i)));
+        }
+        return out.append(']').toString();
     }
 
     private static String step(List<Float> values, int step, int channels) {
@@ -58,6 +73,15 @@ final class ForecastFormat {
         node.put("channels", f.getChannels());
         ArrayNode array = node.putArray("values");
         f.getValues().forEach(array::add);
+        ArrayNode targets = node.putArray("targets");
+        f.getTargets().forEach(t -> targets.add(t.toString()));
+        if (!f.getLower().isEmpty()) {
+            ArrayNode lower = node.putArray("lower");
+            f.getLower().forEach(lower::add);
+            ArrayNode upper = node.putArray("upper");
+            f.getUpper().forEach(upper::add);
+            node.put("coverage", f.getCoverage());
+        }
         node.put("producedAt", iso(f.getProducedAt()));
         return node.toString();
     }

@@ -57,6 +57,11 @@ public final class KafkaCommand implements Runnable {
         @Option(names = "--heap", paramLabel = "SIZE", description = "Broker heap, e.g. 512m (default 1g).")
         String heap;
 
+        @Option(names = "--sasl", description = "The client listener requires SASL_PLAINTEXT with SCRAM-SHA-256; "
+                + "random passwords; client settings with the credentials in <work-dir>/client.properties "
+                + "(mode 600) for kafka.config / --kafka-config.")
+        boolean sasl;
+
         @Override
         public Integer call() {
             List<String> args = where.args("start");
@@ -64,6 +69,7 @@ public final class KafkaCommand implements Runnable {
             DeployScripts.option(args, "--controller-port", controllerPort);
             DeployScripts.option(args, "--topics", topics);
             DeployScripts.option(args, "--heap", heap);
+            if (sasl) args.add("--sasl");
             return where.run(args);
         }
     }

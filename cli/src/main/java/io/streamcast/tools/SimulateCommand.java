@@ -67,9 +67,8 @@ public final class SimulateCommand implements Callable<Integer> {
             description = "Wire format: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}).")
     ReadingFormat format;
 
-    @Option(names = "--bootstrap", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:9092",
-            description = "Kafka bootstrap servers (default ${DEFAULT-VALUE}).")
-    String bootstrap;
+    @picocli.CommandLine.Mixin
+    KafkaClientOptions kafka = new KafkaClientOptions();
 
     @Option(names = "--topic", defaultValue = "sensor-readings", description = "Topic (default ${DEFAULT-VALUE}).")
     String topic;
@@ -78,6 +77,11 @@ public final class SimulateCommand implements Callable<Integer> {
             description = "0: stamp each reading with the wall clock when sent (default). >0: sensor k's i-th reading "
                     + "is stamped start + i*MS (event time runs at its own pace, e.g. 3600000 for hourly ETT).")
     long stepMillis;
+
+    @Option(names = "--start-millis", paramLabel = "MS",
+            description = "With --step-millis: event time (epoch ms) of every sensor's first reading (default: now). "
+                    + "Lets a second run continue the first's timeline, e.g. after a stop and resubmit.")
+    Long startMillis;
 
     @Option(names = "--seed", defaultValue = "42", description = "Seed for --synthetic (default ${DEFAULT-VALUE}).")
     long seed;
@@ -101,6 +105,9 @@ public final class SimulateCommand implements Callable<Integer> {
         if (stepMillis < 0) {
             throw new UsageError("--step-millis must be >= 0, got " + stepMillis);
         }
+        if (startMillis != null && (stepMillis == 0 || startMillis < 0)) {
+            throw new UsageError("--start-millis needs --step-millis > 0 and a time >= 0");
+        }
         Long count = amount == null ? null : amount.count;
         Double duration = amount == null ? null : amount.duration;
         if (count != null && count < 1) {
@@ -113,8 +120,8 @@ public final class SimulateCommand implements Callable<Integer> {
                 : new SyntheticSensors(source.synthetic, seed);
         long total = count != null ? count : duration != null ? (long) Math.ceil(duration * rate) : Long.MAX_VALUE;
 
-        Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        Properties props = kafka.properties();
+        String bootstrap = kafka.servers();
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
         // A broker outage must not end the run: the client keeps readings and retries them with
@@ -123,6 +130,11 @@ public final class SimulateCommand implements Callable<Integer> {
         props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, retryMillis);
         props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
         props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Math.max(retryMillis, 10_000 + 5));
+        // Not idempotent: after a timed-out request its sequence numbers can fall out of step with the
+        // broker (OutOfOrderSequenceException on every retry). One request in flight keeps each
+        // sensor's readings in order; a retried reading may arrive twice (the job sends it to late).
+        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false);
+        props.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1);
         props.put(ProducerConfig.RETRY_BACKOFF_MS_CONFIG, 200);
         props.put(ProducerConfig.RETRY_BACKOFF_MAX_MS_CONFIG, 5_000);
         props.put(ProducerConfig.RECONNECT_BACKOFF_MS_CONFIG, 200);
@@ -150,7 +162,7 @@ public final class SimulateCommand implements Callable<Integer> {
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(props)) {
             producer.partitionsFor(topic);
             watch = new OutageWatch(acked, undelivered);
-            start = System.currentTimeMillis();
+            start = startMillis != null ? startMillis : System.currentTimeMillis();
             startNanos = System.nanoTime();
             progress = new Progress("simulate", total, quiet);
             // interruption (the demo's shutdown) ends an unbounded run like --count ends a bounded one
@@ -218,20 +230,21 @@ public final class SimulateCommand implements Callable<Integer> {
 
     /** Fails fast with a fix when nothing listens at the start (an outage later is waited out). */
     private void requireBroker(Properties props) {
+        // the client settings of --kafka-config too: a secured broker refuses an admin client without them
         Properties admin = new Properties();
         props.forEach((k, v) -> {
-            if (k.equals(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG)) admin.put(k, v);
+            if (!k.toString().contains("serializer") && !k.toString().startsWith("acks")) admin.put(k, v);
         });
         admin.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000);
         admin.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 30_000);
         try (Admin client = Admin.create(admin)) {
             client.describeCluster().nodes().get(30, TimeUnit.SECONDS);
         } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
-            throw new UsageError("no Kafka broker answers at " + bootstrap
-                    + "; start one with './streamcast kafka start' or pass --bootstrap");
+            throw new UsageError("no Kafka broker answers at " + kafka.servers()
+                    + "; start one with './streamcast kafka start' or pass --bootstrap (and --kafka-config for a secured one)");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new UsageError("interrupted while looking for a Kafka broker at " + bootstrap);
+            throw new UsageError("interrupted while looking for a Kafka broker at " + kafka.servers());
         }
     }
 

@@ -3,7 +3,6 @@ package io.streamcast.tools;
 import io.streamcast.process.DeployScripts;
 import io.streamcast.command.UsageError;
 import java.io.IOException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -35,6 +34,17 @@ public final class SubmitCommand implements Callable<Integer> {
             description = "Main class (default: the jar's Main-Class, io.streamcast.job.ForecastJob).")
     String entryClass;
 
+    @Option(names = "--from-savepoint", paramLabel = "PATH",
+            description = "Start from this savepoint (or retained checkpoint), as printed by 'streamcast stop': "
+                    + "the sensors' windows, waiting forecasts, model pointer and Kafka offsets are restored. "
+                    + "--parallelism may differ (up to the job's parallelism.max).")
+    String fromSavepoint;
+
+    @Option(names = "--allow-non-restored-state",
+            description = "With --from-savepoint: start although the savepoint holds state of an operator the "
+                    + "new job no longer has (that state is dropped; see docs/operating.md before using it).")
+    boolean allowNonRestoredState;
+
     @Option(names = "--keep-jar", description = "Leave the uploaded jar on the cluster (default: delete it once the job runs).")
     boolean keepJar;
 
@@ -47,7 +57,10 @@ public final class SubmitCommand implements Callable<Integer> {
         if (parallelism != null && parallelism < 1) {
             throw new UsageError("--parallelism must be at least 1, got " + parallelism);
         }
-        Path jobJar = jar != null ? jar : defaultJar();
+        if (allowNonRestoredState && fromSavepoint == null) {
+            throw new UsageError("--allow-non-restored-state needs --from-savepoint PATH");
+        }
+        Path jobJar = jar != null ? jar : DeployScripts.jobJar();
         if (!Files.isRegularFile(jobJar)) {
             throw new UsageError("job jar " + jobJar + " not found; build it with 'mvn -B -DskipTests package'");
         }
@@ -57,7 +70,7 @@ public final class SubmitCommand implements Callable<Integer> {
         String jarId = flink.uploadJar(jobJar);
         String jobId;
         try {
-            jobId = flink.runJar(jarId, entryClass, jobArgs, parallelism);
+            jobId = flink.runJar(jarId, entryClass, jobArgs, parallelism, fromSavepoint, allowNonRestoredState);
         } finally {
             if (!keepJar) {
                 flink.deleteJar(jarId);
@@ -65,20 +78,11 @@ public final class SubmitCommand implements Callable<Integer> {
         }
         System.out.println(jobId);
         System.err.println("submit: job " + jobId + " submitted; web UI: " + flink.jobUrl(jobId));
-        System.err.println("submit: cancel it with './streamcast cancel " + jobId + "'");
-        return 0;
-    }
-
-    /** The shaded cluster jar the build attaches under job/target. */
-    static Path defaultJar() throws IOException {
-        Path target = DeployScripts.home().resolve("job/target");
-        if (Files.isDirectory(target)) {
-            try (DirectoryStream<Path> jars = Files.newDirectoryStream(target, "streamcast-job-*-all.jar")) {
-                for (Path candidate : jars) {
-                    return candidate;
-                }
-            }
+        if (fromSavepoint != null) {
+            System.err.println("submit: restored from " + fromSavepoint);
         }
-        return target.resolve("streamcast-job-<version>-all.jar");
+        System.err.println("submit: stop it with './streamcast stop " + jobId + "' (savepoint) or './streamcast cancel "
+                + jobId + "'");
+        return 0;
     }
 }

@@ -41,9 +41,8 @@ public final class TailCommand implements Callable<Integer> {
             description = "Where to start in the topic (default ${DEFAULT-VALUE}).")
     String from;
 
-    @Option(names = "--bootstrap", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:9092",
-            description = "Kafka bootstrap servers (default ${DEFAULT-VALUE}).")
-    String bootstrap;
+    @picocli.CommandLine.Mixin
+    KafkaClientOptions kafka = new KafkaClientOptions();
 
     @Option(names = "--topic",
             description = "Topic (default forecasts, or forecast-evaluations with --evaluation).")
@@ -56,10 +55,10 @@ public final class TailCommand implements Callable<Integer> {
     public Integer call() {
         if (evaluation) {
             EvaluationLines lines = new EvaluationLines(last);
-            return TopicTail.run(bootstrap, topic == null ? "forecast-evaluations" : topic, from, max, timeout,
+            return TopicTail.run(kafka.properties(), topic == null ? "forecast-evaluations" : topic, from, max, timeout,
                     value -> json ? lines.json(value) : lines.line(value), spec.commandLine().getOut());
         }
-        return TopicTail.run(bootstrap, topic == null ? "forecasts" : topic, from, max, timeout, value -> {
+        return TopicTail.run(kafka.properties(), topic == null ? "forecasts" : topic, from, max, timeout, value -> {
             Forecast forecast = Forecast.getDecoder().decode(ByteBuffer.wrap(value));
             return json ? ForecastFormat.json(forecast) : ForecastFormat.line(forecast);
         }, spec.commandLine().getOut());

@@ -38,14 +38,17 @@ final class TopicTail {
      * @return 0 when {@code max} records were printed (or forever without max); 1 when the timeout
      *     passed first
      */
-    static int run(String bootstrap, String topic, String from, Long max, Double timeout, Decoder decoder,
+    static int run(Properties client, String topic, String from, Long max, Double timeout, Decoder decoder,
             PrintWriter out) {
         if (max != null && max < 1) throw new UsageError("--max must be at least 1, got " + max);
         if (timeout != null && !(timeout > 0)) throw new UsageError("--timeout must be > 0 seconds, got " + timeout);
         if (!from.equals("earliest") && !from.equals("latest")) {
             throw new UsageError("--from must be earliest or latest, got '" + from + "'");
         }
-        Properties props = consumerProperties(bootstrap);
+        String bootstrap = client.getProperty(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG);
+        Properties props = new Properties();
+        props.putAll(client);
+        props.putAll(consumerProperties(bootstrap));
 
         long deadline = timeout == null ? Long.MAX_VALUE : System.nanoTime() + (long) (timeout * 1e9);
         long printed = 0;

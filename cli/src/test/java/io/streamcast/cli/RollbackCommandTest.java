@@ -4,33 +4,20 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.streamcast.job.testing.ModelStoreFixture;
-import io.streamcast.command.Cli;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code streamcast rollback}: LATEST moves back only to a version that exists and verifies. */
 class RollbackCommandTest {
     @TempDir
     Path dir;
 
-    private record Run(int code, String out, String err) {
-    }
-
-    private static Run rollback(String... args) {
-        CommandLine cmd = Cli.commandLine(new Streamcast());
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cmd.setOut(new PrintWriter(out));
-        cmd.setErr(new PrintWriter(err));
+    private static CommandRun rollback(String... args) {
         String[] all = new String[args.length + 1];
         all[0] = "rollback";
         System.arraycopy(args, 0, all, 1, args.length);
-        int code = cmd.execute(all);
-        return new Run(code, out.toString(), err.toString());
+        return CommandRun.of(all);
     }
 
     @Test
@@ -46,17 +33,17 @@ class RollbackCommandTest {
         assertEquals(0, rollback("--store", root, "--name", n, "--to", "1").code());
         assertEquals("1", fx.store.latest(n));
 
-        Run missing = rollback("--store", root, "--name", n, "--to", "9");
+        CommandRun missing = rollback("--store", root, "--name", n, "--to", "9");
         assertEquals(2, missing.code());
         assertTrue(missing.err().contains("no version '9'") && missing.err().contains("1, 2, 3"), missing.err());
 
-        Run broken = rollback("--store", root, "--name", n, "--to", "3");
+        CommandRun broken = rollback("--store", root, "--name", n, "--to", "3");
         assertEquals(2, broken.code());
         assertTrue(broken.err().contains("does not verify") && broken.err().contains("sha256"), broken.err());
         assertEquals(1, broken.err().strip().lines().count(), "one line: " + broken.err());
         assertEquals("1", fx.store.latest(n), "a broken version never becomes LATEST");
 
-        Run unknownModel = rollback("--store", root, "--name", "other", "--to", "1");
+        CommandRun unknownModel = rollback("--store", root, "--name", "other", "--to", "1");
         assertEquals(2, unknownModel.code());
         assertTrue(unknownModel.err().contains("no model 'other'"), unknownModel.err());
 
@@ -72,7 +59,7 @@ class RollbackCommandTest {
         fx.publish(1);           // C = 2
         fx.publish(2, 3);        // C = 3, now LATEST
 
-        Run refused = rollback("--store", root, "--name", n, "--to", "1");
+        CommandRun refused = rollback("--store", root, "--name", n, "--to", "1");
         assertEquals(2, refused.code());
         assertEquals(1, refused.err().strip().lines().count(), "one line: " + refused.err());
         assertTrue(refused.err().contains("channels C 2 (was 3)") && refused.err().contains("--force"), refused.err());

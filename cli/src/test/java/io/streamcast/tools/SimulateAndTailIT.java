@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamcast.avro.Forecast;
 import io.streamcast.avro.SensorReading;
+import io.streamcast.job.testing.KafkaClusterExtension;
 import io.streamcast.job.output.ForecastRecords;
 import io.streamcast.command.Cli;
 import java.io.PrintWriter;
@@ -36,14 +37,14 @@ import picocli.CommandLine;
 /** simulate and tail against a real (in-JVM, KRaft) Kafka broker. */
 class SimulateAndTailIT {
     @RegisterExtension
-    static final KafkaBroker KAFKA = new KafkaBroker();
+    static final KafkaClusterExtension KAFKA = new KafkaClusterExtension();
 
     @Test
     void simulateProducesKeyedAvroReadingsInOrderPerSensor() throws Exception {
-        KAFKA.createTopic("readings-avro", 2);
+        KAFKA.createTopics(2, "readings-avro");
         long before = System.currentTimeMillis();
         int rc = run(new SimulateCommand(), new StringWriter(), "--synthetic", "4", "--count", "200", "--rate", "2000",
-                "--quiet", "--bootstrap", KAFKA.bootstrap(), "--topic", "readings-avro");
+                "--quiet", "--bootstrap", KAFKA.bootstrapServers(), "--topic", "readings-avro");
         assertEquals(0, rc);
         List<ConsumerRecord<String, byte[]>> records = readAll("readings-avro", 200);
         assertEquals(200, records.size());
@@ -65,10 +66,10 @@ class SimulateAndTailIT {
 
     @Test
     void simulateWritesJsonWithFixedSteps() throws Exception {
-        KAFKA.createTopic("readings-json", 1);
+        KAFKA.createTopics(1, "readings-json");
         int rc = run(new SimulateCommand(), new StringWriter(), "--data", "../data/ett/ETTh1.csv", "--sensors", "2",
                 "--count", "6", "--rate", "1000", "--format", "json", "--step-millis", "3600000", "--quiet",
-                "--bootstrap", KAFKA.bootstrap(), "--topic", "readings-json");
+                "--bootstrap", KAFKA.bootstrapServers(), "--topic", "readings-json");
         assertEquals(0, rc);
         List<ConsumerRecord<String, byte[]>> records = readAll("readings-json", 6);
         ObjectMapper mapper = new ObjectMapper();
@@ -89,9 +90,9 @@ class SimulateAndTailIT {
 
     @Test
     void tailPrintsCommittedForecastsOnlyAndStopsAtMax() throws Exception {
-        KAFKA.createTopic("forecasts-tail", 2);
+        KAFKA.createTopics(2, "forecasts-tail");
         Properties props = new Properties();
-        props.put("bootstrap.servers", KAFKA.bootstrap());
+        props.put("bootstrap.servers", KAFKA.bootstrapServers());
         props.put("transactional.id", "tail-test");
         props.put("key.serializer", StringSerializer.class.getName());
         props.put("value.serializer", ByteArraySerializer.class.getName());
@@ -101,15 +102,21 @@ class SimulateAndTailIT {
             producer.send(record(forecast("aborted-sensor", 99f)));
             producer.abortTransaction();
             producer.beginTransaction();
-            for (int i = 0; i < 5; i++) {
+            for (int i = 0; i < 4; i++) {
                 producer.send(record(forecast("s" + i, i)));
             }
+            Forecast withInterval = forecast("s4", 4);
+            withInterval.setTargets(List.of("a", "b", "c"));
+            withInterval.setLower(List.of(3f, 1f, 2f, 3f, 4f, 5f));
+            withInterval.setUpper(List.of(5f, 3f, 4f, 5f, 6f, 7f));
+            withInterval.setCoverage(0.9f);
+            producer.send(record(withInterval));
             producer.send(new ProducerRecord<>("forecasts-tail", "junk", new byte[] {1, 2, 3}));
             producer.commitTransaction();
         }
         StringWriter out = new StringWriter();
         int rc = run(new TailCommand(), out, "--max", "5", "--json", "--timeout", "60",
-                "--bootstrap", KAFKA.bootstrap(), "--topic", "forecasts-tail");
+                "--bootstrap", KAFKA.bootstrapServers(), "--topic", "forecasts-tail");
         assertEquals(0, rc);
         String[] lines = out.toString().strip().split("\n");
         assertEquals(5, lines.length, out.toString());
@@ -119,16 +126,25 @@ class SimulateAndTailIT {
             JsonNode node = mapper.readTree(line);
             sensors.add(node.get("sensorId").asText());
             assertEquals(2 * 3, node.get("values").size());
+            if (node.get("sensorId").asText().equals("s4")) {
+                assertEquals("[\"a\",\"b\",\"c\"]", node.get("targets").toString());
+                assertEquals(6, node.get("lower").size());
+                assertEquals(0.9, node.get("coverage").asDouble(), 1e-6);
+            } else {
+                assertFalse(node.has("lower"), line);
+            }
         }
         assertFalse(sensors.contains("aborted-sensor"), "read_committed hides aborted forecasts");
 
         // asking for more than there is: gives up after the timeout with exit 1 and says how many it saw
         StringWriter more = new StringWriter();
         rc = run(new TailCommand(), more, "--max", "6", "--timeout", "3",
-                "--bootstrap", KAFKA.bootstrap(), "--topic", "forecasts-tail");
+                "--bootstrap", KAFKA.bootstrapServers(), "--topic", "forecasts-tail");
         assertEquals(1, rc);
         assertEquals(5, more.toString().strip().split("\n").length);
         assertTrue(more.toString().contains("next: [1.00 2.00 3.00]"), more.toString());
+        assertTrue(more.toString().contains("C=3 [a b c]"), more.toString());
+        assertTrue(more.toString().contains("90%: [3.00..5.00 4.00..6.00 5.00..7.00]"), more.toString());
     }
 
     @Test
@@ -136,7 +152,7 @@ class SimulateAndTailIT {
         StringWriter err = new StringWriter();
         CommandLine cmd = Cli.commandLine(new TailCommand());
         cmd.setErr(new PrintWriter(err, true));
-        int rc = cmd.execute("--max", "1", "--bootstrap", KAFKA.bootstrap(), "--topic", "no-such-topic");
+        int rc = cmd.execute("--max", "1", "--bootstrap", KAFKA.bootstrapServers(), "--topic", "no-such-topic");
         assertEquals(Cli.USAGE, rc);
         assertTrue(err.toString().contains("topic 'no-such-topic' does not exist"), err.toString());
     }
@@ -168,7 +184,7 @@ class SimulateAndTailIT {
 
     private static List<ConsumerRecord<String, byte[]>> readAll(String topic, int expected) {
         Properties props = new Properties();
-        props.put("bootstrap.servers", KAFKA.bootstrap());
+        props.put("bootstrap.servers", KAFKA.bootstrapServers());
         props.put("key.deserializer", StringDeserializer.class.getName());
         props.put("value.deserializer", ByteArrayDeserializer.class.getName());
         List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();

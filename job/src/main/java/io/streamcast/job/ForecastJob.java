@@ -4,7 +4,7 @@ import io.streamcast.job.config.JobArgs;
 import io.streamcast.job.config.JobConfig;
 import io.streamcast.job.ingest.ValidateReadings;
 import io.streamcast.job.kafka.KafkaEndpoints;
-import io.streamcast.job.reload.ModelReload;
+import io.streamcast.job.reload.ModelStore;
 import io.streamcast.job.kafka.KafkaPreflight;
 import io.streamcast.models.BundleException;
 import io.streamcast.models.Manifest;
@@ -13,6 +13,10 @@ import io.streamcast.models.ModelSpec;
 import io.streamcast.job.config.ConfigException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Locale;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.slf4j.Logger;
@@ -40,7 +44,7 @@ public final class ForecastJob {
         LOG.info("streamcast job settings (secrets masked):\n{}", cfg.describe());
         if (cfg.maxAhead().isZero()) LOG.warn(ValidateReadings.AHEAD_OFF);
         cfg.requireBootstrapServers();
-        Manifest manifest = cfg.modelStore().isEmpty() ? manifest(cfg.requireModelBundle()) : ModelReload.latestManifest(cfg);
+        Manifest manifest = manifest(cfg);
         KafkaPreflight.check(cfg, Duration.ofSeconds(15));
         configure(env, cfg);
         ForecastPipeline.define(env, PipelineSettings.from(cfg, manifest),
@@ -48,12 +52,46 @@ public final class ForecastJob {
     }
 
     /**
-     * Parallelism, the watermark interval and checkpointing from the config (restart strategy and
-     * state backend stay the cluster's).
+     * The manifest the pipeline is built for: model.bundle's, or that of the version LATEST points at
+     * in model.store (the pipeline takes T, C and the step from it; later versions must keep T and C).
+     */
+    public static Manifest manifest(JobConfig cfg) {
+        return cfg.modelStore().isEmpty() ? manifest(cfg.requireModelBundle()) : latestManifest(cfg);
+    }
+
+    private static Manifest latestManifest(JobConfig cfg) {
+        ModelStore store = new ModelStore(cfg.modelStore());
+        String name = cfg.modelName();
+        try {
+            String version = store.latest(name);
+            if (version == null) {
+                throw new ConfigException("model store " + cfg.modelStore() + " has no model '" + name
+                        + "' (no LATEST); the job takes its window and channels from it; fix: streamcast publish DIR --store "
+                        + cfg.modelStore() + " --name " + name);
+            }
+            return ModelStore.readManifest(store.bundle(name, version));
+        } catch (java.io.IOException | BundleException e) {
+            throw new ConfigException("model store " + cfg.modelStore() + ": cannot read model '" + name + "': " + e.getMessage()
+                    + "; fix: check model.store and model.name");
+        }
+    }
+
+    /**
+     * Parallelism, max parallelism, the watermark interval, checkpointing and (when set) the state
+     * backend from the config; the restart strategy and the checkpoint/savepoint directories stay
+     * the cluster's.
      */
     public static void configure(StreamExecutionEnvironment env, JobConfig cfg) {
         if (cfg.parallelism() > 0) env.setParallelism(cfg.parallelism());
+        // set explicitly: derived from the first parallelism, it would silently cap later rescales
+        env.setMaxParallelism(cfg.maxParallelism());
         env.getConfig().setAutoWatermarkInterval(cfg.watermarkInterval().toMillis());
+        if (cfg.stateBackend() != null) {
+            Configuration backend = new Configuration();
+            backend.set(StateBackendOptions.STATE_BACKEND, cfg.stateBackend().name().toLowerCase(Locale.ROOT));
+            backend.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, cfg.incrementalCheckpoints());
+            env.configure(backend);
+        }
         if (!cfg.checkpointInterval().isZero()) {
             env.enableCheckpointing(cfg.checkpointInterval().toMillis(), CheckpointingMode.EXACTLY_ONCE);
         }

@@ -3,7 +3,6 @@ package io.streamcast.job;
 import io.streamcast.job.assembly.AssemblerConfig;
 import io.streamcast.job.config.JobConfig;
 import io.streamcast.job.evaluation.EvaluationConfig;
-import io.streamcast.job.evaluation.EvaluationSettings;
 import io.streamcast.job.inference.InferenceConfig;
 import io.streamcast.job.reload.ModelReload;
 import io.streamcast.job.ingest.ReadingRules;
@@ -31,8 +30,10 @@ public record PipelineSettings(
     /** Settings with online evaluation as configured (evaluation.*), scored on the model's normalised scale. */
     public static PipelineSettings from(JobConfig cfg, Manifest manifest) {
         PipelineSettings s = from(cfg, manifest.spec());
-        return new PipelineSettings(s.rules, s.outOfOrderness, s.idleness, s.assembler, s.inference, s.reload,
-                EvaluationSettings.from(cfg, s.assembler, manifest.normalizer()));
+        EvaluationConfig evaluation = !cfg.evaluationEnabled() ? null : new EvaluationConfig(s.assembler,
+                manifest.normalizer().std(), cfg.evaluationAllowedLateness(), cfg.evaluationMetricsWindow(), cfg.driftWindow(),
+                cfg.driftThreshold());
+        return new PipelineSettings(s.rules, s.outOfOrderness, s.idleness, s.assembler, s.inference, s.reload, evaluation);
     }
 
     public static PipelineSettings from(JobConfig cfg, ModelSpec spec) {
@@ -42,7 +43,7 @@ public record PipelineSettings(
                     + ": every reading would be dead-lettered; fix: raise input.max-channels to at least " + channels);
         }
         AssemblerConfig assembler;
-        if (cfg.windowMode() == JobConfig.WindowMode.COUNT) {
+        if (cfg.windowMode() == AssemblerConfig.Mode.COUNT) {
             assembler = AssemblerConfig.count(spec.window(), channels);
         } else {
             long step = cfg.windowStep() != null ? cfg.windowStep().toMillis() : spec.stepMillis();
@@ -50,14 +51,15 @@ public record PipelineSettings(
                 throw new ConfigException("window.mode=fixed-step needs a step interval and the model has none; fix: set window.step (e.g. 1h)");
             }
             assembler = AssemblerConfig.fixedStep(spec.window(), channels, step)
-                    .withResample("mean".equals(cfg.resample()) ? AssemblerConfig.Resample.MEAN : AssemblerConfig.Resample.LAST)
+                    .withResample(cfg.resample())
                     .withMaxGapSteps(cfg.maxGapSteps());
         }
         assembler = assembler.withStride(cfg.stride()).withStateTtl(cfg.stateTtl()).withOrdering(cfg.windowOrdering());
-        InferenceConfig inference = new InferenceConfig(cfg.modelBundle(),
-                cfg.inferenceMode() == JobConfig.InferenceMode.BATCHED ? InferenceConfig.Mode.BATCHED : InferenceConfig.Mode.PER_RECORD,
-                cfg.batchSize(), cfg.flushTimeout().toMillis());
+        InferenceConfig inference = new InferenceConfig(cfg.modelBundle(), cfg.inferenceMode(), cfg.batchSize(),
+                cfg.flushTimeout().toMillis(), cfg.intervalCoverage());
+        ModelReload reload = cfg.modelStore().isEmpty() ? null : new ModelReload(cfg.modelStore(), cfg.modelName(),
+                cfg.modelPollInterval(), cfg.modelAwaitLimit(), spec.window(), spec.channelCount());
         return new PipelineSettings(new ReadingRules(channels, cfg.maxTimestampSkew().toMillis(), cfg.maxAhead().toMillis()),
-                cfg.outOfOrderness(), cfg.idleness(), assembler, inference, ModelReload.from(cfg, spec), null);
+                cfg.outOfOrderness(), cfg.idleness(), assembler, inference, reload, null);
     }
 }

@@ -279,6 +279,12 @@ class ForecastPipelineKafkaIT {
      * {@code jitterMillis} after the start of its step; values are random but fixed by the seed.
      */
     static Map<String, List<Reading>> readings(int sensors, int perSensor, long base, long seed, int jitterMillis) {
+        return readings(sensors, perSensor, base, seed, jitterMillis, 2);
+    }
+
+    /** As above with {@code channels} channels: the two above, then Gaussian noise. */
+    static Map<String, List<Reading>> readings(int sensors, int perSensor, long base, long seed, int jitterMillis,
+            int channels) {
         Random rnd = new Random(seed);
         Map<String, List<Reading>> m = new TreeMap<>();
         for (int s = 0; s < sensors; s++) {
@@ -286,7 +292,11 @@ class ForecastPipelineKafkaIT {
             List<Reading> list = new ArrayList<>();
             for (int i = 0; i < perSensor; i++) {
                 long jitter = jitterMillis == 0 ? 0 : rnd.nextInt(jitterMillis);
-                list.add(new Reading(id, base + i * STEP + jitter, new float[] {(float) rnd.nextGaussian(), (float) (s + 0.1 * i)}));
+                float[] v = new float[channels];
+                v[0] = (float) rnd.nextGaussian();
+                v[1] = (float) (s + 0.1 * i);
+                for (int c = 2; c < channels; c++) v[c] = (float) rnd.nextGaussian();
+                list.add(new Reading(id, base + i * STEP + jitter, v));
             }
             m.put(id, list);
         }

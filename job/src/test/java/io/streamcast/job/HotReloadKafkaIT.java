@@ -14,7 +14,6 @@ import io.streamcast.job.kafka.KafkaEndpoints;
 import io.streamcast.job.output.ReadingEncoder;
 import io.streamcast.job.records.Reading;
 import io.streamcast.job.records.WindowForecast;
-import io.streamcast.job.reload.ModelReload;
 import io.streamcast.job.testing.FlinkMiniCluster;
 import io.streamcast.job.testing.KafkaClusterExtension;
 import io.streamcast.job.testing.KafkaJobTests;
@@ -185,7 +184,7 @@ class HotReloadKafkaIT {
         StreamExecutionEnvironment env = environment(cfg);
         env.getCheckpointConfig().setMinPauseBetweenCheckpoints(Duration.ofHours(1).toMillis());
         FailOnce.reset();
-        ForecastPipeline.define(env, PipelineSettings.from(cfg, ModelReload.latestSpec(cfg)),
+        ForecastPipeline.define(env, PipelineSettings.from(cfg, ForecastJob.manifest(cfg).spec()),
                 KafkaEndpoints.readings(cfg, false), KafkaEndpoints.sinks(cfg),
                 forecasts -> forecasts.map(new FailOnce()).name("inject-failure"));
         JobClient job = env.executeAsync("hot-reload-restore");
@@ -307,7 +306,7 @@ class HotReloadKafkaIT {
     /** The whole job, following the store's LATEST, started on the MiniCluster. */
     static JobClient startJob(JobConfig cfg, String name) throws Exception {
         StreamExecutionEnvironment env = environment(cfg);
-        ForecastPipeline.define(env, PipelineSettings.from(cfg, ModelReload.latestSpec(cfg)),
+        ForecastPipeline.define(env, PipelineSettings.from(cfg, ForecastJob.manifest(cfg).spec()),
                 KafkaEndpoints.readings(cfg, false), KafkaEndpoints.sinks(cfg));
         return env.executeAsync(name);
     }

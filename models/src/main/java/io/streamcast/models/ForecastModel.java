@@ -1,17 +1,24 @@
 package io.streamcast.models;
 
 import java.nio.file.Path;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.layers.BaseLayer;
+import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.activations.impl.ActivationSigmoid;
+import org.nd4j.linalg.activations.impl.ActivationSoftmax;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * A loaded model bundle ready to forecast: raw windows in, raw forecasts out.
  *
- * <p>Windows are {@code float[T*C]} time-major (step, then channel); forecasts {@code float[H*C]}
- * step-major. Inside, windows are z-scored with the bundle's {@link Normalizer}, optionally shifted by
- * the window's own level, packed as DL4J's {@code [batch, channels, time]}, and the network's output is
- * shifted back and de-normalised.
+ * <p>Windows are {@code float[T*C]} time-major (step, then input channel); forecasts {@code float[H*C_out]}
+ * step-major (step, then target channel). Inside, windows are z-scored with the bundle's {@link Normalizer},
+ * optionally shifted by the window's own level, packed as DL4J's {@code [batch, channels, time]}, and the
+ * network's output is shifted back and de-normalised with its target channel's statistics. A network whose
+ * output layer is not linear (an imported sigmoid/softmax head) gives probabilities or scores: those are
+ * passed through as they are.
  *
  * <p>Not thread-safe: one instance per thread (a DL4J network keeps per-call state, the per-step roll-out
  * keeps LSTM state between steps, and the input buffers are reused between calls).
@@ -24,6 +31,10 @@ public final class ForecastModel implements AutoCloseable {
     private final int steps;
     private final int channels;
     private final int horizon;
+    /** For each output channel, its input channel (its normaliser statistics and window offset). */
+    private final int[] targets;
+    /** Sigmoid/softmax output layer (imported classifier): the network's values are the forecast, unscaled. */
+    private final boolean passThrough;
     /**
      * Flat head: one native lstmLayer op per LSTM layer instead of DL4J's per-step ops (about 2x faster
      * batched, 4x per window; identical outputs). Off with -Dstreamcast.inference.fused=false.
@@ -43,10 +54,25 @@ public final class ForecastModel implements AutoCloseable {
         this.steps = spec.window();
         this.channels = spec.channelCount();
         this.horizon = spec.horizon();
+        this.targets = spec.targetIndices();
+        this.passThrough = classifierOutput(network);
         this.zWindow = new float[steps * channels];
         // only for loaded bundles: the fused pass copies the weights, a wrapped network may still be training
         this.fused = mayFuse && FusedLstmForward.supports(spec, network) && !"false".equals(System.getProperty(FUSED_PROPERTY))
                 ? new FusedLstmForward(spec, network) : null;
+    }
+
+    /** A sigmoid or softmax output layer gives probabilities, which no channel's statistics scale. */
+    private static boolean classifierOutput(MultiLayerNetwork network) {
+        MultiLayerConfiguration conf = network.getLayerWiseConfigurations();
+        Layer out = conf.getConf(conf.getConfs().size() - 1).getLayer();
+        return out instanceof BaseLayer b
+                && (b.getActivationFn() instanceof ActivationSigmoid || b.getActivationFn() instanceof ActivationSoftmax);
+    }
+
+    /** Whether outputs are passed through without de-normalisation (a sigmoid/softmax head). */
+    public boolean passThrough() {
+        return passThrough;
     }
 
     /** System property: {@code false} scores flat heads with DL4J's own forward pass (for comparison). */
@@ -95,6 +121,11 @@ public final class ForecastModel implements AutoCloseable {
         return manifest;
     }
 
+    /** The bundle's calibrated prediction intervals, or null. */
+    public Intervals intervals() {
+        return manifest.intervals();
+    }
+
     /** The model's name from its manifest. */
     public String name() {
         return manifest.name();
@@ -119,7 +150,7 @@ public final class ForecastModel implements AutoCloseable {
      * Forecasts a batch of windows.
      *
      * @param windows B windows, each T*C raw values, time-major (step, then channel)
-     * @return B forecasts, each H*C raw values, step-major (step, then channel)
+     * @return B forecasts, each H*C_out raw values, step-major (step, then target channel)
      */
     public float[][] predict(float[][] windows) {
         int batch = windows.length;
@@ -133,11 +164,13 @@ public final class ForecastModel implements AutoCloseable {
             pack(b, zWindow, offsets[b]);
         }
         float[][] out = forecastNetworkSpace(batch);
+        if (passThrough) return out;
+        int cOut = targets.length;
         for (int b = 0; b < batch; b++) {
             float[] o = out[b];
             float[] off = offsets[b];
             for (int i = 0; i < o.length; i++) {
-                int c = i % channels;
+                int c = targets[i % cOut];
                 o[i] = normalizer.denormalize(c, o[i] + off[c]);
             }
         }
@@ -146,8 +179,8 @@ public final class ForecastModel implements AutoCloseable {
 
     /**
      * The network's own output for already-normalised inputs, in Keras layout (no normaliser, no per-window
-     * offset, no roll-out): flat head {@code [B][H*C]}; per-step head {@code [B][T*C]} time-major (output t
-     * is the step-t output of the RnnOutputLayer).
+     * offset, no roll-out, no de-normalisation): flat head {@code [B][H*C_out]}; per-step head {@code [B][T*C_out]} time-major
+     * (output t is the step-t output of the RnnOutputLayer).
      *
      * @param windows B windows, each T*C normalised values, time-major
      */
@@ -181,7 +214,7 @@ public final class ForecastModel implements AutoCloseable {
         return Nd4j.create(data, new long[] {batch, channels, steps}, 'c');
     }
 
-    /** Forecast in the network's (normalised, offset) space, step-major [B][H*C]. */
+    /** Forecast in the network's (normalised, offset) space, step-major [B][H*C_out]. */
     private float[][] forecastNetworkSpace(int batch) {
         INDArray x = input(batch);
         if (spec.head() == Head.FLAT) {
@@ -191,7 +224,7 @@ public final class ForecastModel implements AutoCloseable {
             // Output t of one pass is trained to be step T+t (H == T).
             return sequenceTimeMajor(network.output(x, false), batch, horizon);
         }
-        // NEXT: output t predicts step t+1. Run the window once keeping the LSTM state; the last output is
+        // NEXT (targets = all inputs, in order): output t predicts step t+1. Run the window once keeping the LSTM state; the last output is
         // step T+1. Then feed each prediction back, one step at a time (no re-run of the whole window).
         float[][] out = new float[batch][horizon * channels];
         try {

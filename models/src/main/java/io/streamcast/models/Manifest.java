@@ -19,6 +19,7 @@ import java.time.format.DateTimeParseException;
  * @param created       creation time
  * @param networkSha256 sha256 (hex) of {@link ModelBundle#NETWORK_FILE}; set by {@link ModelBundle#write}
  * @param source        free-form: where an imported model came from (e.g. the Keras file); may be null
+ * @param intervals     calibrated prediction intervals; null when the bundle has none
  */
 public record Manifest(
         int formatVersion,
@@ -30,7 +31,8 @@ public record Manifest(
         JsonNode metrics,
         Instant created,
         String networkSha256,
-        JsonNode source) {
+        JsonNode source,
+        Intervals intervals) {
 
     public static final int FORMAT_VERSION = 1;
     public static final String DEV_VERSION = "dev";
@@ -45,6 +47,10 @@ public record Manifest(
         }
         if (version == null) version = DEV_VERSION;
         if (created == null) created = Instant.now();
+        if (intervals != null && intervals.halfWidth()[0].length != spec.outputLength()) {
+            throw new IllegalArgumentException("manifest: intervals have " + intervals.halfWidth()[0].length
+                    + " half-widths per coverage, the forecast has H*C_out = " + spec.outputLength());
+        }
         training = copy(training);
         metrics = copy(metrics);
         source = copy(source);
@@ -52,27 +58,32 @@ public record Manifest(
 
     /** A new manifest: current format, version "dev", created now, no training info/metrics/source. */
     public static Manifest of(String name, ModelSpec spec, Normalizer normalizer) {
-        return new Manifest(FORMAT_VERSION, name, DEV_VERSION, spec, normalizer, null, null, Instant.now(), null, null);
+        return new Manifest(FORMAT_VERSION, name, DEV_VERSION, spec, normalizer, null, null, Instant.now(), null, null, null);
     }
 
     public Manifest withVersion(String v) {
-        return new Manifest(formatVersion, name, v, spec, normalizer, training, metrics, created, networkSha256, source);
+        return new Manifest(formatVersion, name, v, spec, normalizer, training, metrics, created, networkSha256, source, intervals);
     }
 
     public Manifest withTraining(JsonNode t) {
-        return new Manifest(formatVersion, name, version, spec, normalizer, t, metrics, created, networkSha256, source);
+        return new Manifest(formatVersion, name, version, spec, normalizer, t, metrics, created, networkSha256, source, intervals);
     }
 
     public Manifest withMetrics(JsonNode m) {
-        return new Manifest(formatVersion, name, version, spec, normalizer, training, m, created, networkSha256, source);
+        return new Manifest(formatVersion, name, version, spec, normalizer, training, m, created, networkSha256, source, intervals);
     }
 
     public Manifest withSource(JsonNode s) {
-        return new Manifest(formatVersion, name, version, spec, normalizer, training, metrics, created, networkSha256, s);
+        return new Manifest(formatVersion, name, version, spec, normalizer, training, metrics, created, networkSha256, s, intervals);
+    }
+
+    public Manifest withIntervals(Intervals i) {
+        return new Manifest(formatVersion, name, version, spec, normalizer, training, metrics, created, networkSha256,
+                source, i);
     }
 
     public Manifest withNetworkSha256(String sha) {
-        return new Manifest(formatVersion, name, version, spec, normalizer, training, metrics, created, sha, source);
+        return new Manifest(formatVersion, name, version, spec, normalizer, training, metrics, created, sha, source, intervals);
     }
 
     @Override
@@ -101,6 +112,7 @@ public record Manifest(
         if (training != null) n.set("training", training.deepCopy());
         if (metrics != null) n.set("metrics", metrics.deepCopy());
         if (source != null) n.set("source", source.deepCopy());
+        if (intervals != null) n.set("intervals", intervals.toJson());
         n.put("networkSha256", networkSha256);
         return n;
     }
@@ -131,7 +143,8 @@ public record Manifest(
                 n.get("metrics"),
                 created,
                 sha == null || sha.isNull() ? null : sha.asText(),
-                n.get("source"));
+                n.get("source"),
+                n.hasNonNull("intervals") ? Intervals.fromJson(n.get("intervals")) : null);
     }
 
     private static JsonNode copy(JsonNode j) {

@@ -121,6 +121,31 @@ public final class ModelBundle {
         }
     }
 
+    /**
+     * Calibrates a bundle's prediction intervals on the validation split of a series (e.g. an imported model,
+     * given data it was not trained on) and rewrites its manifest; the network file is unchanged.
+     *
+     * @return the manifest as written
+     */
+    public static Manifest calibrate(Path dir, io.streamcast.models.data.TimeSeries series,
+            io.streamcast.models.data.Split split) throws IOException, BundleException {
+        Manifest manifest = readManifest(dir);
+        io.streamcast.models.data.WindowSet val = io.streamcast.models.data.WindowSet.of(series.rows(),
+                split.validation(), manifest.spec());
+        if (val.size() == 0) {
+            throw new IllegalArgumentException("the validation range " + split.validation() + " holds no window of "
+                    + manifest.spec().window() + " + " + manifest.spec().horizon() + " rows to calibrate on");
+        }
+        Intervals intervals;
+        try (ForecastModel model = ForecastModel.load(dir)) {
+            intervals = Intervals.calibrate(model::predict, val, "validation rows " + split.validation() + " of "
+                    + series.source().getFileName());
+        }
+        Manifest written = manifest.withIntervals(intervals);
+        writeManifest(dir, written);
+        return written;
+    }
+
     /** Writes a bundle with an initialised, untrained network (for tests and benchmarks). */
     public static Manifest createRandom(Path dir, String name, ModelSpec spec, Normalizer normalizer, long seed)
             throws IOException {
@@ -250,8 +275,8 @@ public final class ModelBundle {
 
     /**
      * The network must be: {@code layers} LSTMs (nIn C, then units; nOut units; the spec's activation; the
-     * last one wrapped in LastTimeStep for flat), then a linear OutputLayer(H*C) (flat) or RnnOutputLayer(C)
-     * (per-step).
+     * last one wrapped in LastTimeStep for flat), then a linear OutputLayer(H*C_out) (flat) or
+     * RnnOutputLayer(C_out) (per-step).
      */
     static void checkShapes(ModelSpec spec, MultiLayerConfiguration conf) {
         checkShapes(spec, conf, false);
@@ -301,7 +326,7 @@ public final class ModelBundle {
             }
         }
         Layer out = conf.getConf(n - 1).getLayer();
-        long wantOut = spec.head() == Head.FLAT ? spec.outputLength() : spec.channelCount();
+        long wantOut = spec.head() == Head.FLAT ? spec.outputLength() : spec.targetCount();
         Class<?> wantType = spec.head() == Head.FLAT ? OutputLayer.class : RnnOutputLayer.class;
         if (!wantType.isInstance(out)) {
             throw new IllegalArgumentException("output layer: expected " + wantType.getSimpleName() + " for the "
@@ -311,8 +336,8 @@ public final class ModelBundle {
         if (ff.getNIn() != spec.units() || ff.getNOut() != wantOut) {
             throw new IllegalArgumentException("output layer: nIn=" + ff.getNIn() + " nOut=" + ff.getNOut()
                     + ", spec needs nIn=" + spec.units() + " nOut=" + wantOut
-                    + (spec.head() == Head.FLAT ? " (H*C = " + spec.horizon() + "*" + spec.channelCount() + ")"
-                            : " (C)"));
+                    + (spec.head() == Head.FLAT ? " (H*C_out = " + spec.horizon() + "*" + spec.targetCount() + ")"
+                            : " (C_out)"));
         }
         if (!imported && !(ff.getActivationFn() instanceof ActivationIdentity)) {
             throw new IllegalArgumentException("output layer: activation must be identity (linear), found "

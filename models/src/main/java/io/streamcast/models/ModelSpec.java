@@ -3,8 +3,9 @@ package io.streamcast.models;
 import java.util.List;
 
 /**
- * The shape of a forecaster: a window of {@code window} steps x {@code channels.size()} channels in,
- * {@code horizon} steps x the same channels out.
+ * The shape of a forecaster: a window of {@code window} steps x {@code channels.size()} input channels in,
+ * {@code horizon} steps x {@code targets.size()} target channels out (the targets are named input channels,
+ * by default all of them).
  *
  * @param window        T, input steps
  * @param channels      channel names, in column order; C = channels.size()
@@ -17,6 +18,9 @@ import java.util.List;
  *                      another DL4J activation, named here as in {@link #ACTIVATIONS} (for a stack with
  *                      mixed activations: the last LSTM's; the manifest's source lists every layer)
  * @param stepMillis    interval between steps, milliseconds (0 = unknown / count based)
+ * @param targets       the forecast channels, a subset of {@code channels} in output order (null or empty: all
+ *                      channels); the per-step head's {@code next} roll-out feeds outputs back as inputs, so it
+ *                      needs every channel as a target
  */
 public record ModelSpec(
         int window,
@@ -27,14 +31,22 @@ public record ModelSpec(
         int units,
         int layers,
         String activation,
-        long stepMillis) {
+        long stepMillis,
+        List<String> targets) {
 
     /** Accepted LSTM activation names: tanh and relu (trainable here), then those only imports have. */
     public static final List<String> ACTIVATIONS = List.of(
             "tanh", "relu", "sigmoid", "hardsigmoid", "identity", "elu", "selu", "softsign", "softplus", "swish");
 
+    /** A spec whose targets are all input channels. */
+    public ModelSpec(int window, List<String> channels, int horizon, Head head, PerStepTarget perStepTarget, int units,
+            int layers, String activation, long stepMillis) {
+        this(window, channels, horizon, head, perStepTarget, units, layers, activation, stepMillis, null);
+    }
+
     public ModelSpec {
         channels = List.copyOf(channels);
+        targets = targets == null || targets.isEmpty() ? channels : List.copyOf(targets);
         if (window < 1) throw new IllegalArgumentException("window must be >= 1, got " + window);
         if (channels.isEmpty()) throw new IllegalArgumentException("at least one channel is needed");
         if (horizon < 1) throw new IllegalArgumentException("horizon must be >= 1, got " + horizon);
@@ -47,15 +59,44 @@ public record ModelSpec(
             throw new IllegalArgumentException("activation must be tanh or relu (imported models also: "
                     + String.join(", ", ACTIVATIONS.subList(2, ACTIVATIONS.size())) + "), got " + activation);
         }
+        for (int i = 0; i < targets.size(); i++) {
+            String t = targets.get(i);
+            if (!channels.contains(t)) {
+                throw new IllegalArgumentException("target '" + t + "' is not an input channel " + channels);
+            }
+            if (targets.indexOf(t) != i) throw new IllegalArgumentException("target '" + t + "' is named twice");
+        }
+        if (head == Head.PER_STEP && perStepTarget == PerStepTarget.NEXT && !targets.equals(channels)) {
+            throw new IllegalArgumentException("the per-step head with target 'next' feeds each output back as the next "
+                    + "input, so its targets must be all input channels " + channels + " in order, not " + targets
+                    + "; use the flat head or --per-step-target aligned");
+        }
         if (head == Head.PER_STEP && perStepTarget == PerStepTarget.ALIGNED && horizon != window) {
             throw new IllegalArgumentException(
                     "per-step head with target 'aligned' needs horizon == window (" + window + "), got " + horizon);
         }
     }
 
-    /** C, the number of channels. */
+    /** C_in, the number of input channels. */
     public int channelCount() {
         return channels.size();
+    }
+
+    /** C_out, the number of forecast (target) channels. */
+    public int targetCount() {
+        return targets.size();
+    }
+
+    /** Whether every input channel is forecast, in input order. */
+    public boolean targetsAllChannels() {
+        return targets.equals(channels);
+    }
+
+    /** For each target, its index among the input channels. */
+    public int[] targetIndices() {
+        int[] idx = new int[targets.size()];
+        for (int k = 0; k < idx.length; k++) idx[k] = channels.indexOf(targets.get(k));
+        return idx;
     }
 
     /** Length of one flattened input window: T*C (time-major: step, then channel). */
@@ -63,8 +104,8 @@ public record ModelSpec(
         return window * channels.size();
     }
 
-    /** Length of one flattened forecast: H*C (step-major: step, then channel). */
+    /** Length of one flattened forecast: H*C_out (step-major: step, then target). */
     public int outputLength() {
-        return horizon * channels.size();
+        return horizon * targets.size();
     }
 }

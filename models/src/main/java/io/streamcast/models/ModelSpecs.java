@@ -43,6 +43,8 @@ public final class ModelSpecs {
         n.put("layers", s.layers());
         n.put("activation", s.activation());
         n.put("stepMillis", s.stepMillis());
+        ArrayNode t = n.putArray("targets");
+        s.targets().forEach(t::add);
         return n;
     }
 
@@ -54,6 +56,14 @@ public final class ModelSpecs {
         List<String> channels = new ArrayList<>();
         ch.forEach(x -> channels.add(x.asText()));
         JsonNode target = n.get("perStepTarget");
+        // bundles written before target channels forecast every input channel
+        List<String> targets = null;
+        JsonNode tg = n.get("targets");
+        if (tg != null && !tg.isNull()) {
+            if (!tg.isArray()) throw new IllegalArgumentException("spec.targets: expected an array of channel names");
+            targets = new ArrayList<>();
+            for (JsonNode x : tg) targets.add(x.asText());
+        }
         return new ModelSpec(
                 integer(n, "window"),
                 channels,
@@ -63,7 +73,8 @@ public final class ModelSpecs {
                 integer(n, "units"),
                 integer(n, "layers"),
                 n.hasNonNull("activation") ? n.get("activation").asText() : "tanh",
-                n.hasNonNull("stepMillis") ? n.get("stepMillis").asLong() : 0L);
+                n.hasNonNull("stepMillis") ? n.get("stepMillis").asLong() : 0L,
+                targets);
     }
 
     private static int integer(JsonNode n, String field) {

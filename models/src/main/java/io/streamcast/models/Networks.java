@@ -20,10 +20,11 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
  * (NCW), where Keras uses {@code [batch, time, channels]}.
  *
  * <ul>
- *   <li>flat: LSTM x layers (the last wrapped in {@link LastTimeStep}) then OutputLayer(H*C), linear, MSE;
- *       output {@code [batch, H*C]}, step-major (= Keras {@code LSTM(U) -> Dense(H*C)} reshaped to H x C).
- *   <li>per-step: LSTM x layers then RnnOutputLayer(C), linear, MSE; output {@code [batch, C, time]}
- *       (= Keras {@code LSTM(U, return_sequences=True) -> TimeDistributed(Dense(C))}).
+ *   <li>flat: LSTM x layers (the last wrapped in {@link LastTimeStep}) then OutputLayer(H*C_out), linear, MSE;
+ *       output {@code [batch, H*C_out]}, step-major (= Keras {@code LSTM(U) -> Dense(H*C_out)} reshaped to
+ *       H x C_out).
+ *   <li>per-step: LSTM x layers then RnnOutputLayer(C_out), linear, MSE; output {@code [batch, C_out, time]}
+ *       (= Keras {@code LSTM(U, return_sequences=True) -> TimeDistributed(Dense(C_out))}).
  * </ul>
  */
 public final class Networks {
@@ -71,7 +72,7 @@ public final class Networks {
         } else {
             list.layer(new RnnOutputLayer.Builder(LossFunctions.LossFunction.MSE)
                     .nIn(spec.units())
-                    .nOut(c)
+                    .nOut(spec.targetCount())
                     .activation(Activation.IDENTITY)
                     .dataFormat(RNNFormat.NCW)
                     .build());

@@ -50,6 +50,50 @@ class ModelBundleTest {
     }
 
     @Test
+    void targetChannelsRoundTripAndDenormaliseWithTheirOwnStatistics() throws Exception {
+        ModelSpec flatY = new ModelSpec(6, List.of("x", "y"), 3, Head.FLAT, null, 5, 1, "tanh", 60_000, List.of("y"));
+        ModelSpec alignedY = new ModelSpec(6, List.of("x", "y"), 6, Head.PER_STEP, PerStepTarget.ALIGNED, 5, 1, "tanh",
+                60_000, List.of("y"));
+        for (ModelSpec spec : List.of(flatY, alignedY)) {
+            Path dir = tmp.resolve("y-" + spec.head().cliName());
+            ModelBundle.write(dir, Manifest.of("m", spec, NORM), Networks.build(spec, 7));
+            try (ForecastModel m = ForecastModel.load(dir)) {
+                assertEquals(List.of("y"), m.spec().targets());
+                float[] w = NetworksTest.randomWindows(1, spec.inputLength(), 3)[0];
+                float[] f = m.predict(new float[][] {w})[0];
+                assertEquals(spec.horizon(), f.length, "H x 1");
+                // the network sees z-scores minus the window's last value; y's offset and statistics undo that
+                float[] z = new float[w.length];
+                for (int i = 0; i < w.length; i++) z[i] = (w[i] - (i % 2 == 0 ? 10 : 20)) / (i % 2 == 0 ? 2 : 4);
+                float[] shifted = new float[w.length];
+                for (int i = 0; i < w.length; i++) shifted[i] = z[i] - z[(spec.window() - 1) * 2 + i % 2];
+                float[] raw = m.predictRaw(new float[][] {shifted})[0];
+                for (int h = 0; h < spec.horizon(); h++) {
+                    assertEquals((raw[h] + z[(spec.window() - 1) * 2 + 1]) * 4 + 20, f[h], 1e-4);
+                }
+            }
+        }
+    }
+
+    @Test
+    void bundlesWithoutTargetsForecastEveryChannel() throws Exception {
+        Path dir = tmp.resolve("old");
+        ModelBundle.write(dir, Manifest.of("m", FLAT, NORM), Networks.build(FLAT, 7));
+        ObjectNode json = (ObjectNode) ModelBundle.JSON.readTree(Files.readString(dir.resolve(ModelBundle.MANIFEST_FILE)));
+        ((ObjectNode) json.get("spec")).remove("targets");
+        Files.writeString(dir.resolve(ModelBundle.MANIFEST_FILE), json.toString());
+        try (ForecastModel m = ForecastModel.load(dir)) {
+            assertEquals(List.of("x", "y"), m.spec().targets());
+            assertEquals(FLAT, m.spec());
+        }
+        // the bundled demo model was written before target channels existed
+        Path demo = Path.of("bundled/etth1-demo");
+        try (ForecastModel m = ForecastModel.load(Files.isDirectory(demo) ? demo : Path.of("models").resolve(demo))) {
+            assertEquals(m.spec().channels(), m.spec().targets());
+        }
+    }
+
+    @Test
     void createRandomWritesALoadableBundle() throws Exception {
         ModelBundle.createRandom(tmp.resolve("r"), "rand", PER_STEP, Normalizer.identity(2), 3);
         try (ForecastModel m = ForecastModel.load(tmp.resolve("r"))) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.streamcast.models.ForecastModel;
+import io.streamcast.models.Intervals;
 import io.streamcast.models.ModelSpec;
 import io.streamcast.models.data.CsvTimeSeries;
 import io.streamcast.models.data.Split;
@@ -52,6 +53,11 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--json", paramLabel = "OUT.json", description = "Also write the scores as JSON.")
     Path json;
 
+    @Option(names = "--coverage", defaultValue = "0.9", paramLabel = "P",
+            description = "Interval coverage whose empirical coverage per step is shown, when the bundle has "
+                    + "calibrated intervals (default: ${DEFAULT-VALUE}).")
+    double coverage;
+
     @Option(names = "--per-step", negatable = true, defaultValue = "true", fallbackValue = "true",
             description = "Print the per-step table (default: on).")
     boolean perStep;
@@ -62,16 +68,22 @@ public final class EvaluateCommand implements Callable<Integer> {
         ModelSpec spec = m.spec();
         TimeSeries series = CsvTimeSeries.read(data, spec.channels());
         Split s = Split.standard(data, series.length(), spec.window(), split == null ? null : split.values());
-        WindowSet test = new WindowSet(series.rows(), s.test(), spec.window(), spec.horizon());
+        WindowSet test = WindowSet.of(series.rows(), s.test(), spec);
         if (test.size() == 0) {
             throw new UsageError("file " + data + ": the test range " + s.test() + " holds no window of " + spec.window()
                     + " + " + spec.horizon() + " rows");
         }
         Evaluation e = Evaluation.evaluate(m::predict, m.normalizer(), test, 256, null);
+        Intervals intervals = m.intervals();
+        if (intervals != null && !intervals.has(coverage)) {
+            throw new UsageError("--coverage " + coverage + ": not calibrated; the bundle has " + java.util.Arrays.toString(
+                    intervals.coverages()));
+        }
+        double[] covered = intervals == null ? null : intervals.empiricalCoverage(m::predict, test, coverage);
         PrintWriter out = cmd.commandLine().getOut();
-        out.printf(Locale.ROOT, "model %s (version %s): %s head%s, T=%d, H=%d, C=%d%n", m.name(), m.version(), spec.head(),
-                spec.head() == io.streamcast.models.Head.PER_STEP ? " (" + spec.perStepTarget() + ")" : "",
-                spec.window(), spec.horizon(), spec.channelCount());
+        out.printf(Locale.ROOT, "model %s (version %s): %s head%s, T=%d, H=%d, C=%d, targets %s%n", m.name(), m.version(),
+                spec.head(), spec.head() == io.streamcast.models.Head.PER_STEP ? " (" + spec.perStepTarget() + ")" : "",
+                spec.window(), spec.horizon(), spec.channelCount(), spec.targets());
         out.printf(Locale.ROOT, "data %s, test rows %s (%s), %d windows%n%n", data, s.test(), s.protocol(), e.windows());
         out.println("                         normalised          raw units");
         out.println("                         MSE      MAE        MSE          MAE");
@@ -83,14 +95,24 @@ public final class EvaluateCommand implements Callable<Integer> {
             row(out, "model", e.modelPublished());
             row(out, "Repeat", e.repeatPublished());
         }
+        if (spec.targetCount() > 1) {
+            out.printf(Locale.ROOT, "%nper target (normalised)  model MSE  Repeat MSE  model MAE  Repeat MAE%n");
+            for (int k = 0; k < spec.targetCount(); k++) {
+                out.printf(Locale.ROOT, "  %-20s  %9.4f  %10.4f  %9.4f  %10.4f%n", spec.targets().get(k),
+                        e.model().mseByTarget()[k], e.repeat().mseByTarget()[k], e.model().maeByTarget()[k],
+                        e.repeat().maeByTarget()[k]);
+            }
+        }
         double gain = 100 * (1 - e.model().mse() / e.repeat().mse());
         out.printf(Locale.ROOT, "%nmodel MSE is %.1f%% %s than Repeat%n", Math.abs(gain), gain >= 0 ? "lower" : "HIGHER");
         if (perStep) {
-            out.printf(Locale.ROOT, "%nper step (normalised)  model MSE  model MAE  Repeat MSE  Repeat MAE%n");
+            out.printf(Locale.ROOT, "%nper step (normalised)  model MSE  model MAE  Repeat MSE  Repeat MAE%s%n",
+                    covered == null ? "" : String.format(Locale.ROOT, "  in %.0f%% interval", 100 * coverage));
             for (int h = 0; h < spec.horizon(); h++) {
-                out.printf(Locale.ROOT, "  %4d                 %9.4f  %9.4f  %10.4f  %10.4f%n", h + 1,
+                out.printf(Locale.ROOT, "  %4d                 %9.4f  %9.4f  %10.4f  %10.4f%s%n", h + 1,
                         e.model().mseByStep()[h], e.model().maeByStep()[h], e.repeat().mseByStep()[h],
-                        e.repeat().maeByStep()[h]);
+                        e.repeat().maeByStep()[h],
+                        covered == null ? "" : String.format(Locale.ROOT, "  %17.1f%%", 100 * covered[h]));
             }
         }
         if (json != null) {
@@ -101,6 +123,12 @@ public final class EvaluateCommand implements Callable<Integer> {
             n.put("data", data.toString());
             n.put("test", s.test().toString());
             n.put("split", s.protocol());
+            if (covered != null) {
+                com.fasterxml.jackson.databind.node.ObjectNode c = n.putObject("intervalCoverage");
+                c.put("nominal", coverage);
+                com.fasterxml.jackson.databind.node.ArrayNode a = c.putArray("byStep");
+                for (double v : covered) a.add(v);
+            }
             Files.writeString(json, new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(n) + "\n");
             out.println("\nwrote " + json);
         }

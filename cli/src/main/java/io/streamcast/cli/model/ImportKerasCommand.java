@@ -33,8 +33,12 @@ import picocli.CommandLine.Parameters;
             "like any other. Supported: Sequential or functional, one input (T, C), one",
             "output, a chain of InputLayer, LSTM, Dense, TimeDistributed(Dense), Dropout and",
             "Reshape((H, C)):",
-            "  flat:     LSTM(u) -> Dense(H*C) [-> Reshape((H, C))]; Dense(H) for one channel",
-            "  per-step: LSTM(u, return_sequences=True) -> TimeDistributed(Dense(C))",
+            "  flat:     LSTM(u) -> Dense(H*C) [-> Reshape((H, C))]: every channel;",
+            "            Dense(H*C_out): the --targets; any other size n: H = n steps of one",
+            "            target (the classic LSTM -> Dense(n_timesteps))",
+            "  per-step: LSTM(u, return_sequences=True) -> TimeDistributed(Dense(C)); with",
+            "            Dense(C_out < C) output t is step T+t of the targets (aligned, H = T)",
+            "Sigmoid/softmax outputs are served as they are (no de-normalisation).",
             "Anything else is refused with the layer and option named. Compare with Keras:",
             "  ./streamcast predict --model DIR --windows IN.csv --out OUT.csv --raw",
             ""})
@@ -65,6 +69,12 @@ public final class ImportKerasCommand implements Callable<Integer> {
         "Per-step head: roll-out length for --per-step-target next (default 1); aligned means H = T."})
     Integer horizon;
 
+    @Option(names = "--targets", split = ",", paramLabel = "NAME", description = {
+        "The input channels the model forecasts, in output order (default: all when the output",
+        "has C values per step; for one forecast series the first channel, which must be named",
+        "when --normalizer is given). Per-step heads with fewer targets than inputs are aligned."})
+    List<String> targets;
+
     @Option(names = "--per-step-target", paramLabel = "next|aligned", converter = TargetConverter.class,
             description = "What the per-step Keras model was trained to predict: output t = step t+1 (next, default) "
                     + "or step T+t (aligned).")
@@ -79,6 +89,12 @@ public final class ImportKerasCommand implements Callable<Integer> {
 
     @Option(names = "--channels", split = ",", paramLabel = "NAME", description = "Channel names in input order (default: from --normalizer, else c0,c1,...).")
     List<String> channels;
+
+    @Option(names = "--calibration-data", paramLabel = "FILE.csv", description = {
+        "Calibrate prediction intervals on the validation split of this CSV (columns = the model's",
+        "channel names; ETT files: the standard split, others 70/10/20). Forecasts then carry",
+        "split-conformal lower/upper bounds."})
+    Path calibrationData;
 
     @Option(names = "--name", paramLabel = "NAME", description = "Model name (default: the file name without extension).")
     String name;
@@ -105,13 +121,25 @@ public final class ImportKerasCommand implements Callable<Integer> {
         Stats stats = normalization.none ? new Stats(null, null) : readStats(normalization.stats);
         List<String> names = channels != null && !channels.isEmpty() ? channels : stats.channels();
         String modelName = name != null ? name : defaultName(model);
-        KerasImporter.Options options = new KerasImporter.Options(horizon, perStepTarget, window, names, stepMillis);
+        KerasImporter.Options options = new KerasImporter.Options(horizon, perStepTarget, window, names, stepMillis, targets);
         Manifest m = KerasImporter.importToBundle(model, out, modelName, stats.normalizer(), options);
+        if (calibrationData != null) {
+            io.streamcast.models.data.TimeSeries series;
+            try {
+                series = io.streamcast.models.data.CsvTimeSeries.read(calibrationData, m.spec().channels());
+            } catch (RuntimeException e) {
+                throw new UsageError("--calibration-data " + calibrationData + ": " + e.getMessage());
+            }
+            m = ModelBundle.calibrate(out, series, io.streamcast.models.data.Split.standard(calibrationData,
+                    series.length(), m.spec().window(), null));
+            System.err.println("calibrated intervals on " + m.intervals().windows() + " windows of " + calibrationData);
+        }
         ModelSpec s = m.spec();
         JsonNode src = m.source();
         System.err.println("imported " + model.getFileName() + " (" + src.get("format").asText() + ", Keras "
                 + src.get("kerasVersion").asText() + "): " + describe(src) + " -> " + s.head() + " head, T=" + s.window()
-                + " C=" + s.channelCount() + " H=" + s.horizon()
+                + " C=" + s.channelCount() + " H=" + s.horizon() + " targets " + s.targets()
+                + (src.path("targetAssumed").asBoolean() ? " (assumed: name it with --targets)" : "")
                 + (s.head() == io.streamcast.models.Head.PER_STEP ? " (target " + s.perStepTarget() + ")" : "")
                 + ", " + (stats.normalizer() == null ? "no normalisation" : "normaliser from " + normalization.stats));
         JsonNode outLayer = null;

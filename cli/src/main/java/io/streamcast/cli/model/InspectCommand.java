@@ -48,6 +48,7 @@ public final class InspectCommand implements Callable<Integer> {
         out.printf("head       %s%s%n", s.head(), s.head() == io.streamcast.models.Head.PER_STEP ? " (target " + s.perStepTarget() + ")" : "");
         out.printf("window     T=%d   horizon H=%d   channels C=%d   step %s%n", s.window(), s.horizon(), s.channelCount(),
                 s.stepMillis() > 0 ? s.stepMillis() + " ms" : "unknown");
+        out.printf("targets    %s (C_out=%d)%n", s.targets(), s.targetCount());
         out.printf("lstm       %d layer(s) x %d units, %s%n", s.layers(), s.units(), s.activation());
         out.printf("normaliser per-window: %s%n", m.normalizer().windowNorm());
         float[] mean = m.normalizer().mean();

@@ -25,7 +25,7 @@ import picocli.CommandLine.Option;
             "Forecast windows read from a CSV file.",
             "One window per row, T x C raw values, time-major (t1_ch1, t1_ch2, ...,",
             "tT_chC); an optional header line is skipped. Writes one forecast per row,",
-            "H x C raw values, step-major, under a header h1_<channel>,...",
+            "H x C_out raw values (the target channels), step-major, under a header h1_<target>,...",
             "With --raw the inputs are already normalised and the output is the",
             "network's own output (flat: H*C; per-step: T*C time-major, no roll-out),",
             "e.g. to compare with Keras.", ""})
@@ -81,7 +81,7 @@ public final class PredictCommand implements Callable<Integer> {
         String prefix = raw ? "o" : "h";
         List<String> names = new ArrayList<>();
         for (int h = 1; h <= steps; h++) {
-            for (String c : spec.channels()) names.add(prefix + h + "_" + c);
+            for (String c : spec.targets()) names.add(prefix + h + "_" + c);
         }
         return String.join(",", names);
     }

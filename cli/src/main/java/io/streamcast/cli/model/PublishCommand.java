@@ -2,7 +2,7 @@ package io.streamcast.cli.model;
 
 import io.streamcast.command.UsageError;
 import io.streamcast.models.BundleException;
-import io.streamcast.models.LocalModelStore;
+import io.streamcast.job.reload.ModelStore;
 import io.streamcast.models.ModelBundle;
 import io.streamcast.models.ModelSpecs;
 import java.nio.file.Path;
@@ -27,8 +27,9 @@ public final class PublishCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "DIR", description = "Model bundle directory.")
     Path dir;
 
-    @Option(names = "--store", required = true, paramLabel = "ROOT", description = "Model store root directory.")
-    Path store;
+    @Option(names = "--store", required = true, paramLabel = "ROOT",
+            description = "Model store root: a directory, or a Flink file system URI (s3://..., hdfs://... with the plugin).")
+    String store;
 
     @Option(names = "--name", paramLabel = "NAME", description = "Name in the store (default: the bundle's name).")
     String name;
@@ -43,10 +44,10 @@ public final class PublishCommand implements Callable<Integer> {
         String version;
         try {
             n = name != null ? name : ModelBundle.readManifest(dir).name();
-            LocalModelStore s = new LocalModelStore(store);
+            ModelStore s = new ModelStore(store);
             String latest = s.latest(n);
             if (latest != null && !force) {
-                String diff = ModelSpecs.incompatibility(ModelBundle.readManifest(s.resolve(n, latest)).spec(),
+                String diff = ModelSpecs.incompatibility(ModelStore.readManifest(s.bundle(n, latest)).spec(),
                         ModelBundle.readManifest(dir).spec());
                 if (diff != null) {
                     throw new UsageError("not published: " + diff + " against LATEST (" + n + " version " + latest
@@ -56,8 +57,10 @@ public final class PublishCommand implements Callable<Integer> {
             version = s.publish(dir, n);
         } catch (BundleException e) {
             throw new UsageError("not published: " + e.getMessage());
+        } catch (IllegalArgumentException e) {
+            throw new UsageError("--name: " + e.getMessage());
         }
-        cmd.commandLine().getErr().println("published " + n + " version " + version + " to " + store.resolve(n).resolve(version)
+        cmd.commandLine().getErr().println("published " + n + " version " + version + " to " + new ModelStore(store).bundle(n, version)
                 + " (LATEST -> " + version + ")");
         cmd.commandLine().getOut().println(version);
         return 0;

@@ -1,5 +1,6 @@
 package io.streamcast.cli.model;
 
+import io.streamcast.command.UsageError;
 import io.streamcast.models.Head;
 import io.streamcast.models.ModelSpec;
 import io.streamcast.models.Nd4jRuntime;
@@ -33,7 +34,8 @@ import picocli.CommandLine.Option;
             "bundle (network.zip + manifest.json), report.json, loss.png and",
             "forecast-N.png to --out.",
             "Split: ETTh*/ETTm* files use the standard 12/4/4-month split, other files",
-            "70/10/20 of the rows (see --split). Early stopping on the validation MSE.", ""})
+            "70/10/20 of the rows (see --split). Early stopping on the validation MSE;",
+            "the validation windows then calibrate prediction intervals (split conformal).", ""})
 public final class TrainCommand implements Callable<Integer> {
 
     @Spec
@@ -46,6 +48,12 @@ public final class TrainCommand implements Callable<Integer> {
             description = "Channels to use, by header name (default: every column after the time column).")
     List<String> columns;
 
+    @Option(names = "--targets", split = ",", paramLabel = "a,b",
+            description = "Channels to forecast, by name, among the input channels (default: all). The per-step "
+                    + "head's 'next' roll-out feeds outputs back as inputs, so it needs all channels: with fewer "
+                    + "targets use --head flat or --per-step-target aligned.")
+    List<String> targets;
+
     @Option(names = "--window", required = true, paramLabel = "T", description = "Input steps per window.")
     int window;
 
@@ -53,8 +61,8 @@ public final class TrainCommand implements Callable<Integer> {
     int horizon;
 
     @Option(names = "--head", required = true, paramLabel = "flat|per-step", converter = Converters.HeadConverter.class,
-            description = "flat: last LSTM state -> Dense(H*C). per-step: LSTM -> the same Dense(C) at every step "
-                    + "(Keras TimeDistributed(Dense)).")
+            description = "flat: last LSTM state -> Dense(H*C_out). per-step: LSTM -> the same Dense(C_out) at every "
+                    + "step (Keras TimeDistributed(Dense)); C_out = the number of --targets.")
     Head head;
 
     @Option(names = "--per-step-target", defaultValue = "next", paramLabel = "next|aligned",
@@ -89,10 +97,11 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "42", paramLabel = "S", description = "Random seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--window-norm", defaultValue = "none", paramLabel = "none|last|mean",
+    @Option(names = "--window-norm", defaultValue = "last", paramLabel = "none|last|mean",
             converter = Converters.WindowNormConverter.class,
             description = "Per-window normalisation after the z-score: subtract the window's last value or mean "
-                    + "per channel, add it back to the forecast (default: ${DEFAULT-VALUE}).")
+                    + "per channel, add it back to the forecast (default: ${DEFAULT-VALUE}; 'none' is the "
+                    + "published ETT protocol's plain z-score).")
     WindowNorm windowNorm;
 
     @Option(names = "--split", paramLabel = "TRAIN,VAL,TEST", converter = Converters.FractionsConverter.class,
@@ -117,13 +126,19 @@ public final class TrainCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Nd4jRuntime.limitThreads(threads);
         TimeSeries series = CsvTimeSeries.read(data, columns);
-        ModelSpec spec = new ModelSpec(window, series.channels(), horizon, head, target, units, layers, activation,
-                series.stepMillis());
+        ModelSpec spec;
+        try {
+            spec = new ModelSpec(window, series.channels(), horizon, head, target, units, layers, activation,
+                    series.stepMillis(), targets);
+        } catch (IllegalArgumentException e) {
+            throw new UsageError(e.getMessage());
+        }
         Split s = Split.standard(data, series.length(), window, split == null ? null : split.values());
         String modelName = name != null ? name : defaultName(data, head);
-        cmd.commandLine().getErr().printf(Locale.ROOT, "training %s: %s head%s, T=%d, H=%d, C=%d %s, %d LSTM layer(s) x %d units%n",
+        cmd.commandLine().getErr().printf(Locale.ROOT,
+                "training %s: %s head%s, T=%d, H=%d, C=%d %s, targets %s, %d LSTM layer(s) x %d units%n",
                 modelName, head, head == Head.PER_STEP ? " (" + target + ")" : "", window, horizon, spec.channelCount(),
-                spec.channels(), layers, units);
+                spec.channels(), spec.targets(), layers, units);
         cmd.commandLine().getErr().printf(Locale.ROOT, "split (%s): train %s, validation %s, test %s; %d / %d / %d windows%n",
                 s.protocol(), s.train(), s.validation(), s.test(), s.train().windowCount(window, horizon),
                 s.validation().windowCount(window, horizon), s.test().windowCount(window, horizon));

@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamcast.models.ForecastModel;
-import io.streamcast.models.LocalModelStore;
+import io.streamcast.job.reload.ModelStore;
 import io.streamcast.models.ModelBundle;
 import io.streamcast.models.TestData;
 import java.io.PrintWriter;
@@ -140,7 +140,7 @@ class CliTest {
         assertEquals("1\n", r.out());
         r = run(new PublishCommand(), bundle.toString(), "--store", store.toString());
         assertEquals("1\n", r.out(), "default name is the bundle's: a new model");
-        assertEquals("1", new LocalModelStore(store).latest("sine-per-step"));
+        assertEquals("1", new ModelStore(store.toString()).latest("sine-per-step"));
         assertEquals("2\n", run(new PublishCommand(), bundle.toString(), "--store", store.toString(), "--name", "sine").out());
     }
 

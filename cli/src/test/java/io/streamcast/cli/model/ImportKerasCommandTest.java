@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.streamcast.models.ForecastModel;
 import io.streamcast.models.Head;
-import io.streamcast.models.LocalModelStore;
+import io.streamcast.job.reload.ModelStore;
 import io.streamcast.models.ModelBundle;
 import io.streamcast.command.Cli;
 import io.streamcast.cli.model.PredictCommand;
@@ -53,8 +53,8 @@ class ImportKerasCommandTest {
                     "--step-millis", "60000");
             assertEquals(0, r.code(), r.err());
 
-            String version = new LocalModelStore(tmp.resolve("store")).publish(dir, "imported");
-            Path published = new LocalModelStore(tmp.resolve("store")).resolve("imported", version);
+            String version = new ModelStore(tmp.resolve("store").toString()).publish(dir, "imported");
+            Path published = tmp.resolve("store").resolve("imported").resolve(version);
             float[][] in = KerasFixtures.csv(f[1]);
             float[][] want = KerasFixtures.csv(f[2]);
             try (ForecastModel m = ForecastModel.load(published)) {

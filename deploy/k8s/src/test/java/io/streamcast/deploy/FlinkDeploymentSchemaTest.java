@@ -105,6 +105,18 @@ class FlinkDeploymentSchemaTest {
         assertTrue(env.contains("OMP_NUM_THREADS"), env);
     }
 
+    /** The operating settings of docs/operating.md: RocksDB with incremental checkpoints, savepoint upgrades. */
+    @Test
+    void deploymentUpgradesThroughSavepointsOnRocksDb() {
+        JsonNode conf = deployment.at("/spec/flinkConfiguration");
+        assertEquals("rocksdb", conf.path("state.backend.type").asText());
+        assertEquals("true", conf.path("execution.checkpointing.incremental").asText());
+        assertTrue(conf.path("execution.checkpointing.savepoint-dir").asText().startsWith("file:///flink-data/"));
+        assertEquals("128", conf.path("pipeline.max-parallelism").asText(), "the job's parallelism.max default");
+        assertEquals("savepoint", deployment.at("/spec/job/upgradeMode").asText());
+        assertFalse(deployment.at("/spec/job/allowNonRestoredState").asBoolean(true));
+    }
+
     /** The validator must bite: an unknown field, a wrong type and a bad enum value are all reported. */
     @Test
     void brokenDeploymentsAreRejected() {

@@ -1,6 +1,7 @@
 package io.streamcast.job.config;
 
 import io.streamcast.job.assembly.AssemblerConfig;
+import io.streamcast.job.inference.InferenceConfig;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.Serializable;
@@ -26,16 +27,16 @@ import java.util.Properties;
 public final class JobConfig implements Serializable {
     private static final long serialVersionUID = 1L;
     public static final String KAFKA_PREFIX = "kafka.";
+    /** Flink's upper bound for the max parallelism (key groups). */
+    static final int MAX_KEY_GROUPS = 32768;
 
     public enum Format { AVRO, JSON }
-
-    public enum WindowMode { COUNT, FIXED_STEP }
-
-    public enum InferenceMode { BATCHED, PER_RECORD }
 
     public enum Guarantee { AT_LEAST_ONCE, EXACTLY_ONCE }
 
     public enum StartingOffsets { COMMITTED, EARLIEST, LATEST }
+
+    public enum StateBackend { HASHMAP, ROCKSDB }
 
     private final EnumMap<Setting, String> values;
     private final Properties kafka;
@@ -43,6 +44,11 @@ public final class JobConfig implements Serializable {
     private JobConfig(EnumMap<Setting, String> values, Properties kafka) {
         this.values = values;
         this.kafka = kafka;
+    }
+
+    /** A Kafka client setting as a {@code kafka.NAME=value} override. */
+    public static String kafkaOverride(String name, Object value) {
+        return KAFKA_PREFIX + name + "=" + value;
     }
 
     /** Defaults plus overrides only (no file): handy for tests and for cluster submissions. */
@@ -101,7 +107,7 @@ public final class JobConfig implements Serializable {
         kafka.putAll(kafkaOverrides);
 
         JobConfig cfg = new JobConfig(values, kafka);
-        cfg.validate();
+        cfg.parse();
         return cfg;
     }
 
@@ -157,56 +163,114 @@ public final class JobConfig implements Serializable {
         return prev[b.length()];
     }
 
-    /** Parses every setting once so that a bad value fails at start, naming its key. */
-    private void validate() {
-        format();
-        windowMode();
-        windowOrdering();
-        resample();
-        inferenceMode();
-        guarantee();
-        startingOffsets();
-        positive(Setting.WINDOW_STRIDE, stride());
-        nonNegative(Setting.WINDOW_MAX_GAP, maxGapSteps());
-        positive(Setting.BATCH_SIZE, batchSize());
-        nonNegative(Setting.PARALLELISM, parallelism());
-        if (!string(Setting.WINDOW_STEP).isEmpty()) positive(Setting.WINDOW_STEP, windowStep().toMillis());
-        positive(Setting.STATE_TTL, stateTtl().toMillis());
-        nonNegative(Setting.OUT_OF_ORDERNESS, outOfOrderness().toMillis());
-        positive(Setting.WATERMARK_INTERVAL, watermarkInterval().toMillis());
-        nonNegative(Setting.IDLENESS, idleness().toMillis());
-        nonNegative(Setting.MAX_SKEW, maxTimestampSkew().toMillis());
-        nonNegative(Setting.FLUSH_TIMEOUT, flushTimeout().toMillis());
-        nonNegative(Setting.CHECKPOINT_INTERVAL, checkpointInterval().toMillis());
-        positive(Setting.TRANSACTION_TIMEOUT, transactionTimeout().toMillis());
-        positive(Setting.MODEL_POLL_INTERVAL, modelPollInterval().toMillis());
-        positive(Setting.MODEL_AWAIT_LIMIT, modelAwaitLimit());
+    // Every setting parsed once, when the config is loaded: a bad value fails at start, naming its key.
+    private Format format;
+    private StartingOffsets startingOffsets;
+    private AssemblerConfig.Mode windowMode;
+    private AssemblerConfig.Ordering windowOrdering;
+    private Duration windowStep;
+    private int stride;
+    private AssemblerConfig.Resample resample;
+    private int maxGapSteps;
+    private Duration stateTtl;
+    private Duration outOfOrderness;
+    private Duration idleness;
+    private Duration watermarkInterval;
+    private Duration maxTimestampSkew;
+    private InferenceConfig.Mode inferenceMode;
+    private int batchSize;
+    private Duration flushTimeout;
+    private Duration modelPollInterval;
+    private int modelAwaitLimit;
+    private boolean evaluationEnabled;
+    private Duration evaluationAllowedLateness;
+    private int evaluationMetricsWindow;
+    private double driftThreshold;
+    private int driftWindow;
+    private Guarantee guarantee;
+    private Duration transactionTimeout;
+    private Duration checkpointInterval;
+    private int parallelism;
+    private boolean requireTopics;
+    private int webUiPort;
+    private int prometheusPort;
+    private int maxRecordBytes;
+    private int maxSensorIdBytes;
+    private int maxChannels;
+    private Duration maxAhead;
+    private int sideKeepBytes;
+    private double intervalCoverage;
+    private int maxParallelism;
+    private StateBackend stateBackend;
+    private boolean incrementalCheckpoints;
+
+    private void parse() {
+        format = choice(Setting.INPUT_FORMAT, Format.class);
+        startingOffsets = choice(Setting.STARTING_OFFSETS, StartingOffsets.class);
+        windowMode = choice(Setting.WINDOW_MODE, AssemblerConfig.Mode.class);
+        windowOrdering = choice(Setting.WINDOW_ORDERING, AssemblerConfig.Ordering.class);
+        windowStep = string(Setting.WINDOW_STEP).isEmpty() ? null : positive(Setting.WINDOW_STEP, duration(Setting.WINDOW_STEP));
+        resample = choice(Setting.WINDOW_RESAMPLE, AssemblerConfig.Resample.class);
+        stride = positive(Setting.WINDOW_STRIDE, integer(Setting.WINDOW_STRIDE));
+        maxGapSteps = nonNegative(Setting.WINDOW_MAX_GAP, integer(Setting.WINDOW_MAX_GAP));
+        stateTtl = positive(Setting.STATE_TTL, duration(Setting.STATE_TTL));
+        outOfOrderness = nonNegative(Setting.OUT_OF_ORDERNESS, duration(Setting.OUT_OF_ORDERNESS));
+        idleness = nonNegative(Setting.IDLENESS, duration(Setting.IDLENESS));
+        watermarkInterval = positive(Setting.WATERMARK_INTERVAL, duration(Setting.WATERMARK_INTERVAL));
+        maxTimestampSkew = nonNegative(Setting.MAX_SKEW, duration(Setting.MAX_SKEW));
+        inferenceMode = choice(Setting.INFERENCE_MODE, InferenceConfig.Mode.class);
+        batchSize = positive(Setting.BATCH_SIZE, integer(Setting.BATCH_SIZE));
+        flushTimeout = nonNegative(Setting.FLUSH_TIMEOUT, duration(Setting.FLUSH_TIMEOUT));
+        modelPollInterval = positive(Setting.MODEL_POLL_INTERVAL, duration(Setting.MODEL_POLL_INTERVAL));
+        modelAwaitLimit = positive(Setting.MODEL_AWAIT_LIMIT, integer(Setting.MODEL_AWAIT_LIMIT));
+        evaluationEnabled = bool(Setting.EVALUATION_ENABLED);
+        evaluationAllowedLateness = nonNegative(Setting.EVALUATION_ALLOWED_LATENESS, duration(Setting.EVALUATION_ALLOWED_LATENESS));
+        evaluationMetricsWindow = positive(Setting.EVALUATION_METRICS_WINDOW, integer(Setting.EVALUATION_METRICS_WINDOW));
+        driftWindow = positive(Setting.DRIFT_WINDOW, integer(Setting.DRIFT_WINDOW));
+        driftThreshold = finite(Setting.DRIFT_THRESHOLD);
+        guarantee = choice(Setting.DELIVERY_GUARANTEE, Guarantee.class);
+        transactionTimeout = positive(Setting.TRANSACTION_TIMEOUT, duration(Setting.TRANSACTION_TIMEOUT));
+        checkpointInterval = nonNegative(Setting.CHECKPOINT_INTERVAL, duration(Setting.CHECKPOINT_INTERVAL));
+        parallelism = nonNegative(Setting.PARALLELISM, integer(Setting.PARALLELISM));
+        requireTopics = bool(Setting.REQUIRE_TOPICS);
+        webUiPort = port(Setting.WEB_UI_PORT);
+        prometheusPort = port(Setting.PROMETHEUS_PORT);
+        maxRecordBytes = positive(Setting.MAX_RECORD_BYTES, integer(Setting.MAX_RECORD_BYTES));
+        maxSensorIdBytes = positive(Setting.MAX_SENSOR_ID_BYTES, integer(Setting.MAX_SENSOR_ID_BYTES));
+        maxChannels = positive(Setting.MAX_CHANNELS, integer(Setting.MAX_CHANNELS));
+        maxAhead = nonNegative(Setting.MAX_AHEAD, duration(Setting.MAX_AHEAD));
+        sideKeepBytes = positive(Setting.SIDE_KEEP_BYTES, integer(Setting.SIDE_KEEP_BYTES));
+        intervalCoverage = parseIntervalCoverage();
+        maxParallelism = integer(Setting.MAX_PARALLELISM);
+        if (maxParallelism < 1 || maxParallelism > MAX_KEY_GROUPS) {
+            throw bad(Setting.MAX_PARALLELISM, "1.." + MAX_KEY_GROUPS);
+        }
+        if (parallelism > maxParallelism) {
+            throw new ConfigException("parallelism=" + parallelism + " is above parallelism.max=" + maxParallelism
+                    + "; fix: lower parallelism (parallelism.max cannot change without losing the keyed state)");
+        }
+        stateBackend = string(Setting.STATE_BACKEND).isBlank() ? null : choice(Setting.STATE_BACKEND, StateBackend.class);
+        incrementalCheckpoints = bool(Setting.INCREMENTAL_CHECKPOINTS);
+
         if (!modelStore().isEmpty()) {
             if (modelName().isBlank()) throw bad(Setting.MODEL_NAME, "the model's name in model.store (model.store is set)");
-            if (inferenceMode() == InferenceMode.PER_RECORD) {
+            if (inferenceMode == InferenceConfig.Mode.PER_RECORD) {
                 throw new ConfigException("inference.mode=per-record serves a fixed model.bundle only; fix: use inference.mode=batched with model.store, or model.bundle without model.store");
             }
         }
-        requireTopics();
-        positive(Setting.MAX_RECORD_BYTES, maxRecordBytes());
-        positive(Setting.MAX_SENSOR_ID_BYTES, maxSensorIdBytes());
-        positive(Setting.MAX_CHANNELS, maxChannels());
-        nonNegative(Setting.MAX_AHEAD, maxAhead().toMillis());
-        positive(Setting.SIDE_KEEP_BYTES, sideKeepBytes());
-        int port = integer(Setting.WEB_UI_PORT);
-        if (port < 0 || port > 65535) throw bad(Setting.WEB_UI_PORT, "a port 0..65535");
-        if (guarantee() == Guarantee.EXACTLY_ONCE) {
-            if (checkpointInterval().isZero()) {
+        if (guarantee == Guarantee.EXACTLY_ONCE) {
+            if (checkpointInterval.isZero()) {
                 throw new ConfigException("delivery.guarantee=exactly-once needs checkpoints; fix: set checkpoint.interval (e.g. 30s)");
             }
-            if (transactionTimeout().compareTo(checkpointInterval()) <= 0) {
+            if (transactionTimeout.compareTo(checkpointInterval) <= 0) {
                 throw new ConfigException("delivery.transaction-timeout (" + string(Setting.TRANSACTION_TIMEOUT)
                         + ") must be longer than checkpoint.interval (" + string(Setting.CHECKPOINT_INTERVAL)
                         + "): transactions stay open from one checkpoint to the next; fix: raise it (below the broker's transaction.max.timeout.ms, 15m by default)");
             }
             if (transactionalIdPrefix().isBlank()) throw bad(Setting.TRANSACTIONAL_ID_PREFIX, "a non-empty prefix");
         }
-        for (Setting s : new Setting[] {Setting.TOPIC_READINGS, Setting.TOPIC_FORECASTS, Setting.TOPIC_DLQ, Setting.TOPIC_LATE}) {
+        for (Setting s : new Setting[] {Setting.TOPIC_READINGS, Setting.TOPIC_FORECASTS, Setting.TOPIC_DLQ, Setting.TOPIC_LATE,
+                Setting.TOPIC_EVALUATIONS}) {
             if (string(s).isBlank()) throw bad(s, "a topic name");
         }
     }
@@ -231,12 +295,46 @@ public final class JobConfig implements Serializable {
         return new ConfigException(s.key() + "=" + string(s) + " is not valid; fix: use " + expected);
     }
 
-    private void positive(Setting s, long v) {
+    private int positive(Setting s, int v) {
         if (v <= 0) throw bad(s, "a value > 0");
+        return v;
     }
 
-    private void nonNegative(Setting s, long v) {
+    private int nonNegative(Setting s, int v) {
         if (v < 0) throw bad(s, "a value >= 0");
+        return v;
+    }
+
+    private Duration positive(Setting s, Duration v) {
+        if (v.isNegative() || v.isZero()) throw bad(s, "a duration > 0");
+        return v;
+    }
+
+    private Duration nonNegative(Setting s, Duration v) {
+        if (v.isNegative()) throw bad(s, "a duration >= 0");
+        return v;
+    }
+
+    private int port(Setting s) {
+        int port = integer(s);
+        if (port < 0 || port > 65535) throw bad(s, "a port 0..65535");
+        return port;
+    }
+
+    private boolean bool(Setting s) {
+        String v = string(s).trim().toLowerCase(Locale.ROOT);
+        if (!v.equals("true") && !v.equals("false")) throw bad(s, "true or false");
+        return v.equals("true");
+    }
+
+    private double finite(Setting s) {
+        try {
+            double v = Double.parseDouble(string(s).trim());
+            if (Double.isFinite(v)) return v;
+        } catch (NumberFormatException e) {
+            // below
+        }
+        throw bad(s, "a finite number such as 0 or 0.1");
     }
 
     public String string(Setting s) {
@@ -245,7 +343,7 @@ public final class JobConfig implements Serializable {
 
     private int integer(Setting s) {
         try {
-            return Integer.parseInt(string(s));
+            return Integer.parseInt(string(s).trim());
         } catch (NumberFormatException e) {
             throw bad(s, "a whole number");
         }
@@ -274,9 +372,10 @@ public final class JobConfig implements Serializable {
     public String forecastsTopic() { return string(Setting.TOPIC_FORECASTS); }
     public String deadLetterTopic() { return string(Setting.TOPIC_DLQ); }
     public String lateTopic() { return string(Setting.TOPIC_LATE); }
+    public String evaluationsTopic() { return string(Setting.TOPIC_EVALUATIONS); }
     public String groupId() { return string(Setting.GROUP_ID); }
-    public StartingOffsets startingOffsets() { return choice(Setting.STARTING_OFFSETS, StartingOffsets.class); }
-    public Format format() { return choice(Setting.INPUT_FORMAT, Format.class); }
+    public StartingOffsets startingOffsets() { return startingOffsets; }
+    public Format format() { return format; }
 
     public List<Path> avroWriterSchemas() {
         String v = string(Setting.AVRO_WRITER_SCHEMAS);
@@ -288,49 +387,66 @@ public final class JobConfig implements Serializable {
     /** Root of the model store to follow (hot reload), or empty. */
     public String modelStore() { return string(Setting.MODEL_STORE); }
     public String modelName() { return string(Setting.MODEL_NAME); }
-    public Duration modelPollInterval() { return duration(Setting.MODEL_POLL_INTERVAL); }
-    public int modelAwaitLimit() { return integer(Setting.MODEL_AWAIT_LIMIT); }
-    public WindowMode windowMode() { return choice(Setting.WINDOW_MODE, WindowMode.class); }
-    public AssemblerConfig.Ordering windowOrdering() { return choice(Setting.WINDOW_ORDERING, AssemblerConfig.Ordering.class); }
+    public Duration modelPollInterval() { return modelPollInterval; }
+    public int modelAwaitLimit() { return modelAwaitLimit; }
+    public AssemblerConfig.Mode windowMode() { return windowMode; }
+    public AssemblerConfig.Ordering windowOrdering() { return windowOrdering; }
 
     /** The configured step, or null when the model's step interval should be used. */
-    public Duration windowStep() { return string(Setting.WINDOW_STEP).isEmpty() ? null : duration(Setting.WINDOW_STEP); }
+    public Duration windowStep() { return windowStep; }
 
-    public int stride() { return integer(Setting.WINDOW_STRIDE); }
-    public String resample() {
-        String r = string(Setting.WINDOW_RESAMPLE).trim().toLowerCase(Locale.ROOT);
-        if (!r.equals("last") && !r.equals("mean")) throw bad(Setting.WINDOW_RESAMPLE, "last or mean");
-        return r;
+    public int stride() { return stride; }
+    public AssemblerConfig.Resample resample() { return resample; }
+    public int maxGapSteps() { return maxGapSteps; }
+    public Duration stateTtl() { return stateTtl; }
+    public Duration outOfOrderness() { return outOfOrderness; }
+    public Duration idleness() { return idleness; }
+    /** How often the source emits watermarks. */
+    public Duration watermarkInterval() { return watermarkInterval; }
+    public Duration maxTimestampSkew() { return maxTimestampSkew; }
+    public InferenceConfig.Mode inferenceMode() { return inferenceMode; }
+    public int batchSize() { return batchSize; }
+    public Duration flushTimeout() { return flushTimeout; }
+    /** Coverage of the intervals forecasts carry: one of the coverages the bundles are calibrated for. */
+    public double intervalCoverage() { return intervalCoverage; }
+    public boolean evaluationEnabled() { return evaluationEnabled; }
+    public Duration evaluationAllowedLateness() { return evaluationAllowedLateness; }
+    public int evaluationMetricsWindow() { return evaluationMetricsWindow; }
+    /** Drift alarm: raised while the skill vs Repeat is below this over the last {@link #driftWindow()} forecasts. */
+    public double driftThreshold() { return driftThreshold; }
+    public int driftWindow() { return driftWindow; }
+    public Guarantee guarantee() { return guarantee; }
+
+    private double parseIntervalCoverage() {
+        String v = string(Setting.INTERVAL_COVERAGE).trim();
+        try {
+            double c = Double.parseDouble(v);
+            if (io.streamcast.models.Intervals.servable(c)) return c;
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw bad(Setting.INTERVAL_COVERAGE, "one of 0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95, 0.98, 0.99");
     }
-    public int maxGapSteps() { return integer(Setting.WINDOW_MAX_GAP); }
-    public Duration stateTtl() { return duration(Setting.STATE_TTL); }
-    public Duration outOfOrderness() { return duration(Setting.OUT_OF_ORDERNESS); }
-    public Duration idleness() { return duration(Setting.IDLENESS); }
-    public Duration watermarkInterval() { return duration(Setting.WATERMARK_INTERVAL); }
-    public Duration maxTimestampSkew() { return duration(Setting.MAX_SKEW); }
-    // hostile input and side topics
-    public int maxRecordBytes() { return integer(Setting.MAX_RECORD_BYTES); }
-    public int maxSensorIdBytes() { return integer(Setting.MAX_SENSOR_ID_BYTES); }
-    public int maxChannels() { return integer(Setting.MAX_CHANNELS); }
-    public Duration maxAhead() { return duration(Setting.MAX_AHEAD); }
-    public int sideKeepBytes() { return integer(Setting.SIDE_KEEP_BYTES); }
 
-    public InferenceMode inferenceMode() { return choice(Setting.INFERENCE_MODE, InferenceMode.class); }
-    public int batchSize() { return integer(Setting.BATCH_SIZE); }
-    public Duration flushTimeout() { return duration(Setting.FLUSH_TIMEOUT); }
-    public Guarantee guarantee() { return choice(Setting.DELIVERY_GUARANTEE, Guarantee.class); }
     public String transactionalIdPrefix() { return string(Setting.TRANSACTIONAL_ID_PREFIX); }
-    public Duration transactionTimeout() { return duration(Setting.TRANSACTION_TIMEOUT); }
-    public Duration checkpointInterval() { return duration(Setting.CHECKPOINT_INTERVAL); }
-    public int parallelism() { return integer(Setting.PARALLELISM); }
+    public Duration transactionTimeout() { return transactionTimeout; }
+    public Duration checkpointInterval() { return checkpointInterval; }
+    public int parallelism() { return parallelism; }
+    public int maxParallelism() { return maxParallelism; }
+    /** The state backend the job asks for, or null for the cluster's. */
+    public StateBackend stateBackend() { return stateBackend; }
+    public boolean incrementalCheckpoints() { return incrementalCheckpoints; }
     public String jobName() { return string(Setting.JOB_NAME); }
-    public int webUiPort() { return integer(Setting.WEB_UI_PORT); }
-
-    public boolean requireTopics() {
-        String v = string(Setting.REQUIRE_TOPICS).trim().toLowerCase(Locale.ROOT);
-        if (!v.equals("true") && !v.equals("false")) throw bad(Setting.REQUIRE_TOPICS, "true or false");
-        return v.equals("true");
-    }
+    /** Local runs: the Flink web UI's port, 0 = none. */
+    public int webUiPort() { return webUiPort; }
+    /** Local runs: the Prometheus endpoint's port, 0 = none. */
+    public int prometheusPort() { return prometheusPort; }
+    public boolean requireTopics() { return requireTopics; }
+    public int maxRecordBytes() { return maxRecordBytes; }
+    public int maxSensorIdBytes() { return maxSensorIdBytes; }
+    public int maxChannels() { return maxChannels; }
+    public Duration maxAhead() { return maxAhead; }
+    public int sideKeepBytes() { return sideKeepBytes; }
 
     /** Kafka client settings, passed unchanged to the source and the sinks (a copy). */
     public Properties kafkaProperties() {

@@ -34,6 +34,7 @@ public enum Setting {
     INFERENCE_MODE("inference.mode", "batched", "batched (micro-batches across sensors) or per-record (one window per predict call, the baseline)."),
     BATCH_SIZE("inference.batch-size", "256", "Largest micro-batch of windows per predict call."),
     FLUSH_TIMEOUT("inference.flush-timeout", "5ms", "A partial batch is scored after waiting this long."),
+    INTERVAL_COVERAGE("inference.interval-coverage", "0.9", "Nominal coverage of the forecasts' lower/upper bounds, for bundles with calibrated intervals: 0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95, 0.98 or 0.99."),
     EVALUATION_ENABLED("evaluation.enabled", "true", "Score every forecast against the actual readings that arrive later (evaluation topic and metrics)."),
     EVALUATION_ALLOWED_LATENESS("evaluation.allowed-lateness", "1h", "Event time a forecast may wait for its actuals beyond its last step before it expires."),
     EVALUATION_METRICS_WINDOW("evaluation.metrics-window", "500", "Rolling MAE/RMSE/skill metrics cover the last this many evaluated forecasts (per subtask and model version)."),
@@ -44,6 +45,9 @@ public enum Setting {
     TRANSACTION_TIMEOUT("delivery.transaction-timeout", "10m", "Exactly-once: producer transaction.timeout.ms; must be below the broker's transaction.max.timeout.ms (default 15m) and above the checkpoint interval."),
     CHECKPOINT_INTERVAL("checkpoint.interval", "5s", "Checkpoint interval (0 = off; exactly-once needs checkpoints; exactly-once forecasts become visible once per interval)."),
     PARALLELISM("parallelism", "0", "Job parallelism (0 = the cluster's default)."),
+    MAX_PARALLELISM("parallelism.max", "128", "Key groups of the keyed state: the highest parallelism the job can ever be rescaled to from a savepoint. Fixed for the life of the state (a savepoint taken with another value cannot be restored); see docs/operating.md."),
+    STATE_BACKEND("state.backend", "", "hashmap (state on the JVM heap) or rocksdb (on local disk, incremental checkpoints, for large fleets); empty = the cluster's state.backend.type (hashmap unless configured)."),
+    INCREMENTAL_CHECKPOINTS("state.backend.incremental", "true", "rocksdb: checkpoints upload only the files that changed since the previous one (true/false)."),
     JOB_NAME("job.name", "streamcast-forecasts", "Name of the Flink job."),
     REQUIRE_TOPICS("preflight.require-topics", "false", "true: missing topics stop the job before it starts; false: a warning (for brokers that auto-create topics)."),
     WEB_UI_PORT("local.web-ui.port", "8081", "Local runs (./streamcast job): port of the Flink web UI on localhost (0 = no UI)."),
@@ -76,6 +80,11 @@ public enum Setting {
 
     public String description() {
         return description;
+    }
+
+    /** This setting as a {@code key=value} override, as {@link JobConfig#load} and the job's command line take it. */
+    public String override(Object value) {
+        return key + "=" + value;
     }
 
     public static Setting byKey(String key) {

@@ -27,6 +27,10 @@ public class EvaluatedForecast {
     public float[] repeatSq;
     public float[] repeatAbsNorm;
     public float[] repeatSqNorm;
+    /** Per step: the fraction of channels inside the forecast's interval; empty without intervals. */
+    public float[] inInterval = new float[0];
+    /** Nominal coverage of the forecast's interval; 0 without one. */
+    public float coverage;
 
     public EvaluatedForecast() {
     }
@@ -56,7 +60,8 @@ public class EvaluatedForecast {
                 && Arrays.equals(modelAbs, e.modelAbs) && Arrays.equals(modelSq, e.modelSq)
                 && Arrays.equals(modelAbsNorm, e.modelAbsNorm) && Arrays.equals(modelSqNorm, e.modelSqNorm)
                 && Arrays.equals(repeatAbs, e.repeatAbs) && Arrays.equals(repeatSq, e.repeatSq)
-                && Arrays.equals(repeatAbsNorm, e.repeatAbsNorm) && Arrays.equals(repeatSqNorm, e.repeatSqNorm);
+                && Arrays.equals(repeatAbsNorm, e.repeatAbsNorm) && Arrays.equals(repeatSqNorm, e.repeatSqNorm)
+                && Arrays.equals(inInterval, e.inInterval) && coverage == e.coverage;
     }
 
     @Override

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.streamcast.avro.ForecastEvaluation;
-import io.streamcast.job.config.ConfigException;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.List;
@@ -23,7 +22,7 @@ public final class EvaluationLines {
     private final LiveSkill skill;
 
     public EvaluationLines(int last) {
-        if (last < 1) throw new ConfigException("--last must be at least 1, got " + last);
+        if (last < 1) throw new IllegalArgumentException("--last must be at least 1, got " + last);
         this.last = last;
         this.skill = new LiveSkill(last);
     }

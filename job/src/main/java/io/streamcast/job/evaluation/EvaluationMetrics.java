@@ -87,6 +87,7 @@ final class EvaluationMetrics {
             g.gauge("repeatMae", (Gauge<Double>) rolling::repeatMae);
             g.gauge("repeatRmse", (Gauge<Double>) rolling::repeatRmse);
             g.gauge("skill", (Gauge<Double>) rolling::skill);
+            g.gauge("coverage", (Gauge<Double>) rolling::coverage);
             g.gauge("driftSkill", (Gauge<Double>) drift::skill);
             g.gauge("driftAlarm", (Gauge<Integer>) () -> alarm ? 1 : 0);
             for (int h = 0; h < horizon; h++) {
@@ -95,6 +96,7 @@ final class EvaluationMetrics {
                 s.gauge("mae", (Gauge<Double>) () -> rolling.mae(step));
                 s.gauge("rmse", (Gauge<Double>) () -> rolling.rmse(step));
                 s.gauge("skill", (Gauge<Double>) () -> rolling.skill(step));
+                s.gauge("coverage", (Gauge<Double>) () -> rolling.coverage(step));
             }
         }
 

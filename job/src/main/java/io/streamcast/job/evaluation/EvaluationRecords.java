@@ -35,6 +35,8 @@ public final class EvaluationRecords {
                 .setRepeatSquaredError(list(e.repeatSq))
                 .setRepeatAbsErrorNormalized(list(e.repeatAbsNorm))
                 .setRepeatSquaredErrorNormalized(list(e.repeatSqNorm))
+                .setInInterval(list(e.inInterval == null ? new float[0] : e.inInterval))
+                .setCoverage(e.coverage)
                 .build();
     }
 

@@ -12,10 +12,10 @@ public final class ForecastErrors {
     }
 
     /**
-     * @param f       the forecast (H x C values, step-major)
-     * @param last    the input window's last step (C values): Repeat's forecast for every step
-     * @param actuals H actual steps of C values each
-     * @param std     per-channel train-split standard deviation
+     * @param f       the forecast (H x C_out values, step-major, of the input channels {@code f.targetIndex})
+     * @param last    the input window's last step (C_in values): Repeat's forecast for every step
+     * @param actuals H actual steps of C_in values each
+     * @param std     per-input-channel train-split standard deviation
      */
     public static EvaluatedForecast score(WindowForecast f, float[] last, float[][] actuals, float[] std,
                                           long lastActualAt) {
@@ -38,14 +38,20 @@ public final class ForecastErrors {
         e.repeatSq = new float[h];
         e.repeatAbsNorm = new float[h];
         e.repeatSqNorm = new float[h];
+        boolean intervals = f.lower != null && f.upper != null;
+        e.inInterval = intervals ? new float[h] : new float[0];
+        e.coverage = intervals ? f.coverage : 0f;
         for (int s = 0; s < h; s++) {
+            int inside = 0;
             double ma = 0, ms = 0, mza = 0, mzs = 0, ra = 0, rs = 0, rza = 0, rzs = 0;
-            for (int ch = 0; ch < c; ch++) {
+            for (int k = 0; k < c; k++) {
+                int ch = f.targetIndex == null ? k : f.targetIndex[k];
                 double actual = actuals[s][ch];
-                double em = (double) f.values[s * c + ch] - actual;
+                double em = (double) f.values[s * c + k] - actual;
                 double er = (double) last[ch] - actual;
                 double zm = em / std[ch];
                 double zr = er / std[ch];
+                if (intervals && actual >= f.lower[s * c + k] && actual <= f.upper[s * c + k]) inside++;
                 ma += Math.abs(em);
                 ms += em * em;
                 mza += Math.abs(zm);
@@ -63,6 +69,7 @@ public final class ForecastErrors {
             e.repeatSq[s] = (float) (rs / c);
             e.repeatAbsNorm[s] = (float) (rza / c);
             e.repeatSqNorm[s] = (float) (rzs / c);
+            if (intervals) e.inInterval[s] = (float) inside / c;
         }
         return e;
     }

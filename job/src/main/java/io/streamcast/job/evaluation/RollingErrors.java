@@ -2,7 +2,8 @@ package io.streamcast.job.evaluation;
 
 /**
  * Errors of the last {@code capacity} evaluated forecasts, per horizon step: rolling MAE, RMSE and
- * skill vs Repeat (1 - MSE_model / MSE_repeat), normalised, and MAE/RMSE in raw units. A ring of
+ * skill vs Repeat (1 - MSE_model / MSE_repeat), normalised, MAE/RMSE in raw units, and the empirical
+ * coverage of the forecasts' intervals (over the forecasts that had one). A ring of
  * per-forecast errors with running sums; the sums are rebuilt from the ring once per lap, so
  * floating-point drift from add/subtract cannot build up. Lives in the operator, not in state:
  * metrics start afresh after a restart.
@@ -16,6 +17,10 @@ final class RollingErrors {
     private final float[][][] ring;
     /** sums[kind][step] over the filled slots. */
     private final double[][] sums;
+    /** inInterval per slot (empty: no interval), summed per step over the slots that had one. */
+    private final float[][] covered;
+    private final double[] coveredSums;
+    private int withInterval;
     private int next;
     private int size;
 
@@ -24,12 +29,25 @@ final class RollingErrors {
         this.horizon = horizon;
         ring = new float[capacity][][];
         sums = new double[KINDS][horizon];
+        covered = new float[capacity][];
+        coveredSums = new double[horizon];
     }
 
     void add(EvaluatedForecast e) {
         float[][] row = {e.modelSqNorm, e.modelAbsNorm, e.modelSq, e.modelAbs, e.repeatSqNorm, e.repeatAbsNorm};
         float[][] old = ring[next];
         ring[next] = row;
+        float[] oldCovered = covered[next];
+        float[] inInterval = e.inInterval != null && e.inInterval.length == horizon ? e.inInterval : new float[0];
+        covered[next] = inInterval;
+        if (oldCovered != null && oldCovered.length > 0) {
+            withInterval--;
+            for (int h = 0; h < horizon; h++) coveredSums[h] -= oldCovered[h];
+        }
+        if (inInterval.length > 0) {
+            withInterval++;
+            for (int h = 0; h < horizon; h++) coveredSums[h] += inInterval[h];
+        }
         next = (next + 1) % capacity;
         if (size < capacity) size++;
         if (next == 0) {
@@ -45,9 +63,15 @@ final class RollingErrors {
 
     private void rebuild() {
         for (double[] s : sums) java.util.Arrays.fill(s, 0);
+        java.util.Arrays.fill(coveredSums, 0);
+        withInterval = 0;
         for (int i = 0; i < size; i++) {
             for (int k = 0; k < KINDS; k++) {
                 for (int h = 0; h < horizon; h++) sums[k][h] += ring[i][k][h];
+            }
+            if (covered[i].length > 0) {
+                withInterval++;
+                for (int h = 0; h < horizon; h++) coveredSums[h] += covered[i][h];
             }
         }
     }
@@ -105,6 +129,18 @@ final class RollingErrors {
     /** 1 - MSE_model / MSE_repeat; NaN until something was evaluated or when Repeat is exact. */
     double skill() {
         return skill(total(SQ), total(REP_SQ));
+    }
+
+    /** Fraction of actual values inside the intervals over all steps; NaN when no forecast had one. */
+    double coverage() {
+        if (withInterval == 0) return Double.NaN;
+        double s = 0;
+        for (double v : coveredSums) s += v;
+        return s / ((double) withInterval * horizon);
+    }
+
+    double coverage(int step) {
+        return withInterval == 0 ? Double.NaN : coveredSums[step] / withInterval;
     }
 
     double mae(int step) {

@@ -47,7 +47,7 @@ public class BatchedInferenceOperator extends AbstractStreamOperator<WindowForec
     private transient ScheduledFuture<?> flushTimer;
 
     public BatchedInferenceOperator(InferenceConfig cfg) {
-        this(cfg, new ModelHolder(cfg.bundlePath()));
+        this(cfg, cfg.holder(cfg.bundlePath()));
     }
 
     public BatchedInferenceOperator(InferenceConfig cfg, ModelHolder model) {

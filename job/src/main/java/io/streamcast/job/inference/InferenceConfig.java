@@ -5,7 +5,8 @@ import java.util.Objects;
 
 /**
  * How windows are scored: the model bundle, batched or per-record, and the batching limits.
- * Immutable; {@code with*} return copies.
+ * Immutable; {@code with*} return copies. The job's values (and their defaults) come from its
+ * settings (inference.*).
  */
 public final class InferenceConfig implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -17,15 +18,18 @@ public final class InferenceConfig implements Serializable {
         PER_RECORD
     }
 
-    public static final int DEFAULT_MAX_BATCH = 256;
-    public static final long DEFAULT_FLUSH_TIMEOUT_MILLIS = 5;
-
     private final String bundlePath;
     private final Mode mode;
     private final int maxBatch;
     private final long flushTimeoutMillis;
+    private final double coverage;
 
     public InferenceConfig(String bundlePath, Mode mode, int maxBatch, long flushTimeoutMillis) {
+        this(bundlePath, mode, maxBatch, flushTimeoutMillis, io.streamcast.models.Intervals.DEFAULT_COVERAGE);
+    }
+
+    /** @param coverage nominal coverage of the forecasts' intervals (bundles with calibrated intervals) */
+    public InferenceConfig(String bundlePath, Mode mode, int maxBatch, long flushTimeoutMillis, double coverage) {
         Objects.requireNonNull(bundlePath, "bundlePath");
         Objects.requireNonNull(mode, "mode");
         if (maxBatch < 1) throw new IllegalArgumentException("maxBatch must be >= 1, got " + maxBatch);
@@ -36,27 +40,33 @@ public final class InferenceConfig implements Serializable {
         this.mode = mode;
         this.maxBatch = maxBatch;
         this.flushTimeoutMillis = flushTimeoutMillis;
+        if (!io.streamcast.models.Intervals.servable(coverage)) {
+            throw new IllegalArgumentException("interval coverage " + coverage + " is not one of "
+                    + java.util.Arrays.toString(io.streamcast.models.Intervals.COVERAGES));
+        }
+        this.coverage = coverage;
     }
 
-    /** Batched mode, batches of up to 256 windows, flushed after at most 5 ms. */
-    public static InferenceConfig batched(String bundlePath) {
-        return new InferenceConfig(bundlePath, Mode.BATCHED, DEFAULT_MAX_BATCH, DEFAULT_FLUSH_TIMEOUT_MILLIS);
+    /** Nominal coverage of the forecasts' lower/upper bounds. */
+    public double coverage() {
+        return coverage;
     }
 
-    public static InferenceConfig perRecord(String bundlePath) {
-        return new InferenceConfig(bundlePath, Mode.PER_RECORD, DEFAULT_MAX_BATCH, DEFAULT_FLUSH_TIMEOUT_MILLIS);
+    /** A holder of this config's bundle that stamps intervals at this coverage. */
+    public ModelHolder holder(String bundle) {
+        return new ModelHolder(bundle).withCoverage(coverage);
     }
 
     public InferenceConfig withMode(Mode mode) {
-        return new InferenceConfig(bundlePath, mode, maxBatch, flushTimeoutMillis);
+        return new InferenceConfig(bundlePath, mode, maxBatch, flushTimeoutMillis, coverage);
     }
 
     public InferenceConfig withMaxBatch(int maxBatch) {
-        return new InferenceConfig(bundlePath, mode, maxBatch, flushTimeoutMillis);
+        return new InferenceConfig(bundlePath, mode, maxBatch, flushTimeoutMillis, coverage);
     }
 
     public InferenceConfig withFlushTimeoutMillis(long flushTimeoutMillis) {
-        return new InferenceConfig(bundlePath, mode, maxBatch, flushTimeoutMillis);
+        return new InferenceConfig(bundlePath, mode, maxBatch, flushTimeoutMillis, coverage);
     }
 
     /** Directory of the model bundle, as seen by the task managers. */

@@ -4,6 +4,7 @@ import io.streamcast.job.records.Window;
 import io.streamcast.job.records.WindowForecast;
 import io.streamcast.models.BundleException;
 import io.streamcast.models.ForecastModel;
+import io.streamcast.models.Intervals;
 import io.streamcast.models.ModelSpec;
 import io.streamcast.models.Nd4jRuntime;
 
@@ -21,7 +22,10 @@ public class ModelHolder implements Serializable {
     private static final long serialVersionUID = 1L;
 
     private final String bundlePath;
+    /** Nominal coverage of the forecasts' intervals (when the bundle has calibrated ones). */
+    private double coverage = Intervals.DEFAULT_COVERAGE;
     private transient ForecastModel model;
+    private transient float[] halfWidths;
     /** Name and version stamped on forecasts when they differ from the manifest's (the store's name for it). */
     private transient String servingName;
     private transient String servingVersion;
@@ -30,11 +34,27 @@ public class ModelHolder implements Serializable {
         this.bundlePath = bundlePath;
     }
 
+    /** The interval coverage forecasts carry (one of {@link Intervals#COVERAGES}). */
+    public ModelHolder withCoverage(double c) {
+        if (!Intervals.servable(c)) {
+            throw new IllegalArgumentException("interval coverage " + c + " is not one of the calibrated "
+                    + java.util.Arrays.toString(Intervals.COVERAGES));
+        }
+        this.coverage = c;
+        return this;
+    }
+
     /** Caps ND4J at one thread (one slot, one core) and loads the bundle. */
     public void open() throws BundleException {
         // the job sets this itself: with ND4J's default (all cores) two slots are 2-3x slower
         Nd4jRuntime.limitThreads(1);
         model = ForecastModel.load(Path.of(bundlePath));
+        halfWidths = halfWidths(model);
+    }
+
+    private float[] halfWidths(ForecastModel m) {
+        Intervals i = m == null ? null : m.intervals();
+        return i == null || !i.has(coverage) ? null : i.halfWidths(coverage);
     }
 
     public boolean isLoaded() {
@@ -60,6 +80,7 @@ public class ModelHolder implements Serializable {
     public void swap(ForecastModel next, String name, String version) {
         ForecastModel old = model;
         model = next;
+        halfWidths = halfWidths(next);
         servingName = name;
         servingVersion = version;
         if (old != null && old != next) {
@@ -75,6 +96,9 @@ public class ModelHolder implements Serializable {
     public WindowForecast[] forecast(List<Window> windows, long producedAt) {
         ForecastModel m = current();
         ModelSpec spec = m.spec();
+        String[] targets = spec.targets().toArray(new String[0]);
+        int[] targetIndex = spec.targetIndices();
+        float[] q = halfWidths;
         float[][] inputs = new float[windows.size()][];
         for (int i = 0; i < inputs.length; i++) {
             Window w = windows.get(i);
@@ -99,8 +123,19 @@ public class ModelHolder implements Serializable {
             // the window's own step (fixed-step mode) is the forecast's time axis; the model's nominal step otherwise
             f.stepMillis = w.stepMillis != 0 ? w.stepMillis : spec.stepMillis();
             f.horizon = spec.horizon();
-            f.channels = spec.channelCount();
+            f.channels = spec.targetCount();
+            f.targets = targets;
+            f.targetIndex = targetIndex;
             f.values = outputs[i];
+            if (q != null) {
+                f.lower = new float[q.length];
+                f.upper = new float[q.length];
+                for (int j = 0; j < q.length; j++) {
+                    f.lower[j] = f.values[j] - q[j];
+                    f.upper[j] = f.values[j] + q[j];
+                }
+                f.coverage = (float) coverage;
+            }
             f.producedAt = producedAt;
             forecasts[i] = f;
         }

@@ -23,7 +23,7 @@ public class PerRecordInference extends RichMapFunction<Window, WindowForecast> 
     private transient Histogram inferenceMicros;
 
     public PerRecordInference(InferenceConfig cfg) {
-        this(new ModelHolder(cfg.bundlePath()));
+        this(cfg.holder(cfg.bundlePath()));
     }
 
     public PerRecordInference(ModelHolder model) {

@@ -108,7 +108,7 @@ public class ReloadingInferenceOperator extends AbstractStreamOperator<WindowFor
         super.open();
         // the job sets this itself: with ND4J's default (all cores) two slots are 2-3x slower
         Nd4jRuntime.limitThreads(1);
-        model = new ModelHolder(null);
+        model = cfg.holder(null);
         loader = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "model-loader-" + getRuntimeContext().getTaskInfo().getTaskNameWithSubtasks());
             t.setDaemon(true);

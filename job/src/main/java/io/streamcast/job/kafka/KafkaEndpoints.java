@@ -3,7 +3,6 @@ package io.streamcast.job.kafka;
 import io.streamcast.job.config.JobConfig;
 import io.streamcast.job.evaluation.EvaluatedForecast;
 import io.streamcast.job.evaluation.EvaluationSerializer;
-import io.streamcast.job.evaluation.EvaluationSettings;
 import io.streamcast.job.ingest.DeadLetter;
 import io.streamcast.job.ingest.Ingested;
 import io.streamcast.job.ingest.InputLimits;
@@ -81,9 +80,9 @@ public final class KafkaEndpoints {
                 sink(cfg, "forecasts", cfg.forecastsTopic(), new ForecastSerializer(cfg.forecastsTopic())),
                 new SideTopicSink<>("dlq", producer, new DeadLetterSerializer(cfg.deadLetterTopic(), cfg.sideKeepBytes())),
                 new SideTopicSink<>("late", producer, new LateReadingSerializer(cfg.lateTopic(), cfg.format())),
-                EvaluationSettings.enabled(cfg)
-                        ? sink(cfg, "evaluations", EvaluationSettings.topic(cfg),
-                                new EvaluationSerializer(EvaluationSettings.topic(cfg))) : null);
+                cfg.evaluationEnabled()
+                        ? sink(cfg, "evaluations", cfg.evaluationsTopic(),
+                                new EvaluationSerializer(cfg.evaluationsTopic())) : null);
     }
 
     /** Where the pipeline writes: forecasts, dead letters, late readings and forecast evaluations. */

@@ -30,17 +30,34 @@ public final class KafkaPreflight {
     private static final Logger LOG = LoggerFactory.getLogger(KafkaPreflight.class);
 
     public static void check(JobConfig cfg, Duration timeout) {
-        List<String> missing = missingTopics(cfg, timeout);
+        // Exactly-once sinks with pooled transactional ids look for open transactions on their topics
+        // at start, which fails (and restarts the job in a loop) while a topic does not exist.
+        List<String> transactional = cfg.guarantee() != JobConfig.Guarantee.EXACTLY_ONCE ? List.of()
+                : cfg.evaluationEnabled() ? List.of(cfg.forecastsTopic(), cfg.evaluationsTopic()) : List.of(cfg.forecastsTopic());
+        List<String> wanted = new ArrayList<>(jobTopics(cfg));
+        for (String t : transactional) if (!wanted.contains(t)) wanted.add(t);
+        List<String> missing = missingTopics(cfg, timeout, wanted);
         if (missing.isEmpty()) return;
+        List<String> missingTransactional = missing.stream().filter(transactional::contains).toList();
         String message = "Kafka topic(s) " + String.join(", ", missing) + " do not exist at " + cfg.requireBootstrapServers()
+                + (missingTransactional.isEmpty() ? "" : " (delivery.guarantee=exactly-once needs "
+                        + String.join(", ", missingTransactional) + " before the job starts: its sinks look for open transactions there)")
                 + "; fix: create them (e.g. ./streamcast kafka create-topics " + String.join(",", missing)
                 + ") or point topic.* at existing ones";
-        if (cfg.requireTopics()) throw new ConfigException(message);
+        if (cfg.requireTopics() || !missingTransactional.isEmpty()) throw new ConfigException(message);
         LOG.warn("{} (continuing: the broker may create them automatically; preflight.require-topics=true makes this an error)", message);
+    }
+
+    private static List<String> jobTopics(JobConfig cfg) {
+        return List.of(cfg.readingsTopic(), cfg.forecastsTopic(), cfg.deadLetterTopic(), cfg.lateTopic());
     }
 
     /** The job's topics that do not exist; a ConfigException when Kafka cannot be reached. */
     public static List<String> missingTopics(JobConfig cfg, Duration timeout) {
+        return missingTopics(cfg, timeout, jobTopics(cfg));
+    }
+
+    private static List<String> missingTopics(JobConfig cfg, Duration timeout, List<String> topics) {
         Properties props = cfg.kafkaProperties();
         props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
         props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
@@ -56,7 +73,7 @@ public final class KafkaPreflight {
             throw new IllegalStateException("interrupted while checking Kafka", e);
         }
         List<String> missing = new ArrayList<>();
-        for (String t : List.of(cfg.readingsTopic(), cfg.forecastsTopic(), cfg.deadLetterTopic(), cfg.lateTopic())) {
+        for (String t : topics) {
             if (!existing.contains(t)) missing.add(t);
         }
         return missing;

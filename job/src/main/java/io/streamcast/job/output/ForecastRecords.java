@@ -3,6 +3,7 @@ package io.streamcast.job.output;
 import io.streamcast.avro.Forecast;
 import io.streamcast.job.records.WindowForecast;
 import java.time.Instant;
+import java.util.List;
 import org.apache.avro.message.BinaryMessageEncoder;
 
 /** The job's {@link WindowForecast} as the published Avro {@link Forecast} (the consumer contract). */
@@ -13,7 +14,7 @@ public final class ForecastRecords {
     private static final BinaryMessageEncoder<Forecast> ENCODER =
             FloatArrayEncoding.encoder(new Forecast().getSpecificData(), Forecast.getClassSchema());
 
-    /** The Avro record; its values are a view of {@code f.values} (no copy): encode it before they change. */
+    /** The Avro record; its values and bounds are views of {@code f}'s arrays (no copy): encode it before they change. */
     public static Forecast toAvro(WindowForecast f) {
         return Forecast.newBuilder()
                 .setSensorId(f.sensorId)
@@ -26,7 +27,16 @@ public final class ForecastRecords {
                 .setChannels(f.channels)
                 .setValues(FloatArrayEncoding.list(f.values))
                 .setProducedAt(Instant.ofEpochMilli(f.producedAt))
+                .setTargets(f.targets == null ? List.of() : List.of(f.targets))
+                .setLower(floats(f.lower))
+                .setUpper(floats(f.upper))
+                .setCoverage(f.lower == null ? 0f : f.coverage)
                 .build();
+    }
+
+    /** A forecast without intervals carries empty bounds (the schema's default). */
+    private static List<Float> floats(float[] a) {
+        return a == null ? List.of() : FloatArrayEncoding.list(a);
     }
 
     /** Avro single-object encoding (marker, schema fingerprint, body). */

@@ -14,9 +14,19 @@ public class WindowForecast {
     public String head;
     public long stepMillis;
     public int horizon;
+    /** C_out, the number of forecast (target) channels. */
     public int channels;
+    /** Names of the forecast channels, in value order. */
+    public String[] targets;
+    /** Index of each forecast channel among the sensor's input channels (what the evaluator scores it against). */
+    public int[] targetIndex;
     /** H x C raw values, step-major: values[h*C + c]. */
     public float[] values;
+    /** H x C interval bounds laid out like values, or null when the model has no calibrated intervals. */
+    public float[] lower;
+    public float[] upper;
+    /** Nominal coverage of [lower, upper]; 0 without intervals. */
+    public float coverage;
     /** Wall-clock time of inference, epoch millis. */
     public long producedAt;
 
@@ -29,7 +39,9 @@ public class WindowForecast {
                 && horizon == f.horizon && channels == f.channels && producedAt == f.producedAt
                 && Objects.equals(sensorId, f.sensorId) && Objects.equals(modelName, f.modelName)
                 && Objects.equals(modelVersion, f.modelVersion) && Objects.equals(head, f.head)
-                && Arrays.equals(values, f.values);
+                && Arrays.equals(values, f.values) && Arrays.equals(targets, f.targets)
+                && Arrays.equals(targetIndex, f.targetIndex) && Arrays.equals(lower, f.lower)
+                && Arrays.equals(upper, f.upper) && coverage == f.coverage;
     }
 
     @Override

@@ -39,7 +39,7 @@ public class BundleValidator implements Serializable {
     /** @return the loaded model, ready to forecast; the caller owns (and closes) it */
     public ForecastModel load(ModelUpdate update) throws Rejected {
         Path scratch = Path.of(System.getProperty("java.io.tmpdir"), "streamcast-bundles");
-        try (FlinkFileSystemModelStore.LocalBundle local = FlinkFileSystemModelStore.localCopy(update.uri, scratch)) {
+        try (ModelStore.LocalBundle local = ModelStore.localCopy(update.uri, scratch)) {
             Manifest manifest = ModelBundle.readManifest(local.dir());
             if (!update.sha256.isEmpty() && !update.sha256.equalsIgnoreCase(manifest.networkSha256())) {
                 throw new Rejected("the bundle changed after it was published: its manifest records network sha256 "

@@ -40,11 +40,11 @@ public final class ModelWatcher implements Source<ModelUpdate, ModelWatcher.NoSp
     private static final long serialVersionUID = 1L;
     public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofSeconds(30);
 
-    private final FlinkFileSystemModelStore store;
+    private final ModelStore store;
     private final String name;
     private final long pollMillis;
 
-    public ModelWatcher(FlinkFileSystemModelStore store, String name, Duration pollInterval) {
+    public ModelWatcher(ModelStore store, String name, Duration pollInterval) {
         this.store = Objects.requireNonNull(store, "store");
         this.name = Objects.requireNonNull(name, "name");
         if (pollInterval.isNegative() || pollInterval.isZero()) {
@@ -92,7 +92,7 @@ public final class ModelWatcher implements Source<ModelUpdate, ModelWatcher.NoSp
     static final class Reader implements SourceReader<ModelUpdate, NoSplit> {
         private static final Logger LOG = LoggerFactory.getLogger(ModelWatcher.class);
 
-        private final FlinkFileSystemModelStore store;
+        private final ModelStore store;
         private final String name;
         private final long pollMillis;
         private final ArrayDeque<ModelUpdate> found = new ArrayDeque<>();
@@ -102,7 +102,7 @@ public final class ModelWatcher implements Source<ModelUpdate, ModelWatcher.NoSp
         private String lastVersion;
         private String lastProblem;
 
-        Reader(FlinkFileSystemModelStore store, String name, long pollMillis) {
+        Reader(ModelStore store, String name, long pollMillis) {
             this.store = store;
             this.name = name;
             this.pollMillis = pollMillis;

@@ -1,5 +1,7 @@
 package io.streamcast.job.config;
 
+import io.streamcast.job.assembly.AssemblerConfig;
+import io.streamcast.job.inference.InferenceConfig;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -27,7 +29,7 @@ class JobConfigTest {
         assertEquals("sensor-readings", cfg.readingsTopic());
         assertEquals(JobConfig.Format.AVRO, cfg.format());
         assertEquals(JobConfig.Guarantee.AT_LEAST_ONCE, cfg.guarantee());
-        assertEquals(JobConfig.InferenceMode.BATCHED, cfg.inferenceMode());
+        assertEquals(InferenceConfig.Mode.BATCHED, cfg.inferenceMode());
         assertEquals(Duration.ofSeconds(5), cfg.outOfOrderness());
         assertEquals(Duration.ofMillis(5), cfg.flushTimeout());
         assertEquals(256, cfg.batchSize());
@@ -58,9 +60,9 @@ class JobConfigTest {
         JobConfig cfg = JobConfig.load(job, List.of("parallelism=2", "kafka.max.poll.records=7", "topic.forecasts=fc"));
 
         assertEquals(JobConfig.Format.JSON, cfg.format());
-        assertEquals(JobConfig.WindowMode.FIXED_STEP, cfg.windowMode());
+        assertEquals(AssemblerConfig.Mode.FIXED_STEP, cfg.windowMode());
         assertEquals(Duration.ofHours(1), cfg.windowStep());
-        assertEquals(JobConfig.InferenceMode.PER_RECORD, cfg.inferenceMode());
+        assertEquals(InferenceConfig.Mode.PER_RECORD, cfg.inferenceMode());
         assertEquals(2, cfg.parallelism(), "the command line wins over the file");
         assertEquals("fc", cfg.forecastsTopic());
         // relative paths in the file resolve against the file's directory, not the working directory
@@ -117,7 +119,7 @@ class JobConfigTest {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         ForecastJob.configure(env, cfg);
         assertEquals(10, env.getConfig().getAutoWatermarkInterval(), "Flink's auto-watermark interval follows the setting");
-        assertMessage("watermark.interval=0ms is not valid; fix: use a value > 0", Map.of("watermark.interval", "0ms"));
+        assertMessage("watermark.interval=0ms is not valid; fix: use a duration > 0", Map.of("watermark.interval", "0ms"));
         assertMessage("watermark.interval=often is not valid", Map.of("watermark.interval", "often"));
     }
 
@@ -137,6 +139,10 @@ class JobConfigTest {
         assertMessage("window.resample=median is not valid; fix: use last or mean", Map.of("window.resample", "median"));
         assertMessage("inference.batch-size=many is not valid; fix: use a whole number", Map.of("inference.batch-size", "many"));
         assertMessage("needs checkpoints", Map.of("delivery.guarantee", "exactly-once", "checkpoint.interval", "0"));
+        assertMessage("state.backend=memory is not valid; fix: use hashmap or rocksdb", Map.of("state.backend", "memory"));
+        assertMessage("state.backend.incremental=yes is not valid; fix: use true or false", Map.of("state.backend.incremental", "yes"));
+        assertMessage("parallelism.max=0 is not valid; fix: use 1..32768", Map.of("parallelism.max", "0"));
+        assertMessage("parallelism=200 is above parallelism.max=128", Map.of("parallelism", "200"));
         assertMessage("must be longer than checkpoint.interval",
                 Map.of("delivery.guarantee", "exactly-once", "checkpoint.interval", "10m", "delivery.transaction-timeout", "5m"));
         ConfigException noFile = assertThrows(ConfigException.class, () -> JobConfig.load(dir.resolve("nope.properties"), List.of()));

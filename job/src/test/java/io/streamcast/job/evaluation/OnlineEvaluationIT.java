@@ -10,12 +10,12 @@ import io.streamcast.job.PipelineSettings;
 import io.streamcast.job.config.JobConfig;
 import io.streamcast.job.kafka.KafkaEndpoints;
 import io.streamcast.job.output.ReadingEncoder;
+import io.streamcast.job.reload.ModelStore;
 import io.streamcast.job.records.Reading;
 import io.streamcast.job.testing.FlinkMiniCluster;
 import io.streamcast.job.testing.KafkaClusterExtension;
 import io.streamcast.models.ForecastModel;
 import io.streamcast.models.Head;
-import io.streamcast.models.LocalModelStore;
 import io.streamcast.models.Manifest;
 import io.streamcast.models.ModelBundle;
 import io.streamcast.models.ModelSpec;
@@ -98,9 +98,8 @@ class OnlineEvaluationIT {
         ModelSpec spec = new ModelSpec(T, CHANNELS, H, Head.FLAT, PerStepTarget.NEXT, 16, 1, "tanh", HOUR);
         Path random = dir.resolve("etth1-random");
         ModelBundle.createRandom(random, "etth1", spec, trainSplit, 7);
-        LocalModelStore store = new LocalModelStore(dir.resolve("store"));
-        String version = store.publish(random, "etth1");
-        bundle = store.resolve("etth1", version);
+        String version = new ModelStore(dir.resolve("store").toString()).publish(random, "etth1");
+        bundle = dir.resolve("store").resolve("etth1").resolve(version);
         model = ForecastModel.load(bundle);
     }
 

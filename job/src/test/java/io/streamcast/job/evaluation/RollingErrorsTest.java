@@ -39,4 +39,26 @@ class RollingErrorsTest {
         assertEquals(2.0, r.repeatRmse(), 1e-12);
         assertEquals(1.0, r.repeatMae(), 1e-12);
     }
+
+    @Test
+    void coverageCountsOnlyForecastsWithIntervals() {
+        RollingErrors r = new RollingErrors(3, 2);
+        r.add(errors(1, 1));
+        assertTrue(Double.isNaN(r.coverage()), "no forecast had an interval");
+        EvaluatedForecast a = errors(1, 1);
+        a.inInterval = new float[] {1f, 0f};
+        EvaluatedForecast b = errors(1, 1);
+        b.inInterval = new float[] {1f, 1f};
+        r.add(a);
+        r.add(b);
+        assertEquals(1.0, r.coverage(0), 1e-12);
+        assertEquals(0.5, r.coverage(1), 1e-12);
+        assertEquals(0.75, r.coverage(), 1e-12);
+        r.add(errors(1, 1)); // pushes out the first (no interval): still a and b
+        assertEquals(0.75, r.coverage(), 1e-12);
+        r.add(errors(1, 1)); // pushes out a
+        assertEquals(1.0, r.coverage(1), 1e-12);
+        r.add(errors(1, 1)); // pushes out b (a lap: sums rebuilt)
+        assertTrue(Double.isNaN(r.coverage()));
+    }
 }

@@ -121,8 +121,8 @@ class AssemblyAndInferenceMiniClusterTest {
         int expectedCount = SENSORS * (READINGS - TinyModel.T + 1);
 
         try (ForecastModel model = ForecastModel.load(bundle)) {
-            for (InferenceConfig cfg : List.of(InferenceConfig.batched(bundle.toString()).withMaxBatch(16),
-                    InferenceConfig.perRecord(bundle.toString()))) {
+            for (InferenceConfig cfg : List.of(new InferenceConfig(bundle.toString(), InferenceConfig.Mode.BATCHED, 256, 5).withMaxBatch(16),
+                    new InferenceConfig(bundle.toString(), InferenceConfig.Mode.PER_RECORD, 1, 0))) {
                 List<WindowForecast> out = run(readings, cfg);
                 assertEquals(expectedCount, out.size(), cfg.toString());
                 Map<String, Long> last = new HashMap<>();

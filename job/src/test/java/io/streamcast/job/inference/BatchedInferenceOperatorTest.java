@@ -38,7 +38,7 @@ class BatchedInferenceOperatorTest {
     }
 
     private static InferenceConfig cfg(int maxBatch, long timeoutMillis) {
-        return InferenceConfig.batched(flat.toString()).withMaxBatch(maxBatch).withFlushTimeoutMillis(timeoutMillis);
+        return new InferenceConfig(flat.toString(), InferenceConfig.Mode.BATCHED, 256, 5).withMaxBatch(maxBatch).withFlushTimeoutMillis(timeoutMillis);
     }
 
     private static OneInputStreamOperatorTestHarness<Window, WindowForecast> harness(InferenceConfig cfg)
@@ -136,7 +136,7 @@ class BatchedInferenceOperatorTest {
         for (Path bundle : List.of(flat, perStep)) {
             List<Window> ws = interleaved(3, 4); // 12 windows, one batch
             float[][] expected = predict(bundle, ws);
-            try (var h = opened(InferenceConfig.batched(bundle.toString()).withMaxBatch(12))) {
+            try (var h = opened(new InferenceConfig(bundle.toString(), InferenceConfig.Mode.BATCHED, 256, 5).withMaxBatch(12))) {
                 long before = System.currentTimeMillis();
                 feed(h, ws);
                 List<StreamRecord<? extends WindowForecast>> out = h.extractOutputStreamRecords();
@@ -376,7 +376,7 @@ class BatchedInferenceOperatorTest {
         }
         List<WindowForecast> single;
         try (var h = new OneInputStreamOperatorTestHarness<>(
-                new StreamMap<>(new PerRecordInference(InferenceConfig.perRecord(flat.toString()))))) {
+                new StreamMap<>(new PerRecordInference(new InferenceConfig(flat.toString(), InferenceConfig.Mode.PER_RECORD, 1, 0))))) {
             h.open();
             feed(h, ws);
             single = h.extractOutputValues();

@@ -52,7 +52,7 @@ class ReloadingInferenceOperatorTest {
 
     private static TwoInputStreamOperatorTestHarness<Window, ModelUpdate, WindowForecast> harness(
             int maxBatch, long timeoutMillis, int awaitLimit, BundleValidator validator) throws Exception {
-        var cfg = InferenceConfig.batched("(from the store)").withMaxBatch(maxBatch).withFlushTimeoutMillis(timeoutMillis);
+        var cfg = new InferenceConfig("(from the store)", InferenceConfig.Mode.BATCHED, 256, 5).withMaxBatch(maxBatch).withFlushTimeoutMillis(timeoutMillis);
         var h = new TwoInputStreamOperatorTestHarness<>(new ReloadingInferenceOperator(cfg, validator, awaitLimit));
         h.setProcessingTime(0);
         return h;
@@ -338,7 +338,7 @@ class ReloadingInferenceOperatorTest {
         assertEquals(Map.of("model-pointer", OperatorStateHandle.Mode.BROADCAST,
                 "unscored-windows", OperatorStateHandle.Mode.SPLIT_DISTRIBUTE), states);
         assertTrue(snapshot.getManagedKeyedState().isEmpty() && snapshot.getRawOperatorState().isEmpty());
-        long network = Files.size(fx.store.resolve(ModelStoreFixture.NAME, v1.version).resolve("network.zip"));
+        long network = Files.size(fx.dir(v1.version).resolve("network.zip"));
         System.out.println("operator state " + bytes + " bytes; the network file it points at " + network + " bytes");
 
         try (var h = harness(4, 1000)) {

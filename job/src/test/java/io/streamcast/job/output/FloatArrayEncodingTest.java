@@ -43,10 +43,16 @@ class FloatArrayEncodingTest {
         f.channels = 3;
         f.values = floats(12);
         f.producedAt = 1_700_000_000_456L;
+        f.targets = new String[] {"a", "b", "c"};
+        f.lower = floats(12);
+        f.upper = floats(12);
+        f.coverage = 0.9f;
 
         byte[] ours = ForecastRecords.encode(ForecastRecords.toAvro(f));
         Forecast reference = ForecastRecords.toAvro(f);
         reference.setValues(boxed(f.values));
+        reference.setLower(boxed(f.lower));
+        reference.setUpper(boxed(f.upper));
         assertArrayEquals(AvroSingleObject.encode(Forecast.getEncoder(), reference), ours);
 
         Forecast back = Forecast.getDecoder().decode(ours);
@@ -55,6 +61,27 @@ class FloatArrayEncodingTest {
             assertEquals(Float.floatToRawIntBits(f.values[i]), Float.floatToRawIntBits(back.getValues().get(i)), "value " + i);
         }
         assertEquals(f.issuedAt, back.getIssuedAt().toEpochMilli(), "logical types still convert");
+        assertEquals(boxed(f.upper).toString(), back.getUpper().toString());
+    }
+
+    @Test
+    void aForecastWithoutIntervalsCarriesEmptyBounds() throws Exception {
+        WindowForecast f = new WindowForecast();
+        f.sensorId = "s-1";
+        f.modelName = "m";
+        f.modelVersion = "1";
+        f.head = "flat";
+        f.horizon = 2;
+        f.channels = 1;
+        f.values = floats(2);
+
+        byte[] ours = ForecastRecords.encode(ForecastRecords.toAvro(f));
+        Forecast reference = ForecastRecords.toAvro(f);
+        reference.setValues(boxed(f.values));
+        assertArrayEquals(AvroSingleObject.encode(Forecast.getEncoder(), reference), ours);
+        Forecast back = Forecast.getDecoder().decode(ours);
+        assertEquals(0, back.getLower().size());
+        assertEquals(0, back.getUpper().size());
     }
 
     @Test

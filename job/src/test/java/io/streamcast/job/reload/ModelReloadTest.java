@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.streamcast.job.ForecastJob;
+import io.streamcast.job.PipelineSettings;
 import io.streamcast.job.config.JobConfig;
 import io.streamcast.job.testing.ModelStoreFixture;
 import io.streamcast.models.ModelSpec;
@@ -32,7 +34,7 @@ class ModelReloadTest {
 
         JobConfig defaults = JobConfig.of(Map.of());
         assertEquals(Duration.ofSeconds(30), defaults.modelPollInterval());
-        assertNull(ModelReload.from(defaults, ModelStoreFixture.spec(2)), "no store: the fixed bundle, no watcher");
+        assertNull(PipelineSettings.from(defaults, ModelStoreFixture.spec(2)).reload(), "no store: the fixed bundle, no watcher");
     }
 
     @Test
@@ -40,14 +42,14 @@ class ModelReloadTest {
         ModelStoreFixture fx = new ModelStoreFixture(dir);
         JobConfig cfg = JobConfig.of(Map.of("model.store", fx.root.toString(), "model.name", ModelStoreFixture.NAME,
                 "model.poll-interval", "2s"));
-        var empty = assertThrows(ConfigException.class, () -> ModelReload.latestSpec(cfg));
+        var empty = assertThrows(ConfigException.class, () -> ForecastJob.manifest(cfg));
         assertTrue(empty.getMessage().contains("streamcast publish"), empty.getMessage());
 
         fx.publish(1);
-        ModelSpec spec = ModelReload.latestSpec(cfg);
+        ModelSpec spec = ForecastJob.manifest(cfg).spec();
         assertEquals(ModelStoreFixture.T, spec.window());
         assertEquals(ModelStoreFixture.C, spec.channelCount());
-        ModelReload reload = ModelReload.from(cfg, spec);
+        ModelReload reload = PipelineSettings.from(cfg, spec).reload();
         assertEquals(new ModelReload(fx.root.toString(), ModelStoreFixture.NAME, Duration.ofSeconds(2),
                 10_000, ModelStoreFixture.T, ModelStoreFixture.C), reload);
     }

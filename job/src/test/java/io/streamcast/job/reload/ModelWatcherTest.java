@@ -73,7 +73,7 @@ class ModelWatcherTest {
     @Test
     void emitsLatestAtStartAndOnEveryChangeIncludingARollback() throws Exception {
         ModelStoreFixture fx = new ModelStoreFixture(dir);
-        var reader = (ModelWatcher.Reader) new ModelWatcher(fx.flinkStore, ModelStoreFixture.NAME, Duration.ofMillis(50))
+        var reader = (ModelWatcher.Reader) new ModelWatcher(fx.store, ModelStoreFixture.NAME, Duration.ofMillis(50))
                 .createReader(null);
         reader.start();
         try {
@@ -87,7 +87,7 @@ class ModelWatcherTest {
             ModelUpdate u1 = first.get(0);
             assertEquals(ModelStoreFixture.NAME, u1.name);
             assertEquals(v1, u1.version);
-            Path bundle = fx.store.resolve(ModelStoreFixture.NAME, v1);
+            Path bundle = fx.dir(v1);
             assertEquals(bundle.toUri().toString().replaceAll("/$", ""), u1.uri.replaceAll("/$", ""), "the URI names the version's directory");
             assertEquals(ModelBundle.readManifest(bundle).networkSha256(), u1.sha256);
 
@@ -99,7 +99,7 @@ class ModelWatcherTest {
             String v2 = fx.publish(2);
             assertEquals(List.of(fx.pointer(v2)), next(reader));
 
-            fx.flinkStore.setLatest(ModelStoreFixture.NAME, v1); // what rollback does
+            fx.store.setLatest(ModelStoreFixture.NAME, v1); // what rollback does
             assertEquals(List.of(u1), next(reader));
             assertTrue(reader.snapshotState(1).isEmpty(), "the watcher keeps no state");
         } finally {
@@ -113,13 +113,13 @@ class ModelWatcherTest {
         fx.publish(1);
         // LATEST points at a version whose directory is gone: the pointer cannot be made, the watcher carries on
         Files.writeString(fx.root.resolve(ModelStoreFixture.NAME).resolve("LATEST"), "not-a-version\n");
-        var reader = (ModelWatcher.Reader) new ModelWatcher(fx.flinkStore, ModelStoreFixture.NAME, Duration.ofMillis(50))
+        var reader = (ModelWatcher.Reader) new ModelWatcher(fx.store, ModelStoreFixture.NAME, Duration.ofMillis(50))
                 .createReader(null);
         reader.start();
         try {
             reader.poll();
             assertFalse(reader.isAvailable().isDone());
-            fx.flinkStore.setLatest(ModelStoreFixture.NAME, "1");
+            fx.store.setLatest(ModelStoreFixture.NAME, "1");
             assertEquals(List.of(fx.pointer("1")), next(reader));
         } finally {
             reader.close();

@@ -1,10 +1,9 @@
 package io.streamcast.job.testing;
 
-import io.streamcast.job.reload.FlinkFileSystemModelStore;
+import io.streamcast.job.reload.ModelStore;
 import io.streamcast.job.reload.ModelUpdate;
 import io.streamcast.models.ForecastModel;
 import io.streamcast.models.Head;
-import io.streamcast.models.LocalModelStore;
 import io.streamcast.models.Manifest;
 import io.streamcast.models.ModelBundle;
 import io.streamcast.models.ModelSpec;
@@ -29,8 +28,7 @@ public final class ModelStoreFixture {
     public static final long STEP = 1000;
 
     public final Path root;
-    public final LocalModelStore store;
-    public final FlinkFileSystemModelStore flinkStore;
+    public final ModelStore store;
     private final Path scratch;
 
     public ModelStoreFixture(Path dir) throws IOException {
@@ -38,8 +36,12 @@ public final class ModelStoreFixture {
         this.scratch = dir.resolve("bundles");
         Files.createDirectories(root);
         Files.createDirectories(scratch);
-        this.store = new LocalModelStore(root);
-        this.flinkStore = new FlinkFileSystemModelStore(root.toString());
+        this.store = new ModelStore(root.toString());
+    }
+
+    /** The directory of a published version. */
+    public Path dir(String version) {
+        return root.resolve(NAME).resolve(version);
     }
 
     public static ModelSpec spec(int channels) {
@@ -84,12 +86,12 @@ public final class ModelStoreFixture {
     }
 
     public ModelUpdate pointer(String version) throws IOException {
-        return flinkStore.pointer(NAME, version);
+        return store.pointer(NAME, version);
     }
 
     /** What a version itself forecasts for these windows. */
     public float[][] predict(String version, float[][] windows) throws Exception {
-        try (ForecastModel m = ForecastModel.load(store.resolve(NAME, version))) {
+        try (ForecastModel m = ForecastModel.load(dir(version))) {
             return m.predict(windows);
         }
     }

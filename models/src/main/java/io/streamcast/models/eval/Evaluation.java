@@ -25,7 +25,8 @@ public record Evaluation(int windows, int publishedWindows, Scores model, Scores
 
     /**
      * @param model      the forecaster to score, or null for the baseline only
-     * @param normalizer train-split statistics: the normalised scale divides errors by its std
+     * @param normalizer train-split statistics: the normalised scale divides errors by its std (the target
+     *                   channels' of {@code test})
      * @param progress   called with the number of windows done so far (may be null)
      */
     public static Evaluation evaluate(Forecaster model, Normalizer normalizer, WindowSet test, int batchSize,
@@ -34,13 +35,16 @@ public record Evaluation(int windows, int publishedWindows, Scores model, Scores
         if (n == 0) throw new IllegalArgumentException("the test range holds no complete window");
         int published = n / PUBLISHED_BATCH * PUBLISHED_BATCH;
         int h = test.horizon();
-        int c = test.channels();
-        float[] std = normalizer.std();
+        int[] targets = test.targets();
+        float[] allStd = normalizer.std();
+        float[] std = new float[targets.length];
+        for (int k = 0; k < targets.length; k++) std[k] = allStd[targets[k]];
+        int c = targets.length;
         Scores.Accumulator m = new Scores.Accumulator(h, c, std);
         Scores.Accumulator r = new Scores.Accumulator(h, c, std);
         Scores.Accumulator mp = new Scores.Accumulator(h, c, std);
         Scores.Accumulator rp = new Scores.Accumulator(h, c, std);
-        Repeat repeat = new Repeat(test.window(), c, h);
+        Repeat repeat = new Repeat(test.window(), test.channels(), h, targets);
         for (int from = 0; from < n; from += batchSize) {
             int to = Math.min(n, from + batchSize);
             float[][] in = new float[to - from][];

@@ -6,15 +6,21 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
  * MSE and MAE, overall and per horizon step (averaged over windows and channels), on the normalised
- * (train-split z-score) scale and in raw units.
+ * (train-split z-score) scale and in raw units; and per forecast channel (normalised, averaged over windows and
+ * steps).
  */
 public record Scores(double mse, double mae, double[] mseByStep, double[] maeByStep,
-        double rawMse, double rawMae, double[] rawMseByStep, double[] rawMaeByStep) {
+        double rawMse, double rawMae, double[] rawMseByStep, double[] rawMaeByStep,
+        double[] mseByTarget, double[] maeByTarget) {
 
-    /** {"mse","mae","mseByStep","maeByStep","raw":{same in raw units}}. */
+    /** {"mse","mae","mseByStep","maeByStep","mseByTarget","maeByTarget","raw":{same in raw units, no targets}}. */
     public ObjectNode toJson() {
         ObjectNode n = JsonNodeFactory.instance.objectNode();
         fill(n, mse, mae, mseByStep, maeByStep);
+        ArrayNode mt = n.putArray("mseByTarget");
+        for (double v : mseByTarget) mt.add(v);
+        ArrayNode at = n.putArray("maeByTarget");
+        for (double v : maeByTarget) at.add(v);
         fill(n.putObject("raw"), rawMse, rawMae, rawMseByStep, rawMaeByStep);
         return n;
     }
@@ -37,6 +43,8 @@ public record Scores(double mse, double mae, double[] mseByStep, double[] maeByS
         private final double[] ae;
         private final double[] rse;
         private final double[] rae;
+        private final double[] seTarget;
+        private final double[] aeTarget;
         private long windows;
 
         Accumulator(int horizon, int channels, float[] std) {
@@ -47,6 +55,8 @@ public record Scores(double mse, double mae, double[] mseByStep, double[] maeByS
             ae = new double[horizon];
             rse = new double[horizon];
             rae = new double[horizon];
+            seTarget = new double[channels];
+            aeTarget = new double[channels];
         }
 
         void add(float[] forecast, float[] actual) {
@@ -57,6 +67,8 @@ public record Scores(double mse, double mae, double[] mseByStep, double[] maeByS
                     double z = e / std[c];
                     se[h] += z * z;
                     ae[h] += Math.abs(z);
+                    seTarget[c] += z * z;
+                    aeTarget[c] += Math.abs(z);
                     rse[h] += e * e;
                     rae[h] += Math.abs(e);
                 }
@@ -86,7 +98,13 @@ public record Scores(double mse, double mae, double[] mseByStep, double[] maeByS
                 ra += rae[h];
             }
             double all = n * horizon;
-            return new Scores(s / all, a / all, mse, mae, rs / all, ra / all, rmse, rmae);
+            double[] mseT = new double[channels];
+            double[] maeT = new double[channels];
+            for (int c = 0; c < channels; c++) {
+                mseT[c] = seTarget[c] / ((double) windows * horizon);
+                maeT[c] = aeTarget[c] / ((double) windows * horizon);
+            }
+            return new Scores(s / all, a / all, mse, mae, rs / all, ra / all, rmse, rmae, mseT, maeT);
         }
     }
 }

@@ -73,11 +73,19 @@ public final class KerasImporter {
      * @param window        T when the Keras input accepts any number of steps (null: from the file)
      * @param channels      channel names (null: c0, c1, ...)
      * @param stepMillis    step interval in milliseconds (0: unknown / count based)
+     * @param targets       the input channels the output forecasts, in output order (null: every channel when the
+     *                      output has C per step; a one-series output defaults to the first channel, allowed only
+     *                      without a normaliser, whose statistics would de-normalise it)
      */
     public record Options(Integer horizon, PerStepTarget perStepTarget, Integer window, List<String> channels,
-            long stepMillis) {
+            long stepMillis, List<String> targets) {
+        public Options(Integer horizon, PerStepTarget perStepTarget, Integer window, List<String> channels,
+                long stepMillis) {
+            this(horizon, perStepTarget, window, channels, stepMillis, null);
+        }
+
         public static Options defaults() {
-            return new Options(null, null, null, null, 0L);
+            return new Options(null, null, null, null, 0L, null);
         }
     }
 
@@ -128,6 +136,11 @@ public final class KerasImporter {
                     + imp.spec().channelCount() + "; give statistics of the data the model was trained on");
         }
         ObjectNode source = imp.source();
+        if (normalizer != null && source.path("targetAssumed").asBoolean() && !source.path("passThrough").asBoolean()) {
+            throw new KerasImportException(source.path("file").asText() + ": the model forecasts one series and its "
+                    + "channel's statistics de-normalise it: name the target with --targets (one of "
+                    + imp.spec().channels() + ")");
+        }
         source.put("normalization", normalizer == null ? "none (the model sees raw values)" : "given");
         Manifest manifest = Manifest.of(name, imp.spec(), norm).withSource(source);
         return ModelBundle.write(outDir, manifest, imp.network());
@@ -178,33 +191,79 @@ public final class KerasImporter {
         int c = input.channels();
         int window = window(where, input, o);
         Head head = last.returnSequences() ? Head.PER_STEP : Head.FLAT;
-        PerStepTarget target = o.perStepTarget() == null ? PerStepTarget.NEXT : o.perStepTarget();
-        int horizon;
+        List<String> channels = channelNames(c, o.channels());
         String what = where + ": layer '" + dense.name() + "' (" + dense.className() + ")";
+        int units = dense.units();
+        List<String> targets;
+        boolean targetAssumed = false;
+        int horizon;
+        PerStepTarget target;
         if (head == Head.FLAT) {
-            if (dense.units() % c != 0) {
-                throw new KerasImportException(what + " has " + dense.units() + " outputs, not a multiple of the "
-                        + c + " input channels; streamcast's flat head forecasts H steps of every channel: Dense(H*C)");
+            // Dense(H*C) forecasts every channel; Dense(H*C_out) the named targets; any other size is the classic
+            // LSTM -> Dense(n_timesteps): H steps of one series.
+            int cOut;
+            if (o.targets() != null && !o.targets().isEmpty()) {
+                targets = o.targets();
+                cOut = targets.size();
+                if (units % cOut != 0) {
+                    throw new KerasImportException(what + " has " + units + " outputs, not a multiple of the " + cOut
+                            + " --targets " + targets);
+                }
+            } else if (units % c == 0 && (o.horizon() == null || o.horizon() * c == units)) {
+                targets = channels;
+                cOut = c;
+            } else if (o.horizon() != null && units % o.horizon() != 0) {
+                throw new KerasImportException(what + " has " + units + " outputs, so the horizon is "
+                        + (units % c == 0 ? units / c + " (all " + c + " channels) or " : "") + units
+                        + " (one target), not " + o.horizon() + " (drop --horizon)");
+            } else if (o.horizon() != null && units / o.horizon() > 1) {
+                throw new KerasImportException(what + " has " + units + " = " + o.horizon() + " x " + units / o.horizon()
+                        + " outputs: name the " + units / o.horizon() + " target channels with --targets");
+            } else {
+                targets = List.of(channels.get(0));
+                targetAssumed = true;
+                cOut = 1;
             }
-            horizon = dense.units() / c;
+            horizon = units / cOut;
             if (o.horizon() != null && o.horizon() != horizon) {
-                throw new KerasImportException(what + " has " + dense.units() + " = " + horizon + " x " + c
-                        + " outputs, so the horizon is " + horizon + ", not " + o.horizon() + " (drop --horizon)");
+                throw new KerasImportException(what + " has " + units + " = " + horizon + " x " + cOut
+                        + " outputs for targets " + targets + ", so the horizon is " + horizon + ", not " + o.horizon()
+                        + " (drop --horizon)");
             }
-            if (reshape != null && !reshape.targetShape().equals(List.of(horizon, c))) {
+            if (reshape != null && !reshape.targetShape().equals(List.of(horizon, cOut))) {
                 throw new KerasImportException(where + ": layer '" + reshape.name() + "' (Reshape) to "
                         + reshape.targetShape() + " is not supported: the flat head's Dense output is read step-major "
-                        + "as (H, C) = (" + horizon + ", " + c + "); only Reshape((H, C)) is");
+                        + "as (H, C_out) = (" + horizon + ", " + cOut + "); only Reshape((H, C_out)) is");
             }
+            target = o.perStepTarget() == null ? PerStepTarget.NEXT : o.perStepTarget();
         } else {
             if (reshape != null) {
                 throw new KerasImportException(where + ": layer '" + reshape.name() + "' (Reshape) after a per-step "
                         + "output is not supported");
             }
-            if (dense.units() != c) {
-                throw new KerasImportException(what + " has " + dense.units() + " outputs per step, the input has "
-                        + c + " channels; streamcast's per-step head predicts every input channel at every step: "
-                        + "TimeDistributed(Dense(C))");
+            if (o.targets() != null && !o.targets().isEmpty()) {
+                targets = o.targets();
+                if (units != targets.size()) {
+                    throw new KerasImportException(what + " has " + units + " outputs per step, --targets names "
+                            + targets.size() + " " + targets);
+                }
+            } else if (units == c) {
+                targets = channels;
+            } else if (units == 1) {
+                targets = List.of(channels.get(0));
+                targetAssumed = true;
+            } else {
+                throw new KerasImportException(what + " has " + units + " outputs per step, the input has " + c
+                        + " channels: name the " + units + " target channels with --targets");
+            }
+            boolean all = targets.equals(channels);
+            // Fewer targets than inputs cannot be fed back as the next input: output t is step T+t (the literal
+            // reading of LSTM(return_sequences) -> TimeDistributed(Dense(n)) on a forecasting target).
+            target = o.perStepTarget() != null ? o.perStepTarget() : all ? PerStepTarget.NEXT : PerStepTarget.ALIGNED;
+            if (target == PerStepTarget.NEXT && !all) {
+                throw new KerasImportException(what + " forecasts " + targets + " of the input channels " + channels
+                        + "; the 'next' roll-out feeds outputs back as inputs and needs every channel: use "
+                        + "--per-step-target aligned");
             }
             if (target == PerStepTarget.ALIGNED) {
                 if (o.horizon() != null && o.horizon() != window) {
@@ -217,13 +276,27 @@ public final class KerasImporter {
             }
         }
         if (horizon < 1) throw new KerasImportException("--horizon must be >= 1, got " + horizon);
-        List<String> channels = channelNames(c, o.channels());
-        ModelSpec spec = new ModelSpec(window, channels, horizon, head, target, last.units(), lstms.size(),
-                last.activation().name().toLowerCase(Locale.ROOT), o.stepMillis());
+        for (String t : targets) {
+            if (!channels.contains(t)) {
+                throw new KerasImportException("--targets " + t + ": not an input channel " + channels
+                        + " (name the channels with --channels)");
+            }
+        }
+        ModelSpec spec;
+        try {
+            spec = new ModelSpec(window, channels, horizon, head, target, last.units(), lstms.size(),
+                    last.activation().name().toLowerCase(Locale.ROOT), o.stepMillis(), targets);
+        } catch (IllegalArgumentException e) {
+            throw new KerasImportException(where + ": " + e.getMessage());
+        }
 
         MultiLayerNetwork net = network(spec, lstms, dense);
         setWeights(k, net, lstms, dense);
-        return new Imported(spec, net, source(k, model, spec, lstms, dense));
+        ObjectNode source = source(k, model, spec, lstms, dense);
+        if (targetAssumed) source.put("targetAssumed", true);
+        source.put("passThrough", dense.activation() == org.nd4j.linalg.activations.Activation.SIGMOID
+                || dense.activation() == org.nd4j.linalg.activations.Activation.SOFTMAX);
+        return new Imported(spec, net, source);
     }
 
     private static int window(String where, Input input, Options o) {
@@ -380,6 +453,8 @@ public final class KerasImporter {
         s.put("modelClass", model.modelClass());
         s.put("modelName", model.modelName());
         s.put("head", spec.head().cliName());
+        ArrayNode targets = s.putArray("targets");
+        spec.targets().forEach(targets::add);
         if (spec.head() == Head.PER_STEP) s.put("perStepTarget", spec.perStepTarget().cliName());
         s.put("importedAt", Instant.now().toString());
         ArrayNode layers = s.putArray("layers");

@@ -23,9 +23,10 @@ import org.nd4j.linalg.factory.Nd4j;
  * and H target rows, shuffled mini-batches (seeded), Adam, early stopping on the validation forecast MSE
  * (best parameters restored).
  *
- * <p>Targets per head: flat = the next H rows (step-major H*C outputs); per-step {@code next} = the input
- * shifted by one (input rows 0..T-1, labels rows 1..T: every step learns the step after it); per-step
- * {@code aligned} = rows T..2T-1 (output t learns step T+t; H == T).
+ * <p>Labels per head, of the spec's target channels: flat = the next H rows (step-major H*C_out outputs);
+ * per-step {@code next} = the input shifted by one (input rows 0..T-1, labels rows 1..T: every step learns the
+ * step after it; targets = all channels); per-step {@code aligned} = rows T..2T-1 (output t learns step T+t;
+ * H == T).
  */
 public final class Trainer {
     private Trainer() {
@@ -42,8 +43,8 @@ public final class Trainer {
         float[][] z = WindowSet.normalize(series.rows(), normalizer);
         int t = spec.window();
         int h = spec.horizon();
-        WindowSet train = new WindowSet(series.rows(), split.train(), t, h);
-        WindowSet val = new WindowSet(series.rows(), split.validation(), t, h);
+        WindowSet train = WindowSet.of(series.rows(), split.train(), spec);
+        WindowSet val = WindowSet.of(series.rows(), split.validation(), spec);
         if (train.size() == 0) {
             throw new IllegalArgumentException("the training range " + split.train() + " is too short for window " + t
                     + " + horizon " + h);
@@ -126,10 +127,12 @@ public final class Trainer {
         int t = spec.window();
         int c = spec.channelCount();
         int h = spec.horizon();
+        int[] targets = spec.targetIndices();
+        int cOut = targets.length;
         boolean flat = spec.head() == Head.FLAT;
         int labelShift = spec.perStepTarget() == PerStepTarget.ALIGNED ? t : 1;
         float[] feat = new float[n * c * t];
-        float[] lab = new float[flat ? n * h * c : n * c * t];
+        float[] lab = new float[flat ? n * h * cOut : n * cOut * t];
         float[] zWindow = new float[t * c];
         float[] off = new float[c];
         for (int b = 0; b < n; b++) {
@@ -137,19 +140,26 @@ public final class Trainer {
             for (int i = 0; i < t; i++) System.arraycopy(z[s + i], 0, zWindow, i * c, c);
             normalizer.windowOffset(zWindow, t, off);
             for (int i = 0; i < t; i++) {
-                for (int k = 0; k < c; k++) {
-                    feat[(b * c + k) * t + i] = z[s + i][k] - off[k];
-                    if (!flat) lab[(b * c + k) * t + i] = z[s + i + labelShift][k] - off[k];
+                for (int k = 0; k < c; k++) feat[(b * c + k) * t + i] = z[s + i][k] - off[k];
+                if (!flat) {
+                    for (int k = 0; k < cOut; k++) {
+                        int ch = targets[k];
+                        lab[(b * cOut + k) * t + i] = z[s + i + labelShift][ch] - off[ch];
+                    }
                 }
             }
             if (flat) {
                 for (int i = 0; i < h; i++) {
-                    for (int k = 0; k < c; k++) lab[b * h * c + i * c + k] = z[s + t + i][k] - off[k];
+                    for (int k = 0; k < cOut; k++) {
+                        int ch = targets[k];
+                        lab[b * h * cOut + i * cOut + k] = z[s + t + i][ch] - off[ch];
+                    }
                 }
             }
         }
         INDArray f = Nd4j.create(feat, new long[] {n, c, t}, 'c');
-        INDArray l = flat ? Nd4j.create(lab, new long[] {n, h * c}, 'c') : Nd4j.create(lab, new long[] {n, c, t}, 'c');
+        INDArray l = flat ? Nd4j.create(lab, new long[] {n, h * cOut}, 'c')
+                : Nd4j.create(lab, new long[] {n, cOut, t}, 'c');
         return new DataSet(f, l);
     }
 }

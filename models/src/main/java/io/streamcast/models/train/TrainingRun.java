@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.streamcast.models.ForecastModel;
+import io.streamcast.models.Intervals;
 import io.streamcast.models.Manifest;
 import io.streamcast.models.ModelBundle;
 import io.streamcast.models.ModelSpec;
@@ -42,8 +43,12 @@ public final class TrainingRun {
         TrainResult result = Trainer.train(series, split, spec, windowNorm, cfg, listener);
         Manifest manifest = Manifest.of(name, spec, result.normalizer());
         ForecastModel model = ForecastModel.of(manifest, result.network());
-        WindowSet test = new WindowSet(series.rows(), split.test(), spec.window(), spec.horizon());
+        WindowSet test = WindowSet.of(series.rows(), split.test(), spec);
         Evaluation eval = Evaluation.evaluate(model::predict, result.normalizer(), test, 256, null);
+        // Early stopping picked the epoch on the validation split but fitted nothing to it: it calibrates.
+        Intervals intervals = Intervals.calibrate(model::predict, WindowSet.of(series.rows(), split.validation(), spec),
+                "validation rows " + split.validation());
+        double[] coverage = intervals.empiricalCoverage(model::predict, test, Intervals.DEFAULT_COVERAGE);
 
         ObjectNode training = trainingInfo(series, split, spec, windowNorm, cfg, result);
         ObjectNode metrics = JsonNodeFactory.instance.objectNode();
@@ -52,13 +57,18 @@ public final class TrainingRun {
         metrics.set("model", summary(eval.model().mse(), eval.model().mae(), eval.model().rawMse(), eval.model().rawMae()));
         metrics.set("repeat", summary(eval.repeat().mse(), eval.repeat().mae(), eval.repeat().rawMse(),
                 eval.repeat().rawMae()));
-        Manifest written = ModelBundle.write(out, manifest.withTraining(training).withMetrics(metrics), result.network());
+        ObjectNode cov = metrics.putObject("intervalCoverage");
+        cov.put("nominal", Intervals.DEFAULT_COVERAGE);
+        ArrayNode byStep = cov.putArray("byStep");
+        for (double v : coverage) byStep.add(v);
+        Manifest written = ModelBundle.write(out,
+                manifest.withTraining(training).withMetrics(metrics).withIntervals(intervals), result.network());
 
         List<Path> files = new ArrayList<>(List.of(out.resolve(ModelBundle.NETWORK_FILE),
                 out.resolve(ModelBundle.MANIFEST_FILE)));
         Path loss = out.resolve(LOSS_PNG);
         double repeatVal = Evaluation.evaluate(null, result.normalizer(),
-                new WindowSet(series.rows(), split.validation(), spec.window(), spec.horizon()), 1024, null).repeat().mse();
+                WindowSet.of(series.rows(), split.validation(), spec), 1024, null).repeat().mse();
         Plots.loss(loss, result.trainLoss(), result.valLoss(), repeatVal, result.bestEpoch());
         files.add(loss);
         files.addAll(forecastPlots(model, series, test, out, plotWindows));
@@ -94,6 +104,8 @@ public final class TrainingRun {
         t.put("rows", series.length());
         ArrayNode cols = t.putArray("columns");
         spec.channels().forEach(cols::add);
+        ArrayNode targets = t.putArray("targets");
+        spec.targets().forEach(targets::add);
         ObjectNode s = t.putObject("split");
         s.put("protocol", split.protocol());
         s.put("train", split.train().toString());
@@ -119,13 +131,15 @@ public final class TrainingRun {
         return t;
     }
 
-    /** Forecast vs actual for a few test windows spread over the test range, last channel. */
+    /** Forecast vs actual for a few test windows spread over the test range, last target channel. */
     private static List<Path> forecastPlots(ForecastModel model, TimeSeries series, WindowSet test, Path out, int count)
             throws IOException {
         List<Path> files = new ArrayList<>();
         if (count <= 0 || test.size() == 0) return files;
         int c = series.channelCount();
-        int channel = c - 1;
+        int[] targets = test.targets();
+        int cOut = targets.length;
+        int channel = targets[cOut - 1];
         int t = test.window();
         int h = test.horizon();
         int tailLength = Math.min(t, Math.max(2 * h, 24));
@@ -139,8 +153,8 @@ public final class TrainingRun {
             float[] actual = new float[h];
             float[] forecast = new float[h];
             for (int j = 0; j < h; j++) {
-                actual[j] = target[j * c + channel];
-                forecast[j] = f[j * c + channel];
+                actual[j] = target[j * cOut + cOut - 1];
+                forecast[j] = f[j * cOut + cOut - 1];
             }
             int lastRow = test.start(i) + t - 1;
             Path png = out.resolve("forecast-" + (k + 1) + ".png");

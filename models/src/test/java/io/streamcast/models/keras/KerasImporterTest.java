@@ -52,6 +52,10 @@ public class KerasImporterTest {
                     assertEquals(f.get("window").asInt(), imp.spec().window());
                     assertEquals(f.get("channels").asInt(), imp.spec().channelCount());
                     assertEquals(f.get("horizon").asInt(), imp.spec().horizon());
+                    // the classic one-target models import as they are: the target defaults to the first channel
+                    List<String> targets = new ArrayList<>();
+                    f.path("targets").forEach(t -> targets.add(t.asText()));
+                    assertEquals(targets.isEmpty() ? imp.spec().channels() : targets, imp.spec().targets());
                     Manifest m = Manifest.of("k", imp.spec(), Normalizer.identity(imp.spec().channelCount()))
                             .withSource(imp.source());
                     float[][] in = KerasFixtures.csv(f.get("inputs").asText());
@@ -190,5 +194,68 @@ public class KerasImporterTest {
         KerasImportException missing = assertThrows(KerasImportException.class,
                 () -> KerasImporter.read(tmp.resolve("nope.keras"), null));
         assertTrue(missing.getMessage().contains("no such file"), missing.getMessage());
+    }
+
+    @Test
+    void oneTargetModelsNameTheirTargetAndDenormaliseWithItsStatistics() throws Exception {
+        Path file = KerasFixtures.dir().resolve("classic_flat_target.keras");
+        float[] mean = new float[30];
+        float[] std = new float[30];
+        for (int c = 0; c < 30; c++) {
+            mean[c] = c;
+            std[c] = 1 + c / 10f;
+        }
+        Normalizer norm = new Normalizer(mean, std, io.streamcast.models.WindowNorm.NONE);
+        KerasImportException e = assertThrows(KerasImportException.class,
+                () -> KerasImporter.importToBundle(file, tmp.resolve("a"), "a", norm, KerasImporter.Options.defaults()));
+        assertTrue(e.getMessage().contains("--targets"), e.getMessage());
+
+        Manifest m = KerasImporter.importToBundle(file, tmp.resolve("b"), "b", norm,
+                new KerasImporter.Options(null, null, null, null, 0L, List.of("c5")));
+        assertEquals(List.of("c5"), m.spec().targets());
+        float[][] raw = KerasFixtures.csv("classic_flat_target.in.csv");
+        float[][] want = KerasFixtures.csv("classic_flat_target.out.csv");
+        float[][] windows = new float[raw.length][raw[0].length];
+        for (int b = 0; b < raw.length; b++) {
+            for (int i = 0; i < raw[b].length; i++) windows[b][i] = raw[b][i] * std[i % 30] + mean[i % 30];
+        }
+        try (ForecastModel loaded = ForecastModel.load(tmp.resolve("b"))) {
+            float[][] got = loaded.predict(windows);
+            for (int b = 0; b < want.length; b++) {
+                for (int h = 0; h < 10; h++) assertEquals(want[b][h] * std[5] + mean[5], got[b][h], 1e-3);
+            }
+        }
+    }
+
+    @Test
+    void sigmoidOutputsPassThroughANormaliser() throws Exception {
+        Path file = KerasFixtures.dir().resolve("classic_multilabel.keras");
+        Normalizer norm = new Normalizer(new float[] {1, 2, 3}, new float[] {2, 3, 4}, io.streamcast.models.WindowNorm.LAST);
+        KerasImporter.importToBundle(file, tmp.resolve("ml"), "ml", norm, KerasImporter.Options.defaults());
+        float[][] z = KerasFixtures.csv("classic_multilabel.in.csv");
+        float[][] want = KerasFixtures.csv("classic_multilabel.out.csv");
+        try (ForecastModel m = ForecastModel.load(tmp.resolve("ml"))) {
+            assertTrue(m.passThrough());
+            float[][] got = m.predict(z);
+            for (int b = 0; b < got.length; b++) {
+                for (float p : got[b]) assertTrue(p >= 0 && p <= 1, "a probability, not de-normalised: " + p);
+            }
+            // without a normaliser the values are Keras's own
+            KerasImporter.importToBundle(file, tmp.resolve("ml2"), "ml2", null, KerasImporter.Options.defaults());
+            try (ForecastModel plain = ForecastModel.load(tmp.resolve("ml2"))) {
+                assertClose(want, plain.predict(z), "classic_multilabel predict");
+            }
+        }
+    }
+
+    @Test
+    void perStepWithFewerTargetsIsAlignedAndRefusesTheRollOut() {
+        Path file = KerasFixtures.dir().resolve("classic_per_step_target.k3.h5");
+        KerasImporter.Imported imp = KerasImporter.read(file, null);
+        assertEquals(PerStepTarget.ALIGNED, imp.spec().perStepTarget());
+        assertEquals(8, imp.spec().horizon());
+        KerasImportException e = assertThrows(KerasImportException.class,
+                () -> KerasImporter.read(file, new KerasImporter.Options(null, PerStepTarget.NEXT, null, null, 0L)));
+        assertTrue(e.getMessage().contains("aligned"), e.getMessage());
     }
 }

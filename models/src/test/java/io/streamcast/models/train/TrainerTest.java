@@ -113,4 +113,71 @@ class TrainerTest {
         assertEquals(-11f, last.getFeatures().getFloat(0, 1, 0));
         assertEquals(1f, last.getLabels().getFloat(0, 0));
     }
+
+    @Test
+    void targetLabelsAreTheTargetChannelsOnly() {
+        float[][] z = new float[40][2];
+        for (int i = 0; i < z.length; i++) z[i] = new float[] {i, 100 + i};
+        int[] starts = {0, 5};
+        Normalizer id = Normalizer.identity(2);
+        ModelSpec flatB = new ModelSpec(12, series.channels(), 3, Head.FLAT, null, 8, 1, "tanh", 0, List.of("b"));
+        DataSet flat = Trainer.batch(z, starts, 0, 2, flatB, id);
+        assertEquals(2, flat.getFeatures().size(1), "every channel is an input");
+        assertEquals(3, flat.getLabels().size(1), "H x 1 target");
+        assertEquals(112f, flat.getLabels().getFloat(0, 0)); // window 0, step 1 (row 12), channel b
+        assertEquals(119f, flat.getLabels().getFloat(1, 2)); // window 1, step 3 (row 19), channel b
+
+        ModelSpec alignedB = new ModelSpec(12, series.channels(), 12, Head.PER_STEP, PerStepTarget.ALIGNED, 8, 1, "tanh",
+                0, List.of("b"));
+        INDArray aligned = Trainer.batch(z, starts, 0, 2, alignedB, id).getLabels();
+        assertEquals(List.of(2L, 1L, 12L), List.of(aligned.size(0), aligned.size(1), aligned.size(2)));
+        assertEquals(105 + 12 + 4, aligned.getFloat(1, 0, 4));
+
+        // With a per-window offset, the target's own offset is subtracted (channel b's last input value).
+        DataSet last = Trainer.batch(z, starts, 0, 1, flatB, id.withWindowNorm(WindowNorm.LAST));
+        assertEquals(1f, last.getLabels().getFloat(0, 0));
+    }
+
+    @Test
+    void oneTargetFromTwoInputsTrainsAndScoresPerTarget() {
+        ModelSpec spec = new ModelSpec(12, series.channels(), 4, Head.FLAT, null, 8, 1, "tanh", series.stepMillis(),
+                List.of("b"));
+        TrainResult r = Trainer.train(series, split, spec, WindowNorm.LAST, new TrainConfig(4, 16, 0.01, 0, 3),
+                TrainListener.NONE);
+        ForecastModel m = ForecastModel.of(Manifest.of("t", spec, r.normalizer()), r.network());
+        WindowSet val = WindowSet.of(series.rows(), split.validation(), spec);
+        float[] f = m.predict(new float[][] {val.input(0)})[0];
+        assertEquals(4, f.length, "H x C_out");
+        Evaluation e = Evaluation.evaluate(m::predict, r.normalizer(), val, 64, null);
+        assertEquals(r.valLoss()[r.bestEpoch() - 1], e.model().mse(), 1e-6);
+        // Repeat per target: channel b's last value, scored against b alone with b's std.
+        float[] in = val.input(0);
+        float[] actual = val.target(0);
+        double se = 0;
+        for (int h = 0; h < 4; h++) {
+            double z = (in[11 * 2 + 1] - actual[h]) / r.normalizer().std()[1];
+            se += z * z;
+            assertEquals(series.rows()[val.start(0) + 12 + h][1], actual[h], "target = channel b");
+        }
+        Evaluation first = Evaluation.evaluate(m::predict, r.normalizer(),
+                new WindowSet(series.rows(), new Split.Range(val.start(0), val.start(0) + 16), 12, 4, new int[] {1}), 8, null);
+        assertEquals(1, first.windows());
+        assertEquals(se / 4, first.repeat().mse(), 1e-5);
+        assertTrue(e.model().mse() < e.repeat().mse() / 2, "model " + e.model().mse() + " vs Repeat " + e.repeat().mse());
+    }
+
+    @Test
+    void perStepNextNeedsEveryChannelAsTarget() {
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> new ModelSpec(12, series.channels(), 4, Head.PER_STEP, PerStepTarget.NEXT, 8, 1, "tanh", 0,
+                        List.of("b")));
+        assertTrue(e.getMessage().contains("aligned"), e.getMessage());
+        assertThrows(() -> new ModelSpec(12, series.channels(), 4, Head.FLAT, null, 8, 1, "tanh", 0, List.of("x")), "not an input");
+        assertThrows(() -> new ModelSpec(12, series.channels(), 4, Head.FLAT, null, 8, 1, "tanh", 0, List.of("a", "a")), "twice");
+    }
+
+    private static void assertThrows(org.junit.jupiter.api.function.Executable x, String message) {
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, x);
+        assertTrue(e.getMessage().contains(message), e.getMessage());
+    }
 }

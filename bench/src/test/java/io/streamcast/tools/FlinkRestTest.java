@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.streamcast.command.UsageError;
+import io.streamcast.models.InvalidInputException;
 import java.io.IOException;
 import java.net.ServerSocket;
 import org.junit.jupiter.api.Test;
@@ -31,13 +31,13 @@ class FlinkRestTest {
             port = socket.getLocalPort();
         }
         FlinkRest rest = new FlinkRest("http://127.0.0.1:" + port);
-        UsageError e = assertThrows(UsageError.class, () -> rest.get("/overview"));
+        InvalidInputException e = assertThrows(InvalidInputException.class, () -> rest.get("/overview"));
         assertTrue(e.getMessage().contains("./streamcast cluster start"), e.getMessage());
     }
 
     @Test
     void rejectsANonUrl() {
-        assertThrows(UsageError.class, () -> new FlinkRest("8081"));
+        assertThrows(InvalidInputException.class, () -> new FlinkRest("8081"));
     }
 
     @Test

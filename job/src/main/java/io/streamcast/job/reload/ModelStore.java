@@ -1,6 +1,7 @@
 package io.streamcast.job.reload;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import io.streamcast.models.BundleException;
 import io.streamcast.models.Manifest;
 import io.streamcast.models.ModelBundle;
@@ -12,6 +13,10 @@ import java.io.Serializable;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -23,26 +28,28 @@ import org.apache.flink.core.fs.FileSystem;
 import org.apache.flink.core.fs.Path;
 
 /**
- * The model store ({@code <root>/<name>/<version>/}, {@code <root>/<name>/LATEST}, the layout of
- * {@link io.streamcast.models.LocalModelStore}) read through Flink's {@link FileSystem}, so the job
- * reads it from s3://, hdfs://, ... once the matching Flink file system plugin is installed; a root
- * without a scheme is the local file system.
- *
- * <p>It does not implement {@link io.streamcast.models.ModelStore}: that interface names bundles by
- * {@code java.nio.file.Path}, which cannot point into an object store. Here a bundle is a URI, and
- * {@link #localCopy} brings it next to the task (a no-op on the local file system) so that
- * {@link io.streamcast.models.ForecastModel#load} can read it. Serializable: the root URI only.
+ * Where published model bundles live, read and written through Flink's {@link FileSystem}: a root
+ * without a scheme is the local file system; s3://, hdfs://, ... work once the matching Flink file
+ * system plugin is installed. The one implementation of the layout, used by {@code streamcast
+ * publish}/{@code rollback} and by the job's model watcher:
+ * <pre>
+ * ROOT/NAME/1/, ROOT/NAME/2/, ...   immutable bundle directories (manifest.json records the version)
+ * ROOT/NAME/LATEST                  the version to serve, one line, replaced by a rename
+ * </pre>
+ * A bundle is named by a URI (it may not be on this machine); {@link #localCopy} brings it next to
+ * the task so that {@link io.streamcast.models.ForecastModel#load} can read it. Serializable: the
+ * root URI only.
  */
-public final class FlinkFileSystemModelStore implements Serializable {
+public final class ModelStore implements Serializable {
     private static final long serialVersionUID = 1L;
     public static final String LATEST = "LATEST";
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
     private static final Pattern VERSION = Pattern.compile("[1-9][0-9]{0,17}");
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private final String root;
 
-    public FlinkFileSystemModelStore(String root) {
+    public ModelStore(String root) {
         if (root == null || root.isBlank()) throw new IllegalArgumentException("model store root is empty");
         this.root = root;
     }
@@ -117,6 +124,73 @@ public final class FlinkFileSystemModelStore implements Serializable {
         } catch (IOException | IllegalArgumentException e) {
             throw new BundleException(file + ": cannot be read: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Verifies a local bundle (manifest, checksum, network, shapes), copies it into the store as the
+     * next version, records the version in the copy's manifest and moves LATEST to it. The copy is
+     * made in a hidden directory and renamed into place, so readers see no version or a whole one;
+     * two publishers racing for a number both end up with a version of their own.
+     *
+     * @return the new version
+     */
+    public String publish(java.nio.file.Path bundleDir, String name) throws IOException, BundleException {
+        Path modelDir = modelDir(name);
+        Manifest manifest = ModelBundle.read(bundleDir).manifest(); // verify before anything is copied
+        FileSystem fs = modelDir.getFileSystem();
+        fs.mkdirs(modelDir);
+        Path tmp = new Path(modelDir, ".publish-" + UUID.randomUUID());
+        try {
+            fs.mkdirs(tmp);
+            try (Stream<java.nio.file.Path> files = Files.list(bundleDir)) {
+                for (java.nio.file.Path f : (Iterable<java.nio.file.Path>) files::iterator) {
+                    String file = f.getFileName().toString();
+                    if (Files.isRegularFile(f) && !file.startsWith(".") && !file.equals(ModelBundle.MANIFEST_FILE)) {
+                        String sha = copy(f, fs, new Path(tmp, file));
+                        // the copy must be the bundle that was verified, not a file changed since
+                        if (file.equals(ModelBundle.NETWORK_FILE) && !sha.equalsIgnoreCase(manifest.networkSha256())) {
+                            throw new BundleException(f + ": changed while it was published (sha256 " + sha + ", manifest says "
+                                    + manifest.networkSha256() + ")");
+                        }
+                    }
+                }
+            }
+            while (true) {
+                String version = nextVersion(name);
+                try (OutputStream out = fs.create(new Path(tmp, ModelBundle.MANIFEST_FILE), FileSystem.WriteMode.OVERWRITE)) {
+                    out.write(JSON.writeValueAsBytes(manifest.withVersion(version).toJson()));
+                }
+                Path target = new Path(modelDir, version);
+                if (fs.rename(tmp, target)) {
+                    setLatest(name, version);
+                    return version;
+                }
+                if (!fs.exists(target)) throw new IOException("cannot move " + tmp + " to " + target);
+                // another publisher took this number: try the next one
+            }
+        } finally {
+            if (fs.exists(tmp)) fs.delete(tmp, true);
+        }
+    }
+
+    private String nextVersion(String name) throws IOException {
+        List<String> v = versions(name);
+        return v.isEmpty() ? "1" : Long.toString(Long.parseLong(v.get(v.size() - 1)) + 1);
+    }
+
+    /** Copies a local file into the store; returns the sha256 of the bytes copied. */
+    private static String copy(java.nio.file.Path from, FileSystem fs, Path to) throws IOException {
+        MessageDigest sha;
+        try {
+            sha = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        try (InputStream in = new DigestInputStream(Files.newInputStream(from), sha);
+             OutputStream out = fs.create(to, FileSystem.WriteMode.NO_OVERWRITE)) {
+            in.transferTo(out);
+        }
+        return HexFormat.of().formatHex(sha.digest());
     }
 
     /** Points LATEST at an existing version: a new file renamed over the old one. */

@@ -3,7 +3,7 @@ package io.streamcast.tools;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.streamcast.command.UsageError;
+import io.streamcast.models.InvalidInputException;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
@@ -28,10 +28,10 @@ public final class FlinkRest {
         try {
             this.base = URI.create(url);
         } catch (IllegalArgumentException e) {
-            throw new UsageError("--rest '" + baseUrl + "' is not a URL; fix: e.g. --rest http://127.0.0.1:8081");
+            throw new InvalidInputException("--rest '" + baseUrl + "' is not a URL; fix: e.g. --rest http://127.0.0.1:8081");
         }
         if (base.getScheme() == null || base.getHost() == null) {
-            throw new UsageError("--rest '" + baseUrl + "' is not a URL; fix: e.g. --rest http://127.0.0.1:8081");
+            throw new InvalidInputException("--rest '" + baseUrl + "' is not a URL; fix: e.g. --rest http://127.0.0.1:8081");
         }
     }
 
@@ -68,7 +68,21 @@ public final class FlinkRest {
      */
     public String runJar(String jarId, String entryClass, List<String> programArgs, Integer parallelism)
             throws IOException {
+        return runJar(jarId, entryClass, programArgs, parallelism, null, false);
+    }
+
+    /**
+     * As {@link #runJar(String, String, List, Integer)}, restoring the job's state from a savepoint
+     * (or retained checkpoint) when {@code savepointPath} is set; {@code allowNonRestoredState} lets
+     * it start although state of an operator that no longer exists is left behind.
+     */
+    public String runJar(String jarId, String entryClass, List<String> programArgs, Integer parallelism,
+                         String savepointPath, boolean allowNonRestoredState) throws IOException {
         ObjectNode body = JSON.createObjectNode();
+        if (savepointPath != null) {
+            body.put("savepointPath", savepointPath);
+            body.put("allowNonRestoredState", allowNonRestoredState);
+        }
         if (entryClass != null) {
             body.put("entryClass", entryClass);
         }
@@ -95,6 +109,45 @@ public final class FlinkRest {
                 .method("PATCH", HttpRequest.BodyPublishers.noBody())
                 .build();
         send(request, "cancel of job " + jobId);
+    }
+
+    /**
+     * Stops a job with a savepoint (POST /jobs/:id/stop): sources stop, a savepoint is taken, the
+     * job finishes. {@code drain} first advances event time to the end (flushing timers and windows:
+     * for a final stop, not for an upgrade). Returns the trigger id for {@link #savepointStatus}.
+     */
+    public String stopWithSavepoint(String jobId, String targetDirectory, boolean drain) throws IOException {
+        ObjectNode body = JSON.createObjectNode();
+        if (targetDirectory != null) {
+            body.put("targetDirectory", targetDirectory);
+        }
+        body.put("drain", drain);
+        body.put("formatType", "CANONICAL");
+        HttpRequest request = HttpRequest.newBuilder(uri("/jobs/" + jobId + "/stop"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body.toString()))
+                .timeout(Duration.ofSeconds(30))
+                .build();
+        return send(request, "stop of job " + jobId).path("request-id").asText();
+    }
+
+    /**
+     * The savepoint of a stop: null while it is in progress, else its location; an IOException
+     * with Flink's reason if it failed.
+     */
+    public String savepointStatus(String jobId, String triggerId) throws IOException {
+        JsonNode answer = get("/jobs/" + jobId + "/savepoints/" + triggerId);
+        if (!"COMPLETED".equals(answer.path("status").path("id").asText())) {
+            return null;
+        }
+        JsonNode operation = answer.path("operation");
+        if (operation.hasNonNull("location")) {
+            return operation.path("location").asText();
+        }
+        JsonNode cause = operation.path("failure-cause");
+        String why = cause.has("stack-trace") ? cause.path("stack-trace").asText() : cause.toString();
+        throw new IOException("savepoint of job " + jobId + " failed: " + firstError(JSON.createObjectNode()
+                .set("errors", JSON.createArrayNode().add(why))));
     }
 
     /** GET PATH as JSON. */
@@ -154,7 +207,7 @@ public final class FlinkRest {
         try {
             response = http.send(request, HttpResponse.BodyHandlers.ofString());
         } catch (ConnectException | HttpConnectTimeoutException e) {
-            throw new UsageError("no Flink cluster answers at " + base
+            throw new InvalidInputException("no Flink cluster answers at " + base
                     + "; start one with './streamcast cluster start' or pass --rest URL");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

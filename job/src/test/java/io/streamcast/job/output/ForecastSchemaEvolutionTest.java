@@ -1,0 +1,115 @@
+package io.streamcast.job.output;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.streamcast.avro.Forecast;
+import io.streamcast.avro.ForecastEvaluation;
+import io.streamcast.job.evaluation.EvaluatedForecast;
+import io.streamcast.job.evaluation.EvaluationRecords;
+import io.streamcast.job.evaluation.ForecastErrors;
+import io.streamcast.job.records.WindowForecast;
+import java.io.InputStream;
+import java.time.Instant;
+import java.util.List;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.message.BinaryMessageDecoder;
+import org.apache.avro.message.BinaryMessageEncoder;
+import org.apache.avro.message.MissingSchemaException;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Schema v2 of Forecast and ForecastEvaluation adds fields with defaults: a consumer built on v1 (kept in
+ * src/test/resources/avro) decodes v2 records once it knows the v2 writer schema, and v1 records read
+ * with v2 get the defaults.
+ */
+class ForecastSchemaEvolutionTest {
+
+    static Schema v1(String name) throws Exception {
+        try (InputStream in = ForecastSchemaEvolutionTest.class.getResourceAsStream("/avro/" + name + ".v1.avsc")) {
+            return new Schema.Parser().parse(in);
+        }
+    }
+
+    static WindowForecast forecast() {
+        WindowForecast f = new WindowForecast();
+        f.sensorId = "t1";
+        f.issuedAt = 1_000;
+        f.modelName = "m";
+        f.modelVersion = "3";
+        f.head = "flat";
+        f.stepMillis = 60_000;
+        f.horizon = 2;
+        f.channels = 1;
+        f.targets = new String[] {"OT"};
+        f.targetIndex = new int[] {2};
+        f.values = new float[] {10f, 11f};
+        f.lower = new float[] {9f, 9.5f};
+        f.upper = new float[] {11f, 12.5f};
+        f.coverage = 0.9f;
+        f.producedAt = 2_000;
+        return f;
+    }
+
+    @Test
+    void aV1ConsumerReadsV2Forecasts() throws Exception {
+        byte[] bytes = ForecastRecords.encode(ForecastRecords.toAvro(forecast()));
+        BinaryMessageDecoder<GenericRecord> old = new BinaryMessageDecoder<>(GenericData.get(), v1("Forecast"));
+        // single-object encoding names the writer schema by fingerprint: the consumer must know v2
+        assertThrows(MissingSchemaException.class, () -> old.decode(bytes));
+        old.addSchema(Forecast.getClassSchema());
+        GenericRecord r = old.decode(bytes);
+        assertEquals("t1", r.get("sensorId").toString());
+        assertEquals(1, r.get("channels"));
+        assertEquals(List.of(10f, 11f), r.get("values"));
+        assertNull(r.getSchema().getField("targets"), "v1 has no targets field");
+    }
+
+    @Test
+    void v1ForecastsReadWithV2GetTheDefaults() throws Exception {
+        Schema v1 = v1("Forecast");
+        GenericRecord r = new GenericData.Record(v1);
+        r.put("sensorId", "t1");
+        r.put("issuedAt", 1_000L);
+        r.put("modelName", "m");
+        r.put("modelVersion", "1");
+        r.put("head", "flat");
+        r.put("stepMillis", 0L);
+        r.put("horizon", 1);
+        r.put("channels", 2);
+        r.put("values", List.of(1f, 2f));
+        r.put("producedAt", 2_000L);
+        byte[] bytes = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), v1).encode(r).array();
+        BinaryMessageDecoder<Forecast> decoder = Forecast.createDecoder(null);
+        decoder.addSchema(v1);
+        Forecast f = decoder.decode(bytes);
+        assertEquals(List.of(1f, 2f), f.getValues());
+        assertEquals(List.of(), f.getTargets(), "v1 writers forecast every channel");
+        assertEquals(List.of(), f.getLower());
+        assertEquals(0f, f.getCoverage());
+    }
+
+    @Test
+    void evaluationsScoreTargetsAgainstTheirInputChannelAndCountIntervalHits() throws Exception {
+        WindowForecast f = forecast();
+        float[] last = {0f, 0f, 10f};
+        float[][] actuals = {{5f, 5f, 10.5f}, {5f, 5f, 13f}};
+        EvaluatedForecast e = ForecastErrors.score(f, last, actuals, new float[] {1f, 1f, 2f}, 3_000);
+        assertArrayEquals(new float[] {0.5f, 2f}, e.modelAbs, 1e-6f);
+        assertArrayEquals(new float[] {0.5f, 3f}, e.repeatAbs, 1e-6f);
+        assertArrayEquals(new float[] {0.25f, 1f}, e.modelAbsNorm, 1e-6f);
+        assertArrayEquals(new float[] {1f, 0f}, e.inInterval, 0f, "10.5 in [9, 11]; 13 not in [9.5, 12.5]");
+        assertEquals(0.9f, e.coverage);
+
+        byte[] bytes = EvaluationRecords.encode(EvaluationRecords.toAvro(e));
+        BinaryMessageDecoder<GenericRecord> old = new BinaryMessageDecoder<>(GenericData.get(), v1("ForecastEvaluation"));
+        old.addSchema(ForecastEvaluation.getClassSchema());
+        GenericRecord r = old.decode(bytes);
+        assertEquals(List.of(0.5f, 2f), r.get("modelAbsError"));
+        assertEquals(Instant.ofEpochMilli(1_000).toEpochMilli(), r.get("issuedAt"));
+    }
+}
