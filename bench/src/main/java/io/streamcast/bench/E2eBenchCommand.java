@@ -295,10 +295,12 @@ public final class E2eBenchCommand implements Callable<Integer> {
         String run = m + "-" + Long.toString(System.currentTimeMillis(), 36);
         String readings = "bench-readings-" + run;
         String forecasts = "bench-forecasts-" + run;
-        List<String> topics = List.of(readings, forecasts, "bench-dlq-" + run, "bench-late-" + run);
+        // evaluation is on by default: its topic must exist (brokers may not auto-create topics)
+        List<String> topics = List.of(readings, forecasts, "bench-dlq-" + run, "bench-late-" + run, "bench-evaluations-" + run);
         try (Admin admin = Admin.create(adminProps(servers))) {
             admin.createTopics(List.of(new NewTopic(readings, parallelism, (short) 1), new NewTopic(forecasts, parallelism, (short) 1),
-                    new NewTopic(topics.get(2), 1, (short) 1), new NewTopic(topics.get(3), 1, (short) 1))).all().get(60, TimeUnit.SECONDS);
+                    new NewTopic(topics.get(2), 1, (short) 1), new NewTopic(topics.get(3), 1, (short) 1),
+                    new NewTopic(topics.get(4), parallelism, (short) 1))).all().get(60, TimeUnit.SECONDS);
         }
         Path log = work.resolve("e2e-job-" + m + ".log");
         System.err.println("bench e2e [" + m + "]: topics " + readings + " -> " + forecasts + "; job log " + log);
@@ -553,6 +555,7 @@ public final class E2eBenchCommand implements Callable<Integer> {
                 Setting.TOPIC_FORECASTS.override(forecasts),
                 Setting.TOPIC_DLQ.override(topics.get(2)),
                 Setting.TOPIC_LATE.override(topics.get(3)),
+                Setting.TOPIC_EVALUATIONS.override(topics.get(4)),
                 Setting.GROUP_ID.override(readings),
                 Setting.STARTING_OFFSETS.override("earliest"),
                 Setting.PARALLELISM.override(parallelism),
