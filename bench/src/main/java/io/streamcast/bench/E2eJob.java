@@ -1,12 +1,12 @@
 package io.streamcast.bench;
 
 import io.streamcast.job.ForecastJob;
+import io.streamcast.job.LocalCheckpoints;
 import io.streamcast.job.config.JobArgs;
 import io.streamcast.job.config.JobConfig;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.JobStatus;
-import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.core.execution.JobClient;
@@ -17,7 +17,8 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * generator): {@link ForecastJob#build} in a local MiniCluster, without web UI.
  * Arguments: {@code [--object-reuse] [--rest-port N] [--checkpoint-dir URI] key=value...}
  * (the job's settings, {@code watermark.interval} among them); the REST API (checkpoint
- * statistics, savepoints) answers on the port.
+ * statistics, savepoints) answers on the port. Checkpoints go to the directory, or to a temporary
+ * one removed when this JVM exits ({@link LocalCheckpoints}).
  * Prints {@link #READY} once the job is RUNNING, then runs until killed.
  */
 public final class E2eJob {
@@ -42,8 +43,7 @@ public final class E2eJob {
         JobConfig cfg = JobArgs.parse(settings.toArray(String[]::new));
         Configuration conf = new Configuration();
         conf.set(RestOptions.PORT, restPort);
-        // without a directory checkpoints go to the JobManager's heap, which refuses large state
-        if (checkpointDir != null) conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpointDir);
+        LocalCheckpoints.configure(conf, cfg, checkpointDir);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(conf);
         if (objectReuse) env.getConfig().enableObjectReuse();
         ForecastJob.build(env, cfg);

@@ -439,6 +439,8 @@ public final class JobConfig implements Serializable {
     public String jobName() { return string(Setting.JOB_NAME); }
     /** Local runs: the Flink web UI's port, 0 = none. */
     public int webUiPort() { return webUiPort; }
+    /** Local runs: the checkpoint directory, or empty for a temporary one. */
+    public String localCheckpointDir() { return string(Setting.LOCAL_CHECKPOINT_DIR).trim(); }
     /** Local runs: the Prometheus endpoint's port, 0 = none. */
     public int prometheusPort() { return prometheusPort; }
     public boolean requireTopics() { return requireTopics; }

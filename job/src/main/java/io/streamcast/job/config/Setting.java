@@ -51,6 +51,7 @@ public enum Setting {
     JOB_NAME("job.name", "streamcast-forecasts", "Name of the Flink job."),
     REQUIRE_TOPICS("preflight.require-topics", "false", "true: missing topics stop the job before it starts; false: a warning (for brokers that auto-create topics)."),
     WEB_UI_PORT("local.web-ui.port", "8081", "Local runs (./streamcast job): port of the Flink web UI on localhost (0 = no UI)."),
+    LOCAL_CHECKPOINT_DIR("local.checkpoint-dir", "", "Local runs (./streamcast job): directory of the checkpoints (the JobManager's memory takes at most 5 MB per checkpoint); empty = a temporary directory removed when the job stops."),
     PROMETHEUS_PORT("local.prometheus.port", "9249", "Local runs (./streamcast job): port of the Prometheus metrics endpoint on localhost (0 = no endpoint)."),
     // hostile input and side topics (docs/job.md "Limits")
     MAX_RECORD_BYTES("input.max-record-bytes", "65536", "Readings whose value is larger than this many bytes go to the DLQ as OVERSIZED, undecoded."),
