@@ -30,8 +30,7 @@ class FloatArrayEncodingTest {
         return l;
     }
 
-    @Test
-    void aForecastEncodesToTheBytesOfAvrosOwnEncoderAndDecodesToItsValues() throws Exception {
+    private static WindowForecast forecast(int horizon, int channels) {
         WindowForecast f = new WindowForecast();
         f.sensorId = "s-1";
         f.issuedAt = 1_700_000_000_123L;
@@ -39,10 +38,16 @@ class FloatArrayEncodingTest {
         f.modelVersion = "3";
         f.head = "flat";
         f.stepMillis = 60_000;
-        f.horizon = 4;
-        f.channels = 3;
-        f.values = floats(12);
+        f.horizon = horizon;
+        f.channels = channels;
+        f.values = floats(horizon * channels);
         f.producedAt = 1_700_000_000_456L;
+        return f;
+    }
+
+    @Test
+    void aForecastEncodesToTheBytesOfAvrosOwnEncoderAndDecodesToItsValues() throws Exception {
+        WindowForecast f = forecast(4, 3);
         f.targets = new String[] {"a", "b", "c"};
         f.lower = floats(12);
         f.upper = floats(12);
@@ -66,14 +71,7 @@ class FloatArrayEncodingTest {
 
     @Test
     void aForecastWithoutIntervalsCarriesEmptyBounds() throws Exception {
-        WindowForecast f = new WindowForecast();
-        f.sensorId = "s-1";
-        f.modelName = "m";
-        f.modelVersion = "1";
-        f.head = "flat";
-        f.horizon = 2;
-        f.channels = 1;
-        f.values = floats(2);
+        WindowForecast f = forecast(2, 1);
 
         byte[] ours = ForecastRecords.encode(ForecastRecords.toAvro(f));
         Forecast reference = ForecastRecords.toAvro(f);
