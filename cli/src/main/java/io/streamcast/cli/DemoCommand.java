@@ -1,6 +1,6 @@
 package io.streamcast.cli;
 
-import io.streamcast.tools.FlinkRest;
+import io.streamcast.process.FlinkRest;
 import io.streamcast.tools.LiveView;
 import io.streamcast.tools.SimulateCommand;
 import io.streamcast.job.config.JobConfig;

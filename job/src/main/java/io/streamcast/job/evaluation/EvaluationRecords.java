@@ -1,7 +1,7 @@
 package io.streamcast.job.evaluation;
 
 import io.streamcast.avro.ForecastEvaluation;
-import io.streamcast.job.output.AvroSingleObject;
+import io.streamcast.job.records.AvroSingleObject;
 import java.io.IOException;
 import java.time.Instant;
 import io.streamcast.job.output.FloatArrayEncoding;

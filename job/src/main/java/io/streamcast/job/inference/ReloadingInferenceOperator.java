@@ -55,7 +55,6 @@ public class ReloadingInferenceOperator extends AbstractStreamOperator<WindowFor
     public static final MapStateDescriptor<String, ModelUpdate> POINTER =
             new MapStateDescriptor<>("model-pointer", String.class, ModelUpdate.class);
     static final String SERVING = "serving";
-    public static final int DEFAULT_AWAIT_LIMIT = 10_000;
     /** How often the task thread looks whether a background load finished. */
     static final long RELOAD_CHECK_MILLIS = 50;
     private static final Logger LOG = LoggerFactory.getLogger(ReloadingInferenceOperator.class);

@@ -1,5 +1,6 @@
 package io.streamcast.job.output;
 
+import io.streamcast.job.records.AvroSingleObject;
 import io.streamcast.avro.Forecast;
 import io.streamcast.job.records.WindowForecast;
 import java.time.Instant;
