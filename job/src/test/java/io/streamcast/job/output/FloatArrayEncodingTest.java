@@ -7,6 +7,7 @@ import io.streamcast.avro.Forecast;
 import io.streamcast.avro.ForecastEvaluation;
 import io.streamcast.job.evaluation.EvaluatedForecast;
 import io.streamcast.job.evaluation.EvaluationRecords;
+import io.streamcast.job.records.AvroSingleObject;
 import io.streamcast.job.records.WindowForecast;
 import java.util.ArrayList;
 import java.util.List;
