@@ -4,7 +4,7 @@ import io.streamcast.avro.ForecastEvaluation;
 import io.streamcast.job.records.AvroSingleObject;
 import java.io.IOException;
 import java.time.Instant;
-import io.streamcast.job.output.FloatArrayEncoding;
+import io.streamcast.job.records.FloatArrayEncoding;
 import java.util.List;
 import org.apache.avro.message.BinaryMessageEncoder;
 

@@ -1,6 +1,7 @@
 package io.streamcast.job.output;
 
 import io.streamcast.job.records.AvroSingleObject;
+import io.streamcast.job.records.FloatArrayEncoding;
 import io.streamcast.avro.Forecast;
 import io.streamcast.job.records.WindowForecast;
 import java.time.Instant;
