@@ -610,14 +610,7 @@ public final class E2eBenchCommand implements Callable<Integer> {
     }
 
     private void stopJob() {
-        Process p = job;
-        if (p == null || !p.isAlive()) return;
-        p.destroy();
-        try {
-            if (!p.waitFor(30, TimeUnit.SECONDS)) p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        JavaProcess.stop(job);
     }
 
 
