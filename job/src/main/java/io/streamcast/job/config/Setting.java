@@ -32,6 +32,7 @@ public enum Setting {
     WINDOW_MAX_GAP("window.max-gap", "0", "Fixed-step mode: gaps up to this many steps are filled forward; longer gaps reset the window."),
     STATE_TTL("window.state-ttl", text(AssemblerConfig.DEFAULT_STATE_TTL), "A sensor without readings while event time (the watermark) moves on this long loses its window state."),
     OUT_OF_ORDERNESS("watermark.out-of-orderness", "5s", "How far readings may arrive out of event-time order before they count as late."),
+    WATERMARK_INTERVAL("watermark.interval", "200ms", "How often the sources emit a watermark (Flink's pipeline.auto-watermark-interval). Event-time ordering and fixed-step windows wait for it; in-order count mode does not."),
     IDLENESS("watermark.idleness", "1m", "A partition without readings this long stops holding the watermark back (0 = never)."),
     MAX_SKEW("validation.max-timestamp-skew", "7d", "Readings whose timestamp is further than this from the wall clock go to the DLQ (0 = no check)."),
     INFERENCE_MODE("inference.mode", "batched", "batched (micro-batches across sensors) or per-record (one window per predict call, the baseline)."),
@@ -54,6 +55,7 @@ public enum Setting {
     JOB_NAME("job.name", "streamcast-forecasts", "Name of the Flink job."),
     REQUIRE_TOPICS("preflight.require-topics", "false", "true: missing topics stop the job before it starts; false: a warning (for brokers that auto-create topics)."),
     WEB_UI_PORT("local.web-ui.port", "8081", "Local runs (./streamcast job): port of the Flink web UI on localhost (0 = no UI)."),
+    LOCAL_CHECKPOINT_DIR("local.checkpoint-dir", "", "Local runs (./streamcast job): directory of the checkpoints (the JobManager's memory takes at most 5 MB per checkpoint); empty = a temporary directory removed when the job stops."),
     PROMETHEUS_PORT("local.prometheus.port", "9249", "Local runs (./streamcast job): port of the Prometheus metrics endpoint on localhost (0 = no endpoint)."),
     // hostile input and side topics (docs/job.md "Limits")
     MAX_RECORD_BYTES("input.max-record-bytes", "65536", "Readings whose value is larger than this many bytes go to the DLQ as OVERSIZED, undecoded."),
