@@ -94,7 +94,7 @@ class FlinkDeploymentSchemaTest {
     @Test
     void deploymentCarriesTheNd4jSetupAndApplicationMode() {
         JsonNode conf = deployment.at("/spec/flinkConfiguration");
-        assertEquals("org.nd4j.;org.deeplearning4j.;org.bytedeco.",
+        assertEquals("org.nd4j.;org.deeplearning4j.;org.bytedeco.;org.apache.kafka.",
                 conf.path("classloader.parent-first-patterns.additional").asText());
         assertFalse(conf.path("taskmanager.memory.task.off-heap.size").asText().isEmpty());
         assertTrue(conf.path("env.java.opts.taskmanager").asText().contains("maxphysicalbytes"));
