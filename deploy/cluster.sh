@@ -109,10 +109,19 @@ io.tmp.dirs: $WORK/tmp
 execution.checkpointing.dir: file://$WORK/checkpoints
 execution.checkpointing.savepoint-dir: file://$WORK/savepoints
 # Recovery (docs/deploy.md#recovery): a killed TaskManager is declared lost after
-# heartbeat.rpc-failure-threshold (2) failed heartbeats, one per interval: ~2 s here instead of
+# heartbeat.rpc-failure-threshold failed heartbeat RPCs, one per interval: ~2 s here instead of
 # 10-20 s. A connected but silent one (GC pause, stuck host) only after the timeout.
 heartbeat.interval: 1000
 heartbeat.timeout: 20000
+heartbeat.rpc-failure-threshold: 2
+# Spread a job's slots over all TaskManagers: each one has loaded the job's classes and ND4J, so
+# after a TaskManager loss the tasks restart at once on a survivor's free slots, already warm.
+taskmanager.load-balance.mode: slots
+# Checkpoints start aligned and turn unaligned when the barriers wait longer than 1 s behind
+# in-flight records (a restored job catching up, back-pressure): the first checkpoint after a
+# restart, which makes the restored job's forecasts visible, does not wait for the backlog.
+execution.checkpointing.unaligned.enabled: true
+execution.checkpointing.aligned-checkpoint-timeout: 1s
 restart-strategy.type: exponential-delay
 restart-strategy.exponential-delay.initial-backoff: 500ms
 restart-strategy.exponential-delay.max-backoff: 30s
