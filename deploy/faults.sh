@@ -96,8 +96,9 @@ WINDOW="$(grep -o '"window" *: *[0-9]*' "$MODEL/manifest.json" | head -1 | grep 
 step "starting Kafka ($BOOTSTRAP) and the Flink session cluster ($REST)"
 bash "$ROOT/deploy/kafka.sh" start --work-dir "$WORK/kafka" --port "$KAFKA_PORT" --controller-port "$CONTROLLER_PORT" \
   --heap 512m --timeout 240 --topics sensor-readings:2,forecasts:2,sensor-readings-dlq:1,sensor-readings-late:1,forecast-evaluations:2
+# the spares start with the cluster, before the job: its slots are spread over every TaskManager
 bash "$ROOT/deploy/cluster.sh" start --work-dir "$WORK/flink" --rest-port "$REST_PORT" --rpc-port "$RPC_PORT" --prometheus-ports 0 \
-  --timeout 240
+  --taskmanagers $(( 1 + SPARE )) --timeout 240
 
 step "publishing $MODEL (T=$WINDOW) to the model store $STORE as $NAME"
 mkdir -p "$STORE"
@@ -105,10 +106,13 @@ mkdir -p "$STORE"
 GOOD_VERSION="$(tr -d '[:space:]' < "$STORE/$NAME/LATEST")"
 
 step "submitting the job (exactly-once, hot reload; ${JOB_SETTINGS[*]:-job defaults})"
-JOB_ID="$("$SC" submit --rest "$REST" --parallelism 2 kafka.bootstrap.servers="$BOOTSTRAP" \
-  model.store="$STORE" model.name="$NAME" model.poll-interval=1s \
-  delivery.guarantee=exactly-once delivery.transactional-id-prefix=faults source.starting-offsets=earliest \
-  job.name=streamcast-faults "${JOB_SETTINGS[@]}")"
+submit_job() {
+  "$SC" submit --rest "$REST" --parallelism 2 "$@" kafka.bootstrap.servers="$BOOTSTRAP" \
+    model.store="$STORE" model.name="$NAME" model.poll-interval=1s \
+    delivery.guarantee=exactly-once delivery.transactional-id-prefix=faults source.starting-offsets=earliest \
+    job.name=streamcast-faults "${JOB_SETTINGS[@]}"
+}
+JOB_ID="$(submit_job)"
 
 job_state() { curl -sf --max-time 5 "$REST/jobs/$JOB_ID" | grep -o '"state":"[A-Z]*"' | head -1 | cut -d'"' -f4 || true; }
 restarts() { curl -sf --max-time 5 "$REST/jobs/$JOB_ID/metrics?get=numRestarts" | grep -o '"value":"[0-9]*"' | grep -o '[0-9]*' || echo 0; }
@@ -122,12 +126,21 @@ wait_running() {
   done
   die "job $JOB_ID not RUNNING within $1 s"
 }
-wait_running 120
+# completed checkpoints of the current job (0 until its first)
+checkpoints() { curl -sf --max-time 5 "$REST/jobs/$JOB_ID/checkpoints" | grep -o '"completed":[0-9]*' | head -1 | cut -d: -f2 || echo 0; }
+wait_checkpoint() {
+  local deadline=$(( $(date +%s) + $1 ))
+  until [ "$(checkpoints)" -ge 1 ] 2>/dev/null; do
+    [ "$(date +%s)" -lt "$deadline" ] || die "job $JOB_ID completed no checkpoint within $1 s"
+    sleep 0.5
+  done
+}
+wait_running 300
 # Every TaskManager has a pid file taskmanager[-i].pid and a log taskmanager[-i].log. More are
 # started with the first one's command line (and environment), as a supervisor would start them.
 TM_CMD=()
 mapfile -d '' TM_CMD < "/proc/$(cat "$WORK/flink/taskmanager.pid")/cmdline"
-TM_SEQ=1
+TM_SEQ=$(( 1 + SPARE ))
 start_taskmanager() {
   local cmd=("${TM_CMD[@]}") i
   TM_SEQ=$(( TM_SEQ + 1 ))
@@ -155,6 +168,20 @@ busy_taskmanager_pidfile() {
   log="$(grep -l "Starting TaskManager with ResourceID: $id" "$WORK"/flink/log/taskmanager*.log | head -1)"
   [ -n "$log" ] || die "no log names TaskManager $id"
   echo "$WORK/flink/$(basename "$log" .log).pid"
+}
+
+# A TaskManager kill leaves every task on the survivor and the new TaskManager idle. Before the next
+# kill, stop the job with a savepoint and resubmit it from there, so its slots are spread over both
+# again, as on a cluster that has run a while: the kill then finds a survivor that has run the job.
+# (The other case, tasks restarting on a TaskManager that never ran them, is --spare-taskmanagers 0.)
+respread_job() {
+  local savepoint
+  step "tm-kill: respreading the job (stop with savepoint, resubmit)"
+  savepoint="$("$SC" stop --rest "$REST" --timeout 300 --savepoint-dir "$WORK/flink/savepoints" "$JOB_ID")"
+  [ -n "$savepoint" ] || die "stop printed no savepoint path"
+  JOB_ID="$(submit_job --from-savepoint "$savepoint")"
+  wait_running 300
+  wait_checkpoint 300
 }
 
 # kill -9 a TaskManager running the job and start a new one at once (what a process supervisor or
@@ -194,6 +221,7 @@ fault_junk() {
 run_scenario() {
   local name="$1" n="$2" dir="$WORK/run-$1-$2" restarts_before rc recovery audit_line
   mkdir -p "$dir"
+  if [ "$name" = tm-kill ] && [ "$n" -gt 1 ] && [ "$SPARE" -gt 0 ]; then respread_job; fi
   restarts_before="$(restarts)"
   step "$name #$n: $SENSORS sensors x $(( RATE / SENSORS ))/s for ${RUN_S}s, fault after ${FAULT_AFTER_S}s"
   "$SC" simulate --synthetic "$SENSORS" --rate "$RATE" --duration "$RUN_S" --bootstrap "$BOOTSTRAP" \
@@ -201,9 +229,9 @@ run_scenario() {
   local sim=$!; BG_PIDS+=("$sim")
   "$SC" audit recovery --bootstrap "$BOOTSTRAP" --fault-file "$dir/fault-at" --timeout 400 > "$dir/recovery.log" 2>&1 &
   local watch=$!; BG_PIDS+=("$watch")
-  local deadline=$(( $(date +%s) + 120 ))
+  local deadline=$(( $(date +%s) + 300 ))
   until grep -q '^ready' "$dir/recovery.log" 2>/dev/null && grep -q 'readings, ' "$dir/simulate.log" 2>/dev/null; do
-    [ "$(date +%s)" -lt "$deadline" ] || die "$name: simulate/audit did not start within 120 s; see $dir"
+    [ "$(date +%s)" -lt "$deadline" ] || die "$name: simulate/audit did not start within 300 s; see $dir"
     sleep 0.5
   done
   sleep $(( FAULT_AFTER_S > 5 ? FAULT_AFTER_S - 5 : 0 ))   # the first progress line comes after 5 s
@@ -234,12 +262,6 @@ run_scenario() {
   if [ "$name" = tm-kill ]; then wait_taskmanagers $(( 1 + SPARE )); fi
   SUMMARY+=("$name $recovery")
 }
-
-if [ "$SPARE" -gt 0 ]; then
-  step "starting $SPARE spare TaskManager(s)"
-  for ((i = 1; i <= SPARE; i++)); do start_taskmanager; done
-  wait_taskmanagers $(( 1 + SPARE ))
-fi
 
 for s in "${SCENARIO_LIST[@]}"; do
   runs=1; [ "$s" = tm-kill ] && runs="$TM_KILLS"
