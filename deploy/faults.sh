@@ -217,6 +217,9 @@ fault_junk() {
   "$SC" junk --count "$JUNK" --bootstrap "$BOOTSTRAP" --topic sensor-readings --quiet
 }
 
+# no_broker LOG: the tool's log says it could not reach the broker at its start
+no_broker() { grep -q 'no Kafka broker answers' "$1" 2>/dev/null; }
+
 # run_scenario NAME N: readings for RUN_S seconds, the fault after FAULT_AFTER_S, then the checks
 run_scenario() {
   local name="$1" n="$2" dir="$WORK/run-$1-$2" restarts_before rc recovery audit_line
@@ -224,14 +227,23 @@ run_scenario() {
   if [ "$name" = tm-kill ] && [ "$n" -gt 1 ] && [ "$SPARE" -gt 0 ]; then respread_job; fi
   restarts_before="$(restarts)"
   step "$name #$n: $SENSORS sensors x $(( RATE / SENSORS ))/s for ${RUN_S}s, fault after ${FAULT_AFTER_S}s"
-  "$SC" simulate --synthetic "$SENSORS" --rate "$RATE" --duration "$RUN_S" --bootstrap "$BOOTSTRAP" \
-    --seed "$n" > "$dir/simulate.log" 2>&1 &
-  local sim=$!; BG_PIDS+=("$sim")
-  "$SC" audit recovery --bootstrap "$BOOTSTRAP" --fault-file "$dir/fault-at" --timeout 400 > "$dir/recovery.log" 2>&1 &
-  local watch=$!; BG_PIDS+=("$watch")
-  local deadline=$(( $(date +%s) + 300 ))
+  local sim watch deadline=$(( $(date +%s) + 300 ))
+  start_simulate() {
+    "$SC" simulate --synthetic "$SENSORS" --rate "$RATE" --duration "$RUN_S" --bootstrap "$BOOTSTRAP" \
+      --seed "$n" > "$dir/simulate.log" 2>&1 &
+    sim=$!; BG_PIDS+=("$sim")
+  }
+  start_watch() {
+    "$SC" audit recovery --bootstrap "$BOOTSTRAP" --fault-file "$dir/fault-at" --timeout 400 > "$dir/recovery.log" 2>&1 &
+    watch=$!; BG_PIDS+=("$watch")
+  }
+  start_simulate; start_watch
   until grep -q '^ready' "$dir/recovery.log" 2>/dev/null && grep -q 'readings, ' "$dir/simulate.log" 2>/dev/null; do
     [ "$(date +%s)" -lt "$deadline" ] || die "$name: simulate/audit did not start within 300 s; see $dir"
+    # a client JVM starved of CPU (load 20+) can miss its 30 s first contact with a running broker;
+    # the tools stop at once then (nothing sent yet): start them again
+    if ! kill -0 "$sim" 2>/dev/null && no_broker "$dir/simulate.log"; then step "$name #$n: simulate saw no broker yet; again"; start_simulate; fi
+    if ! kill -0 "$watch" 2>/dev/null && no_broker "$dir/recovery.log"; then step "$name #$n: audit recovery saw no broker yet; again"; start_watch; fi
     sleep 0.5
   done
   sleep $(( FAULT_AFTER_S > 5 ? FAULT_AFTER_S - 5 : 0 ))   # the first progress line comes after 5 s
@@ -242,9 +254,13 @@ run_scenario() {
   wait "$sim" || die "$name: simulate failed (readings not sent); see $dir/simulate.log"
   [ "$name" = bad-bundle ] && echo "$GOOD_VERSION" > "$STORE/$NAME/.LATEST.tmp" && mv "$STORE/$NAME/.LATEST.tmp" "$STORE/$NAME/LATEST"
   wait_running 300
-  rc=0
-  "$SC" audit check --bootstrap "$BOOTSTRAP" --window "$WINDOW" --model-version "$GOOD_VERSION" --timeout 240 --json "$dir/audit.json" \
-    > "$dir/audit.log" 2>&1 || rc=$?
+  local attempt
+  for attempt in 1 2 3; do
+    rc=0
+    "$SC" audit check --bootstrap "$BOOTSTRAP" --window "$WINDOW" --model-version "$GOOD_VERSION" --timeout 240 --json "$dir/audit.json" \
+      > "$dir/audit.log" 2>&1 || rc=$?
+    [ "$rc" -ne 0 ] && no_broker "$dir/audit.log" || break
+  done
   audit_line="$(grep '^audit:' "$dir/audit.log" || tail -n 3 "$dir/audit.log")"
   local restarted=$(( $(restarts) - restarts_before ))
   step "$name #$n: recovery ${recovery:-NONE} ms, job restarts $restarted; $audit_line"
