@@ -95,6 +95,8 @@ taskmanager.memory.process.size: $TM_MEM
 taskmanager.memory.task.off-heap.size: $OFF_HEAP
 taskmanager.memory.managed.size: $MANAGED
 parallelism.default: 1
+# starting the RPC system (Pekko remoting) takes over 10 s (the default limit) on a loaded machine
+pekko.startup-timeout: 60 s
 rest.address: 127.0.0.1
 rest.bind-address: 127.0.0.1
 rest.port: $REST_PORT

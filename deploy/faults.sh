@@ -27,7 +27,8 @@ Usage: deploy/faults.sh [--short] [--scenarios LIST] [--tm-kills N] [--spare-tas
   --tm-kills N       how often tm-kill runs (default 5; --short: 1); the report gives the median
   --results FILE     append one line per scenario run (default work/faults/results.tsv)
   job settings       key=value passed to the job (e.g. checkpoint.interval=10s); default: the job's defaults
-Env: FAULTS_WORK (default work/faults), FAULTS_MODEL (a bundle dir; default models/bundled/etth1-demo).
+Env: FAULTS_WORK (default work/faults), FAULTS_MODEL (a bundle dir; default models/bundled/etth1-demo),
+  FAULTS_PORT_OFFSET (added to the first ports probed: 39092 Kafka, 38081 REST, 36123 RPC; default 0).
 USAGE
 }
 
@@ -55,8 +56,10 @@ done
 WORK="${FAULTS_WORK:-$ROOT/work/faults}"
 RESULTS="${RESULTS:-$WORK/results.tsv}"
 MODEL="${FAULTS_MODEL:-$ROOT/models/bundled/etth1-demo}"
-KAFKA_PORT=$(free_port 39092); CONTROLLER_PORT=$(free_port $(( KAFKA_PORT + 1 )))
-REST_PORT=$(free_port 38081); RPC_PORT=$(free_port 36123)
+# FAULTS_PORT_OFFSET shifts the first ports probed, for two suites started at the same time
+OFF="${FAULTS_PORT_OFFSET:-0}"
+KAFKA_PORT=$(free_port $(( 39092 + OFF ))); CONTROLLER_PORT=$(free_port $(( KAFKA_PORT + 1 )))
+REST_PORT=$(free_port $(( 38081 + OFF ))); RPC_PORT=$(free_port $(( 36123 + OFF )))
 BOOTSTRAP="127.0.0.1:$KAFKA_PORT"
 REST="http://127.0.0.1:$REST_PORT"
 SC="$ROOT/streamcast"
