@@ -230,7 +230,7 @@ run_scenario() {
   if [ "$name" = tm-kill ] && [ "$n" -gt 1 ] && [ "$SPARE" -gt 0 ]; then respread_job; fi
   restarts_before="$(restarts)"
   step "$name #$n: $SENSORS sensors x $(( RATE / SENSORS ))/s for ${RUN_S}s, fault after ${FAULT_AFTER_S}s"
-  local sim watch deadline=$(( $(date +%s) + 300 ))
+  local sim watch deadline=$(( $(date +%s) + 600 ))
   start_simulate() {
     "$SC" simulate --synthetic "$SENSORS" --rate "$RATE" --duration "$RUN_S" --bootstrap "$BOOTSTRAP" \
       --seed "$n" > "$dir/simulate.log" 2>&1 &
@@ -242,7 +242,7 @@ run_scenario() {
   }
   start_simulate; start_watch
   until grep -q '^ready' "$dir/recovery.log" 2>/dev/null && grep -q 'readings, ' "$dir/simulate.log" 2>/dev/null; do
-    [ "$(date +%s)" -lt "$deadline" ] || die "$name: simulate/audit did not start within 300 s; see $dir"
+    [ "$(date +%s)" -lt "$deadline" ] || die "$name: simulate/audit did not start within 600 s; see $dir"
     # a client JVM starved of CPU (load 20+) can miss its 30 s first contact with a running broker;
     # the tools stop at once then (nothing sent yet): start them again
     if ! kill -0 "$sim" 2>/dev/null && no_broker "$dir/simulate.log"; then step "$name #$n: simulate saw no broker yet; again"; start_simulate; fi
