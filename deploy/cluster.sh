@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # A real Flink 2.2 standalone session cluster on 127.0.0.1: one JobManager
 # (StandaloneSessionClusterEntrypoint) and N TaskManager (TaskManagerRunner) JVMs, from jars that
-# Maven resolves (deploy/pom.xml, profiles flink,nd4j: what flink-dist's lib/ holds, plus DL4J/ND4J).
+# Maven resolves (deploy/pom.xml, profiles flink,nd4j,kafka-clients: what flink-dist's lib/ holds,
+# plus DL4J/ND4J and the Kafka client).
 # Usually reached through './streamcast cluster ...'.
 set -euo pipefail
 PROG="streamcast cluster"
@@ -129,8 +130,9 @@ restart-strategy.exponential-delay.initial-backoff: 500ms
 restart-strategy.exponential-delay.max-backoff: 30s
 # DL4J/ND4J/JavaCPP are on the cluster classpath and must be loaded by the parent classloader:
 # loaded child-first from each job jar, every submission re-extracts the natives and leaks
-# Metaspace, and a restart fails with "already loaded in another classloader".
-classloader.parent-first-patterns.additional: ${STREAMCAST_PARENT_FIRST:-org.nd4j.;org.deeplearning4j.;org.bytedeco.}
+# Metaspace, and a restart fails with "already loaded in another classloader". The Kafka client
+# too: SASL's JVM-wide security provider must not belong to one job's classloader (deploy/pom.xml).
+classloader.parent-first-patterns.additional: ${STREAMCAST_PARENT_FIRST:-org.nd4j.;org.deeplearning4j.;org.bytedeco.;org.apache.kafka.}
 YAML
   if [ "$PROM_PORTS" != "0" ]; then
     # JobManager and TaskManager share this host: each takes the first free port of the range.
@@ -196,7 +198,7 @@ case "$ACTION" in
     t0=$(now_ms)
     # STREAMCAST_CLUSTER_PROFILES=flink and STREAMCAST_PARENT_FIRST=<other prefix> give a cluster
     # WITHOUT DL4J (for the measurement of jobs that bring DL4J in their jar; docs/deploy.md)
-    CP="$(classpath "${STREAMCAST_CLUSTER_PROFILES:-flink,nd4j}")"
+    CP="$(classpath "${STREAMCAST_CLUSTER_PROFILES:-flink,nd4j,kafka-clients}")"
     printf 'FLINK_REST_PORT=%s\nFLINK_RPC_PORT=%s\n' "$REST_PORT" "$RPC_PORT" > "$ENVFILE"
     write_config
     COMMON=("${JAVA17_OPENS[@]}" -Dlog4j.configurationFile="file:$CONF/log4j.properties"

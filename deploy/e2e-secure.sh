@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Secured Kafka end to end: a KRaft broker whose client listener requires SASL_PLAINTEXT with
-# SCRAM-SHA-256 (deploy/kafka.sh --sasl), a Flink session cluster, the job submitted with
+# Secured Kafka end to end: a KRaft broker whose client listener requires SASL over TLS (SASL_SSL,
+# SCRAM-SHA-256, a self-signed certificate the clients verify: deploy/kafka.sh --tls), a Flink session cluster, the job submitted with
 # kafka.config=<client properties file>, simulate and tail with --kafka-config. Asserts that a
 # client without credentials is refused, that forecasts arrive, that a wrong password fails the
 # submission with a message that does not contain it, and that the password appears nowhere:
@@ -35,16 +35,17 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 rm -rf "$WORK"; mkdir -p "$WORK/out"
-step "starting a SASL_PLAINTEXT/SCRAM-SHA-256 broker and a session cluster"
-bash "$ROOT/deploy/kafka.sh" start --sasl --work-dir "$WORK/kafka" --port "$KAFKA_PORT" --controller-port "$CONTROLLER_PORT" \
+step "starting a SASL_SSL/SCRAM-SHA-256 broker and a session cluster"
+bash "$ROOT/deploy/kafka.sh" start --tls --work-dir "$WORK/kafka" --port "$KAFKA_PORT" --controller-port "$CONTROLLER_PORT" \
   --heap 512m --topics sensor-readings:2,forecasts:2,sensor-readings-dlq:1,sensor-readings-late:1,forecast-evaluations:2
 CLIENT="$WORK/kafka/client.properties"
 SECRET="$(cat "$WORK/kafka/secrets/streamcast.password")"
 [ "$(stat -c %a "$CLIENT")" = 600 ] || die "$CLIENT is not mode 600"
+grep -qx "security.protocol=SASL_SSL" "$CLIENT" || die "$CLIENT does not ask for SASL_SSL"
 bash "$ROOT/deploy/cluster.sh" start --work-dir "$WORK/flink" --rest-port "$REST_PORT" --rpc-port "$RPC_PORT" --prometheus-ports 0
 
 step "a client without credentials is refused"
-if "$SC" simulate --synthetic 1 --count 1 --bootstrap "$BOOTSTRAP" --quiet > "$WORK/out/anonymous.txt" 2>&1; then
+if "$SC" simulate --synthetic 1 --count 1 --bootstrap "$BOOTSTRAP" --retry-for 10 --quiet > "$WORK/out/anonymous.txt" 2>&1; then
   die "a producer without SASL credentials could write to the broker"
 fi
 
@@ -89,13 +90,14 @@ for path in "/jobs/$JOB_ID" "/jobs/$JOB_ID/config" "/jobs/$JOB_ID/plan" "/jobs/$
 done
 grep -q "kafka.config=" "$WORK/out/rest_jobs_${JOB_ID}_config.json" "$WORK/out/rest_jobs_${JOB_ID}.json" 2>/dev/null \
   || echo "e2e-secure: (program arguments are not part of the job's REST config in this Flink version)"
-for secret in "$SECRET" "$(cat "$WORK/kafka/secrets/admin.password")" "$WRONG"; do
+for secret in "$SECRET" "$(cat "$WORK/kafka/secrets/admin.password")" "$WRONG" \
+              "$(cat "$WORK/kafka/secrets/keystore.password")" "$(cat "$WORK/kafka/secrets/truststore.password")"; do
   leaks="$(grep -rlF "$secret" "$WORK/flink/log" "$WORK/out" "$WORK/kafka/logs" 2>/dev/null || true)"
   [ -z "$leaks" ] || die "a password appears in: $leaks"
 done
 grep -q "sasl.jaas.config = \*\*\*\*\*\*" "$WORK/flink/log/jobmanager.log" \
   || die "the job's settings (logged with secrets masked) are not in the JobManager log"
-step "OK: forecasts over SASL/SCRAM; no password in $(ls "$WORK/out" | wc -l) REST answers and outputs, $(ls "$WORK/flink/log" | wc -l) cluster logs, the broker's logs"
+step "OK: forecasts over SASL/SCRAM on TLS; no password in $(ls "$WORK/out" | wc -l) REST answers and outputs, $(ls "$WORK/flink/log" | wc -l) cluster logs, the broker's logs"
 "$SC" cancel --rest "$REST" "$JOB_ID"
 JOB_ID=""
 echo "e2e-secure: PASSED"

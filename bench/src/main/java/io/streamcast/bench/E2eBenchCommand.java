@@ -87,11 +87,22 @@ public final class E2eBenchCommand implements Callable<Integer> {
     String flushTimeout;
 
     @Option(names = "--watermark-interval", paramLabel = "MS", defaultValue = "10",
-            description = "Flink pipeline.auto-watermark-interval in ms (default ${DEFAULT-VALUE}; Flink's own default is 200).")
+            description = "The job's watermark.interval in ms (default ${DEFAULT-VALUE}; the job's own default is 200).")
     long watermarkInterval;
 
     @Option(names = "--out-of-orderness", defaultValue = "0ms", description = "watermark.out-of-orderness (default ${DEFAULT-VALUE}: readings are produced in order).")
     String outOfOrderness;
+
+    @Option(names = "--shipped-defaults", description = "Run the job with its own defaults for watermark.interval and watermark.out-of-orderness (ignores the two options above).")
+    boolean shippedDefaults;
+
+    @Option(names = "--pause-timeout", paramLabel = "S", defaultValue = "60",
+            description = "Fixed rate: after the measurement the producer pauses; wait this long for the forecast of its last reading (default ${DEFAULT-VALUE}).")
+    int pauseTimeout;
+
+    @Option(names = "--inference-seconds", paramLabel = "S", defaultValue = "6",
+            description = "Same-run reference: seconds of single-thread batch-256 inference of the same model in this JVM after the job stopped (0 = skip; default ${DEFAULT-VALUE}).")
+    int inferenceSeconds;
 
     @Option(names = "--object-reuse", description = "Enable Flink object reuse in the job.")
     boolean objectReuse;
@@ -120,6 +131,7 @@ public final class E2eBenchCommand implements Callable<Integer> {
     Path workDir;
 
     private Process job;
+    private InferenceRate.Result inference;
     private int restPort;
 
     private static int freePort() throws IOException {
@@ -175,6 +187,11 @@ public final class E2eBenchCommand implements Callable<Integer> {
             for (String m : modes) {
                 results.add(runOnce(m, max, perSecond, servers, bundle, spec, work, brokerPid));
             }
+            stopJob();
+            if (inferenceSeconds > 0) {
+                System.err.printf(Locale.ROOT, "bench e2e: same-run reference, single-thread batch-256 inference (%d s)%n", inferenceSeconds);
+                inference = InferenceRate.measure(bundle, 256, inferenceSeconds);
+            }
         } finally {
             stopJob();
             if (ownBroker) {
@@ -196,6 +213,33 @@ public final class E2eBenchCommand implements Callable<Integer> {
                     lat.get("p50"), lat.get("p95"), lat.get("p99"), lat.get("max"), jp.get("cpuCores"), jp.get("rssMiBMax"));
         }
         Map<String, Object> doc = new LinkedHashMap<>();
+        if (inference != null) {
+            out.printf(Locale.ROOT, "%nsame-run inference, 1 thread, batch 256: %,.0f windows per CPU-second (%,.0f per wall-clock second, load %.2f)%n",
+                    inference.windowsPerSec(), inference.wallWindowsPerSec(), inference.loadAverage());
+            Map<String, Object> ref = new LinkedHashMap<>();
+            ref.put("batch", 256);
+            ref.put("threads", 1);
+            ref.put("windowsPerCpuSecond", inference.windowsPerSec());
+            ref.put("roundsWindowsPerCpuSecond", inference.rounds());
+            ref.put("windowsPerWallSecond", inference.wallWindowsPerSec());
+            ref.put("loadAverage1m", inference.loadAverage());
+            doc.put("inferenceReference", ref);
+        }
+        for (Map<String, Object> r : results) {
+            double perCore = (double) r.get("forecastsPerJobCoreSecond");
+            out.printf(Locale.ROOT, "%s: %,.0f forecasts per job core-second", r.get("mode"), perCore);
+            if (inference != null) {
+                double ratio = perCore / inference.windowsPerSec();
+                r.put("perCoreOverInference", ratio);
+                out.printf(Locale.ROOT, " = %.0f%% of the same-run single-thread batch-256 inference rate (per CPU-second)", 100 * ratio);
+            }
+            out.println();
+            @SuppressWarnings("unchecked") Map<String, Object> pause = (Map<String, Object>) r.get("pause");
+            if (pause != null) {
+                Object after = pause.get("forecastAfterMs");
+                out.println("producer paused: forecast of its last reading " + (after == null ? "not within " + pauseTimeout + " s" : "after " + after + " ms"));
+            }
+        }
         if (results.size() == 2) {
             double ratio = (double) results.get(1).get("forecastsPerSec") / (double) results.get(0).get("forecastsPerSec");
             out.printf(Locale.ROOT, "batched / per-record: %.1fx forecasts/s%n", ratio);
@@ -218,8 +262,8 @@ public final class E2eBenchCommand implements Callable<Integer> {
             settings.put("parallelism", parallelism);
             settings.put("batchSize", batchSize);
             settings.put("flushTimeout", flushTimeout);
-            settings.put("watermarkIntervalMs", watermarkInterval);
-            settings.put("outOfOrderness", outOfOrderness);
+            settings.put("watermarkIntervalMs", shippedDefaults ? "job default" : watermarkInterval);
+            settings.put("outOfOrderness", shippedDefaults ? "job default" : outOfOrderness);
             settings.put("objectReuse", objectReuse);
             settings.put("jobSettings", jobSettings);
             settings.put("stateBackend", stateBackend);
@@ -251,10 +295,12 @@ public final class E2eBenchCommand implements Callable<Integer> {
         String run = m + "-" + Long.toString(System.currentTimeMillis(), 36);
         String readings = "bench-readings-" + run;
         String forecasts = "bench-forecasts-" + run;
-        List<String> topics = List.of(readings, forecasts, "bench-dlq-" + run, "bench-late-" + run);
+        // evaluation is on by default: its topic must exist (brokers may not auto-create topics)
+        List<String> topics = List.of(readings, forecasts, "bench-dlq-" + run, "bench-late-" + run, "bench-evaluations-" + run);
         try (Admin admin = Admin.create(adminProps(servers))) {
             admin.createTopics(List.of(new NewTopic(readings, parallelism, (short) 1), new NewTopic(forecasts, parallelism, (short) 1),
-                    new NewTopic(topics.get(2), 1, (short) 1), new NewTopic(topics.get(3), 1, (short) 1))).all().get(60, TimeUnit.SECONDS);
+                    new NewTopic(topics.get(2), 1, (short) 1), new NewTopic(topics.get(3), 1, (short) 1),
+                    new NewTopic(topics.get(4), parallelism, (short) 1))).all().get(60, TimeUnit.SECONDS);
         }
         Path log = work.resolve("e2e-job-" + m + ".log");
         System.err.println("bench e2e [" + m + "]: topics " + readings + " -> " + forecasts + "; job log " + log);
@@ -342,6 +388,7 @@ public final class E2eBenchCommand implements Callable<Integer> {
             }
             volatileStop = true;
             if (producer != null) producer.join(30_000);
+            if (producer != null && pauseTimeout > 0) result.put("pause", pause(load, collector, log));
             collector.stop();
             consumer.join(10_000);
             if (stateBackend != null) {
@@ -374,6 +421,8 @@ public final class E2eBenchCommand implements Callable<Integer> {
             lat.put("count", h.getTotalCount());
             result.put("latencyMs", lat);
             result.put("jobProcess", sampler.job());
+            // forecasts per second of the job's own CPU time (all its threads), not the machine's
+            result.put("forecastsPerJobCoreSecond", collector.inWindow() / seconds / sampler.jobCores());
             result.put("brokerProcess", sampler.broker());
             result.put("benchProcessCpuCores", sampler.self());
             result.put("loadAverage1mAtEnd", Machine.loadAverage());
@@ -402,6 +451,30 @@ public final class E2eBenchCommand implements Callable<Integer> {
     }
 
     private volatile boolean volatileStop;
+
+    /**
+     * The producer has paused: how long until the forecast of its last reading (the window that
+     * reading completes) reaches the consumer. Nothing else is sent meanwhile, so event time stands
+     * still; a job that needs a newer reading to move its watermark never forecasts it.
+     */
+    private Map<String, Object> pause(ReadingLoad load, ForecastCollector collector, Path log) throws InterruptedException {
+        String sensor = load.lastSensor();
+        long ts = load.lastTimestamp();
+        long deadline = System.currentTimeMillis() + pauseTimeout * 1000L;
+        long arrival;
+        while ((arrival = collector.arrivalOf(sensor, ts)) < 0 && System.currentTimeMillis() < deadline) {
+            checkJob(log);
+            Thread.sleep(20);
+        }
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put("lastReadingSensor", sensor);
+        p.put("lastReadingAt", ts);
+        p.put("forecastAfterMs", arrival < 0 ? null : arrival - ts);
+        p.put("timeoutSeconds", pauseTimeout);
+        System.err.printf(Locale.ROOT, "bench e2e: producer paused; forecast of its last reading %s%n",
+                arrival < 0 ? "not within " + pauseTimeout + " s" : "after " + (arrival - ts) + " ms");
+        return p;
+    }
 
     /**
      * Waits until the job has caught up: first until every probe sensor has a forecast (sources,
@@ -468,7 +541,7 @@ public final class E2eBenchCommand implements Callable<Integer> {
     private void startJob(String m, String servers, Path bundle, String readings, String forecasts, List<String> topics, Path log)
             throws IOException, InterruptedException {
         List<String> jvmOptions = jobJvmOpts == null || jobJvmOpts.isBlank() ? List.of() : List.of(jobJvmOpts.trim().split("\\s+"));
-        List<String> args = new ArrayList<>(List.of("--watermark-interval", String.valueOf(watermarkInterval)));
+        List<String> args = new ArrayList<>();
         if (objectReuse) args.add("--object-reuse");
         if (stateBackend != null) {
             restPort = freePort();
@@ -482,15 +555,19 @@ public final class E2eBenchCommand implements Callable<Integer> {
                 Setting.TOPIC_FORECASTS.override(forecasts),
                 Setting.TOPIC_DLQ.override(topics.get(2)),
                 Setting.TOPIC_LATE.override(topics.get(3)),
+                Setting.TOPIC_EVALUATIONS.override(topics.get(4)),
                 Setting.GROUP_ID.override(readings),
                 Setting.STARTING_OFFSETS.override("earliest"),
                 Setting.PARALLELISM.override(parallelism),
                 Setting.INFERENCE_MODE.override(m),
                 Setting.BATCH_SIZE.override(batchSize),
                 Setting.FLUSH_TIMEOUT.override(flushTimeout),
-                Setting.OUT_OF_ORDERNESS.override(outOfOrderness),
                 Setting.WEB_UI_PORT.override(0),
                 Setting.JOB_NAME.override("streamcast-bench-" + m)));
+        if (!shippedDefaults) {
+            settings.add(Setting.OUT_OF_ORDERNESS.override(outOfOrderness));
+            settings.add(Setting.WATERMARK_INTERVAL.override(watermarkInterval + "ms"));
+        }
         if (stateBackend != null) {
             settings.add(Setting.STATE_BACKEND.override(stateBackend));
             if (jobSettings.stream().noneMatch(x -> x.startsWith(Setting.CHECKPOINT_INTERVAL.key() + "="))) {
@@ -533,14 +610,7 @@ public final class E2eBenchCommand implements Callable<Integer> {
     }
 
     private void stopJob() {
-        Process p = job;
-        if (p == null || !p.isAlive()) return;
-        p.destroy();
-        try {
-            if (!p.waitFor(30, TimeUnit.SECONDS)) p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        JavaProcess.stop(job);
     }
 
 
@@ -591,6 +661,10 @@ public final class E2eBenchCommand implements Callable<Integer> {
 
         private double cores(long a, long b) {
             return a < 0 || b < 0 || t1 <= t0 ? Double.NaN : (b - a) / (double) (t1 - t0);
+        }
+
+        double jobCores() {
+            return cores(job0, job1);
         }
 
         Map<String, Object> job() {

@@ -1,24 +1,24 @@
 package io.streamcast.bench;
 
 import io.streamcast.job.ForecastJob;
+import io.streamcast.job.LocalCheckpoints;
 import io.streamcast.job.config.JobArgs;
 import io.streamcast.job.config.JobConfig;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.JobStatus;
-import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestOptions;
-import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
  * The job under test, in its own JVM (so its CPU and RSS can be measured apart from the load
  * generator): {@link ForecastJob#build} in a local MiniCluster, without web UI.
- * Arguments: {@code [--watermark-interval MS] [--object-reuse] [--rest-port N] [--checkpoint-dir URI] key=value...}
- * (the job's settings); the REST API (checkpoint statistics, savepoints) answers on the port.
+ * Arguments: {@code [--object-reuse] [--rest-port N] [--checkpoint-dir URI] key=value...}
+ * (the job's settings, {@code watermark.interval} among them); the REST API (checkpoint
+ * statistics, savepoints) answers on the port. Checkpoints go to the directory, or to a temporary
+ * one removed when this JVM exits ({@link LocalCheckpoints}).
  * Prints {@link #READY} once the job is RUNNING, then runs until killed.
  */
 public final class E2eJob {
@@ -28,14 +28,12 @@ public final class E2eJob {
     }
 
     public static void main(String[] args) throws Exception {
-        long watermarkIntervalMs = 200;
         boolean objectReuse = false;
         int restPort = 0;
         String checkpointDir = null;
         List<String> settings = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
-                case "--watermark-interval" -> watermarkIntervalMs = Long.parseLong(args[++i]);
                 case "--object-reuse" -> objectReuse = true;
                 case "--rest-port" -> restPort = Integer.parseInt(args[++i]);
                 case "--checkpoint-dir" -> checkpointDir = args[++i];
@@ -44,12 +42,8 @@ public final class E2eJob {
         }
         JobConfig cfg = JobArgs.parse(settings.toArray(String[]::new));
         Configuration conf = new Configuration();
-        // The default (200 ms) alone would put ~100 ms of waiting into every window: the assembler
-        // releases a reading when the watermark passes it.
-        conf.set(PipelineOptions.AUTO_WATERMARK_INTERVAL, Duration.ofMillis(watermarkIntervalMs));
         conf.set(RestOptions.PORT, restPort);
-        // without a directory checkpoints go to the JobManager's heap, which refuses large state
-        if (checkpointDir != null) conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpointDir);
+        LocalCheckpoints.configure(conf, cfg, checkpointDir);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(conf);
         if (objectReuse) env.getConfig().enableObjectReuse();
         ForecastJob.build(env, cfg);

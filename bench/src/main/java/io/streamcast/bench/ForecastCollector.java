@@ -42,6 +42,9 @@ final class ForecastCollector implements Runnable {
     /** Per probe sensor, the latest issuedAt of its forecasts. */
     private final java.util.Map<String, Long> probeIssuedAt = new java.util.concurrent.ConcurrentHashMap<>();
 
+    /** Per sensor, the newest forecast's issuedAt and its arrival: {issuedAt, arrival}. */
+    private final java.util.Map<String, long[]> newest = new java.util.concurrent.ConcurrentHashMap<>();
+
     /** @param origin wall-clock millis that second 0 of the per-second series starts at */
     ForecastCollector(String bootstrap, String topic, long origin) {
         this.bootstrap = bootstrap;
@@ -93,6 +96,10 @@ final class ForecastCollector implements Runnable {
                 return; // readiness probes are not part of the measurement
             }
         }
+        if (r.key() != null) {
+            long[] seen = {issuedAt, now};
+            newest.merge(new String(r.key(), java.nio.charset.StandardCharsets.UTF_8), seen, (x, y) -> y[0] >= x[0] ? y : x);
+        }
         long latency = Math.max(0, Math.min(MAX_LATENCY_MS, now - issuedAt));
         if (firstArrival < 0) firstArrival = now;
         lastArrival = now;
@@ -122,6 +129,12 @@ final class ForecastCollector implements Runnable {
             problem = "a record on " + topic + " is not a Forecast: " + e.getMessage();
             return -1;
         }
+    }
+
+    /** Arrival (wall clock) of the forecast {@code sensor} issued at {@code issuedAt} or later, or -1 while there is none. */
+    long arrivalOf(String sensor, long issuedAt) {
+        long[] seen = newest.get(sensor);
+        return seen != null && seen[0] >= issuedAt ? seen[1] : -1;
     }
 
     /** Distinct probe sensors with a forecast so far. */

@@ -33,6 +33,8 @@ final class ReadingLoad implements AutoCloseable {
     private final List<List<Float>> values = new ArrayList<>();
     private final BinaryMessageEncoder<SensorReading> encoder = SensorReading.getEncoder();
     private final AtomicLong sent = new AtomicLong();
+    private volatile String lastSensor;
+    private volatile long lastTimestamp = -1;
 
     ReadingLoad(String bootstrap, String topic, int sensors, int channels) {
         Properties p = new Properties();
@@ -66,10 +68,22 @@ final class ReadingLoad implements AutoCloseable {
 
     private void send(long i) {
         int s = (int) (i % ids.length);
-        SensorReading reading = new SensorReading(ids[s], Instant.ofEpochMilli(System.currentTimeMillis()),
-                values.get((int) ((i / ids.length) % values.size())));
+        long now = System.currentTimeMillis();
+        SensorReading reading = new SensorReading(ids[s], Instant.ofEpochMilli(now), values.get((int) ((i / ids.length) % values.size())));
         producer.send(new ProducerRecord<>(topic, keys[s], bytes(reading)));
         sent.incrementAndGet();
+        lastSensor = ids[s];
+        lastTimestamp = now;
+    }
+
+    /** Sensor of the last reading sent (not a probe), or null. */
+    String lastSensor() {
+        return lastSensor;
+    }
+
+    /** Event time of the last reading sent, or -1. */
+    long lastTimestamp() {
+        return lastTimestamp;
     }
 
     private byte[] bytes(SensorReading reading) {

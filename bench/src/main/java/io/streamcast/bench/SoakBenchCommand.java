@@ -7,7 +7,7 @@ import io.streamcast.models.InvalidInputException;
 import io.streamcast.models.ModelBundle;
 import io.streamcast.models.ModelSpec;
 import io.streamcast.process.DeployScripts;
-import io.streamcast.tools.FlinkRest;
+import io.streamcast.process.FlinkRest;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.ServerSocket;

@@ -1,7 +1,7 @@
 package io.streamcast.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.streamcast.tools.FlinkRest;
+import io.streamcast.process.FlinkRest;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;

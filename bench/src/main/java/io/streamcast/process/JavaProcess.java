@@ -52,4 +52,15 @@ public final class JavaProcess {
         pb.environment().put("OMP_NUM_THREADS", "1");
         return pb;
     }
+
+    /** Stops a child JVM (if alive): SIGTERM, 30 s for its shutdown hooks, then SIGKILL. */
+    public static void stop(Process p) {
+        if (p == null || !p.isAlive()) return;
+        p.destroy();
+        try {
+            if (!p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) p.destroyForcibly().waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
 }

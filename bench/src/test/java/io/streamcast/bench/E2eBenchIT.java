@@ -26,7 +26,8 @@ class E2eBenchIT {
     void e2eBenchmarkRunsBothModesAgainstARealBroker() throws Exception {
         Path json = tmp.resolve("e2e.json");
         int rc = new CommandLine(new BenchCommand()).execute("e2e", "--bootstrap", KAFKA.bootstrapServers(), "--rate", "60", "--duration", "8",
-                "--warmup", "2", "--sensors", "6", "--mode", "both", "--json", json.toString(), "--work-dir", tmp.toString());
+                "--warmup", "2", "--sensors", "6", "--mode", "both", "--json", json.toString(), "--work-dir", tmp.toString(),
+                "--inference-seconds", "2", "--pause-timeout", "300");
         assertEquals(0, rc);
         JsonNode runs = new ObjectMapper().readTree(json.toFile()).path("runs");
         assertEquals(List.of("per-record", "batched"), List.of(runs.get(0).path("mode").asText(), runs.get(1).path("mode").asText()));
@@ -37,7 +38,12 @@ class E2eBenchIT {
             assertTrue(r.path("jobProcess").path("rssMiBMax").asDouble() > 0);
             assertTrue(r.path("problem").isNull(), r.path("problem").asText());
             assertTrue(Files.size(Path.of(r.path("plot").asText())) > 0);
+            assertTrue(r.path("forecastsPerJobCoreSecond").asDouble() > 0, r.toString());
+            assertTrue(r.path("perCoreOverInference").asDouble() > 0, r.toString());
+            // in-order windows (the default ordering) need no newer reading: the paused producer's last one is forecast
+            assertTrue(r.path("pause").path("forecastAfterMs").isNumber(), r.path("pause").toString());
         }
+        assertTrue(new ObjectMapper().readTree(json.toFile()).path("inferenceReference").path("windowsPerCpuSecond").asDouble() > 0);
         assertTrue(new ObjectMapper().readTree(json.toFile()).path("batchedOverPerRecord").asDouble() > 0);
     }
 }

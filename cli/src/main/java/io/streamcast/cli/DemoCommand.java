@@ -1,6 +1,6 @@
 package io.streamcast.cli;
 
-import io.streamcast.tools.FlinkRest;
+import io.streamcast.process.FlinkRest;
 import io.streamcast.tools.LiveView;
 import io.streamcast.tools.SimulateCommand;
 import io.streamcast.job.config.JobConfig;
@@ -9,6 +9,7 @@ import io.streamcast.process.DeployScripts;
 import io.streamcast.process.JavaProcess;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.streamcast.avro.Forecast;
+import io.streamcast.avro.ForecastEvaluation;
 import io.streamcast.avro.SensorReading;
 import io.streamcast.command.Cli;
 import io.streamcast.command.UsageError;
@@ -96,7 +97,8 @@ public final class DemoCommand implements Callable<Integer> {
             kafkaStarted = true;
             check(DeployScripts.run("kafka.sh", List.of("start", "--work-dir", work.resolve("kafka").toString(),
                     "--port", String.valueOf(kafkaPort), "--controller-port", String.valueOf(kafkaPort + 1),
-                    "--topics", "sensor-readings:2,forecasts:2,sensor-readings-dlq:1,sensor-readings-late:1")), "kafka start");
+                    "--timeout", "300", // a broker start took over 60 s at load average 20 on 2 cores
+                    "--topics", "sensor-readings:2,forecasts:2,sensor-readings-dlq:1,sensor-readings-late:1,forecast-evaluations:2")), "kafka start");
             Path bundle = model(home, t0);
             String bootstrap = "127.0.0.1:" + kafkaPort;
             say(t0, "starting the job in a local Flink (log: " + work.resolve("job.log") + ")");
@@ -200,7 +202,10 @@ public final class DemoCommand implements Callable<Integer> {
         simulators.add(t);
     }
 
-    /** Reads readings and forecasts, redraws the table every second until --duration or Ctrl-C. */
+    /**
+     * Reads readings, forecasts and the job's evaluations (the scores), redraws the table every second
+     * until --duration or Ctrl-C, then prints it once more as the final table.
+     */
     private void liveView(String bootstrap, long t0) {
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
@@ -213,7 +218,7 @@ public final class DemoCommand implements Callable<Integer> {
         long nextDraw = 0;
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props)) {
             List<TopicPartition> partitions = new ArrayList<>();
-            for (String topic : List.of("sensor-readings", "forecasts")) {
+            for (String topic : List.of("sensor-readings", "forecasts", "forecast-evaluations")) {
                 consumer.partitionsFor(topic).forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
             }
             consumer.assign(partitions);
@@ -223,6 +228,8 @@ public final class DemoCommand implements Callable<Integer> {
                     try {
                         if (r.topic().equals("forecasts")) {
                             view.forecast(Forecast.getDecoder().decode(ByteBuffer.wrap(r.value())));
+                        } else if (r.topic().equals("forecast-evaluations")) {
+                            view.evaluation(ForecastEvaluation.getDecoder().decode(ByteBuffer.wrap(r.value())));
                         } else {
                             view.reading(SensorReading.getDecoder().decode(ByteBuffer.wrap(r.value())));
                         }
@@ -233,20 +240,26 @@ public final class DemoCommand implements Callable<Integer> {
                 long now = System.currentTimeMillis();
                 if (now >= nextDraw) {
                     nextDraw = now + (terminal ? 1000 : 10_000);
-                    String first = view.forecasts() == 0 ? "no forecast yet"
-                            : "first forecast " + (view.firstForecastAt() - t0) / 1000 + " s after start";
-                    String header = String.format("streamcast demo - %d s - %d forecasts, %s - web UI http://localhost:%d - Ctrl-C stops",
-                            (now - t0) / 1000, view.forecasts(), first, webUiPort);
                     if (terminal) {
                         System.out.print("\033[H\033[2J");
                     }
-                    view.draw(System.out, header);
+                    view.draw(System.out, header(view, t0, now, "Ctrl-C stops"));
                 }
             }
         }
+        System.out.println();
+        view.draw(System.out, header(view, t0, System.currentTimeMillis(), "final; scores from the evaluation topic, last "
+                + LiveView.ROLLING + " scored forecasts per sensor"));
         if (view.forecasts() == 0) {
             System.err.println("demo: no forecast arrived; see " + work.resolve("job.log"));
         }
+    }
+
+    private String header(LiveView view, long t0, long now, String note) {
+        String first = view.forecasts() == 0 ? "no forecast yet"
+                : "first forecast " + (view.firstForecastAt() - t0) / 1000 + " s after start";
+        return String.format("streamcast demo - %d s - %d forecasts, %s - web UI http://localhost:%d - %s",
+                (now - t0) / 1000, view.forecasts(), first, webUiPort, note);
     }
 
     /** Idempotent: simulators, then the job, then the broker; runs on Ctrl-C too. */

@@ -1,6 +1,7 @@
 package io.streamcast.cli;
 
 import io.streamcast.job.ForecastJob;
+import io.streamcast.job.LocalCheckpoints;
 import io.streamcast.job.config.JobArgs;
 import io.streamcast.job.config.JobConfig;
 import io.streamcast.job.evaluation.PrometheusReporting;
@@ -70,6 +71,7 @@ public final class JobCommand implements Callable<Integer> {
 
     private static StreamExecutionEnvironment localEnvironment(JobConfig cfg) {
         Configuration conf = new Configuration();
+        LocalCheckpoints.configure(conf, cfg, null);
         int prometheus = cfg.prometheusPort();
         if (prometheus > 0 && PrometheusReporting.available()) {
             PrometheusReporting.configure(conf, prometheus);

@@ -62,6 +62,10 @@ public final class KafkaCommand implements Runnable {
                 + "(mode 600) for kafka.config / --kafka-config.")
         boolean sasl;
 
+        @Option(names = "--tls", description = "SASL over TLS (SASL_SSL; implies --sasl): a self-signed certificate "
+                + "for 127.0.0.1/localhost made with keytool; its truststore is named in client.properties.")
+        boolean tls;
+
         @Override
         public Integer call() {
             List<String> args = where.args("start");
@@ -70,6 +74,7 @@ public final class KafkaCommand implements Runnable {
             DeployScripts.option(args, "--topics", topics);
             DeployScripts.option(args, "--heap", heap);
             if (sasl) args.add("--sasl");
+            if (tls) args.add("--tls");
             return where.run(args);
         }
     }

@@ -1,6 +1,7 @@
 package io.streamcast.tools;
 
 import io.streamcast.avro.Forecast;
+import io.streamcast.avro.ForecastEvaluation;
 import io.streamcast.avro.SensorReading;
 import java.io.PrintStream;
 import java.util.ArrayDeque;
@@ -8,59 +9,66 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.NavigableMap;
 import java.util.TreeMap;
 
 /**
- * The demo's per-sensor picture: the latest forecast, and how good forecasts have been once the
- * readings they forecast arrived, against Repeat (the last input step held for every future step).
- * Errors are mean absolute errors in raw units over all channels and steps, averaged over the last
- * {@value #ROLLING} evaluated forecasts of the sensor. Not thread-safe: one thread feeds and draws.
+ * The demo's per-sensor picture: the latest forecast, and how good forecasts have been, as the job's
+ * online evaluator scored them on the evaluation topic (the one source of truth for scores; this view
+ * recomputes nothing). MAE is the raw-unit mean absolute error over all steps and channels of the
+ * model and of Repeat (the last input step held for every future step), averaged over the sensor's
+ * last {@value #ROLLING} scored forecasts; coverage is the fraction of actual values inside the
+ * forecasts' intervals over the same forecasts (those that had one). Not thread-safe: one thread
+ * feeds and draws.
  */
 public final class LiveView {
-    static final int ROLLING = 50;
-    private static final int KEEP_READINGS = 2_000;
+    public static final int ROLLING = 50;
     private final Map<String, SensorStats> sensors = new TreeMap<>();
     private long forecasts;
     private long firstForecastAt;
 
-    /** Per sensor: recent readings by event time, forecasts waiting for their actuals, rolling errors. */
+    /** Per sensor: counts, the latest forecast and its last {@link #ROLLING} scores. */
     private static final class SensorStats {
-        final NavigableMap<Long, float[]> readings = new TreeMap<>();
-        final Deque<Forecast> waiting = new ArrayDeque<>();
-        final Deque<double[]> errors = new ArrayDeque<>(); // {model, repeat}
+        /** {model MAE, Repeat MAE, fraction inside the interval (NaN: none)} per scored forecast. */
+        final Deque<double[]> scores = new ArrayDeque<>();
         long readingCount;
         long forecastCount;
+        float nominalCoverage;
         Forecast latest;
     }
 
     public void reading(SensorReading r) {
-        SensorStats s = sensors.computeIfAbsent(r.getSensorId(), k -> new SensorStats());
-        List<Float> values = r.getValues();
-        float[] v = new float[values.size()];
-        for (int i = 0; i < v.length; i++) {
-            v[i] = values.get(i);
-        }
-        s.readings.put(r.getTimestamp().toEpochMilli(), v);
-        s.readingCount++;
-        while (s.readings.size() > KEEP_READINGS) {
-            s.readings.pollFirstEntry();
-        }
-        evaluate(s);
+        sensors.computeIfAbsent(r.getSensorId(), k -> new SensorStats()).readingCount++;
     }
 
     public void forecast(Forecast f) {
         SensorStats s = sensors.computeIfAbsent(f.getSensorId(), k -> new SensorStats());
         s.latest = f;
         s.forecastCount++;
-        s.waiting.addLast(f);
-        while (s.waiting.size() > KEEP_READINGS) {
-            s.waiting.pollFirst();
-        }
         if (forecasts++ == 0) {
             firstForecastAt = System.currentTimeMillis();
         }
-        evaluate(s);
+    }
+
+    /** One forecast as the job scored it: per step, errors averaged over the forecast's channels. */
+    public void evaluation(ForecastEvaluation e) {
+        SensorStats s = sensors.computeIfAbsent(e.getSensorId(), k -> new SensorStats());
+        List<Float> inside = e.getInInterval();
+        s.scores.addLast(new double[] {mean(e.getModelAbsError()), mean(e.getRepeatAbsError()),
+            inside.isEmpty() ? Double.NaN : mean(inside)});
+        if (!inside.isEmpty()) {
+            s.nominalCoverage = e.getCoverage();
+        }
+        while (s.scores.size() > ROLLING) {
+            s.scores.pollFirst();
+        }
+    }
+
+    private static double mean(List<Float> values) {
+        double sum = 0;
+        for (float v : values) {
+            sum += v;
+        }
+        return values.isEmpty() ? Double.NaN : sum / values.size();
     }
 
     public long forecasts() {
@@ -71,49 +79,12 @@ public final class LiveView {
         return firstForecastAt;
     }
 
-    /** Scores every waiting forecast whose H future readings (the next H after its last input) have arrived. */
-    private static void evaluate(SensorStats s) {
-        while (!s.waiting.isEmpty()) {
-            Forecast f = s.waiting.peekFirst();
-            long issued = f.getIssuedAt().toEpochMilli();
-            float[] last = s.readings.get(issued);
-            NavigableMap<Long, float[]> after = s.readings.tailMap(issued, false);
-            if (last == null) {
-                s.waiting.pollFirst(); // its input is older than what we kept: cannot score
-                continue;
-            }
-            if (after.size() < f.getHorizon()) {
-                return;
-            }
-            s.waiting.pollFirst();
-            int c = f.getChannels();
-            double model = 0;
-            double repeat = 0;
-            int h = 0;
-            for (float[] actual : after.values()) {
-                if (h == f.getHorizon()) {
-                    break;
-                }
-                for (int j = 0; j < c && j < actual.length; j++) {
-                    model += Math.abs(f.getValues().get(h * c + j) - actual[j]);
-                    repeat += Math.abs(last[j] - actual[j]);
-                }
-                h++;
-            }
-            int n = f.getHorizon() * c;
-            s.errors.addLast(new double[] {model / n, repeat / n});
-            while (s.errors.size() > ROLLING) {
-                s.errors.pollFirst();
-            }
-        }
-    }
-
     /** One table, one line per sensor. */
     public void draw(PrintStream out, String header) {
         StringBuilder b = new StringBuilder();
         b.append(header).append('\n');
-        b.append(String.format(Locale.ROOT, "%-10s %8s %9s  %-34s %9s %9s %5s%n", "sensor", "readings", "forecasts",
-                "latest forecast: OT next .. last", "MAE model", "MAE Repeat", "n"));
+        b.append(String.format(Locale.ROOT, "%-10s %8s %9s  %-34s %9s %10s %13s %5s%n", "sensor", "readings", "forecasts",
+                "latest forecast: OT next .. last", "MAE model", "MAE Repeat", "coverage", "n"));
         for (Map.Entry<String, SensorStats> e : sensors.entrySet()) {
             SensorStats s = e.getValue();
             String latest = "(waiting for a full window)";
@@ -124,10 +95,13 @@ public final class LiveView {
                 latest = String.format(Locale.ROOT, "%.2f .. %.2f (H=%d, %s)", v.get(c - 1), v.get(h * c - 1), h,
                         s.latest.getModelVersion());
             }
-            double model = s.errors.stream().mapToDouble(x -> x[0]).average().orElse(Double.NaN);
-            double repeat = s.errors.stream().mapToDouble(x -> x[1]).average().orElse(Double.NaN);
-            b.append(String.format(Locale.ROOT, "%-10s %8d %9d  %-34s %9s %9s %5d%n", e.getKey(), s.readingCount,
-                    s.forecastCount, latest, num(model), num(repeat), s.errors.size()));
+            double model = s.scores.stream().mapToDouble(x -> x[0]).average().orElse(Double.NaN);
+            double repeat = s.scores.stream().mapToDouble(x -> x[1]).average().orElse(Double.NaN);
+            double covered = s.scores.stream().mapToDouble(x -> x[2]).filter(x -> !Double.isNaN(x)).average().orElse(Double.NaN);
+            String coverage = Double.isNaN(covered) ? "-"
+                    : String.format(Locale.ROOT, "%.1f%% of %.0f", 100 * covered, 100 * s.nominalCoverage);
+            b.append(String.format(Locale.ROOT, "%-10s %8d %9d  %-34s %9s %10s %13s %5d%n", e.getKey(), s.readingCount,
+                    s.forecastCount, latest, num(model), num(repeat), coverage, s.scores.size()));
         }
         out.print(b);
         out.flush();

@@ -1,7 +1,7 @@
 package io.streamcast.tools;
 
 import io.streamcast.avro.SensorReading;
-import io.streamcast.job.output.ReadingEncoder;
+import io.streamcast.job.ingest.ReadingEncoder;
 import io.streamcast.job.records.Reading;
 
 /** Wire formats of the sensor-readings topic (the job's own {@link ReadingEncoder}, so tools and job always agree). */

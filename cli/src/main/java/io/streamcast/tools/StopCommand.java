@@ -1,5 +1,6 @@
 package io.streamcast.tools;
 
+import io.streamcast.process.FlinkRest;
 import io.streamcast.command.UsageError;
 import java.io.IOException;
 import java.nio.file.Path;

@@ -77,13 +77,15 @@ public final class ForecastJob {
     }
 
     /**
-     * Parallelism, max parallelism, checkpointing and (when set) the state backend from the config;
-     * the restart strategy and the checkpoint/savepoint directories stay the cluster's.
+     * Parallelism, max parallelism, the watermark interval, checkpointing and (when set) the state
+     * backend from the config; the restart strategy and the checkpoint/savepoint directories stay
+     * the cluster's.
      */
     public static void configure(StreamExecutionEnvironment env, JobConfig cfg) {
         if (cfg.parallelism() > 0) env.setParallelism(cfg.parallelism());
         // set explicitly: derived from the first parallelism, it would silently cap later rescales
         env.setMaxParallelism(cfg.maxParallelism());
+        env.getConfig().setAutoWatermarkInterval(cfg.watermarkInterval().toMillis());
         if (cfg.stateBackend() != null) {
             Configuration backend = new Configuration();
             backend.set(StateBackendOptions.STATE_BACKEND, cfg.stateBackend().name().toLowerCase(Locale.ROOT));

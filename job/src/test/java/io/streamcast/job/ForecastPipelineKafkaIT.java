@@ -15,7 +15,7 @@ import io.streamcast.job.config.JobConfig;
 import io.streamcast.job.config.JobConfig.Format;
 import io.streamcast.job.ingest.DeadLetterReason;
 import io.streamcast.job.kafka.KafkaEndpoints;
-import io.streamcast.job.output.ReadingEncoder;
+import io.streamcast.job.ingest.ReadingEncoder;
 import io.streamcast.job.records.Reading;
 import io.streamcast.job.records.WindowForecast;
 import io.streamcast.job.testing.FlinkMiniCluster;

@@ -13,7 +13,7 @@ import io.streamcast.job.ingest.DeadLetterReason;
 import io.streamcast.job.ingest.InputLimits;
 import io.streamcast.job.ingest.JunkRecords;
 import io.streamcast.job.kafka.KafkaEndpoints;
-import io.streamcast.job.output.ReadingEncoder;
+import io.streamcast.job.ingest.ReadingEncoder;
 import io.streamcast.job.records.Reading;
 import io.streamcast.job.testing.FlinkMiniCluster;
 import io.streamcast.job.testing.KafkaClusterExtension;

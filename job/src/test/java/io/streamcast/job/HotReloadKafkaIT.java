@@ -11,7 +11,7 @@ import static io.streamcast.job.testing.KafkaJobTests.values;
 import io.streamcast.avro.Forecast;
 import io.streamcast.job.config.JobConfig;
 import io.streamcast.job.kafka.KafkaEndpoints;
-import io.streamcast.job.output.ReadingEncoder;
+import io.streamcast.job.ingest.ReadingEncoder;
 import io.streamcast.job.records.Reading;
 import io.streamcast.job.records.WindowForecast;
 import io.streamcast.job.testing.FlinkMiniCluster;

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import io.streamcast.avro.Forecast;
 import io.streamcast.job.config.JobConfig;
 import io.streamcast.job.kafka.KafkaEndpoints;
-import io.streamcast.job.output.ReadingEncoder;
+import io.streamcast.job.ingest.ReadingEncoder;
 import io.streamcast.job.reload.ModelStore;
 import io.streamcast.job.records.Reading;
 import io.streamcast.job.testing.FlinkMiniCluster;
@@ -68,7 +68,7 @@ class KerasImportedModelKafkaIT {
             // intervals calibrated at import, given data: forecasts carry them
             Path csv = noiseCsv(tmp.resolve("calibration.csv"), 400, channels);
             io.streamcast.models.data.TimeSeries series = io.streamcast.models.data.CsvTimeSeries.read(csv, null);
-            ModelBundle.calibrate(bundle, series, io.streamcast.models.data.Split.standard(csv, series.length(), 10, null));
+            io.streamcast.models.eval.Calibration.bundle(bundle, series, io.streamcast.models.data.Split.standard(csv, series.length(), 10, null));
         }
         String version = new ModelStore(tmp.resolve("store").toString()).publish(bundle, "keras-" + head);
         Path published = tmp.resolve("store").resolve("keras-" + head).resolve(version);

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.streamcast.avro.ForecastEvaluation;
 import io.streamcast.job.config.JobConfig;
 import io.streamcast.job.kafka.KafkaEndpoints;
-import io.streamcast.job.output.ReadingEncoder;
+import io.streamcast.job.ingest.ReadingEncoder;
 import io.streamcast.job.records.Reading;
 import io.streamcast.job.testing.KafkaClusterExtension;
 import io.streamcast.job.testing.KafkaJobTests;
@@ -47,7 +47,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -97,7 +96,6 @@ class SavepointRescaleKafkaIT {
         manifest = ForecastJob.manifest(bundle);
     }
 
-    @Disabled("FAILS on main since the assembler/evaluator rewrite was merged with the savepoint work: 204 of the at least 252 forecasts after stop -> resume at 1 -> 3 (both backends, also with event-time ordering). Passed on branch operate before that merge. First thing to fix next session; deploy/e2e.sh covers stop -> resubmit on a cluster meanwhile.")
     @ParameterizedTest(name = "state.backend={0}")
     @ValueSource(strings = {"hashmap", "rocksdb"})
     void stopWithSavepointThenResumeAt1And3KeepsEveryForecastExactlyOnce(String backend,
@@ -132,8 +130,9 @@ class SavepointRescaleKafkaIT {
                 }
             }
             // every partition's watermark past all readings: the last steps and evaluations are released
+            // (dated within validation.max-ahead of the wall clock, or it would be a dead letter)
             for (int p = 0; p < PARTITIONS; p++) {
-                Reading flush = new Reading("flush-" + p, base + 3_600_000, new float[] {0f, 0f});
+                Reading flush = new Reading("flush-" + p, System.currentTimeMillis() + 120_000, new float[] {0f, 0f});
                 producer.send(new ProducerRecord<>(topics.readings(), p, ForecastPipelineKafkaIT.key(flush.sensorId),
                         ReadingEncoder.avro(flush)));
             }

@@ -4,8 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.streamcast.models.data.WindowSet;
-import io.streamcast.models.eval.Forecaster;
 import java.util.Arrays;
 
 /**
@@ -15,7 +13,7 @@ import java.util.Arrays;
  * exchangeable it covers the actual value with probability at least the coverage (the quantile is the
  * {@code ceil((n+1) * coverage)}-th smallest of n errors).
  *
- * <p>Half-widths are stored for a fixed grid of coverages ({@link #COVERAGES}), so the coverage is chosen
+ * <p>{@link io.streamcast.models.eval.Calibration} computes them. Half-widths are stored for a fixed grid of coverages ({@link #COVERAGES}), so the coverage is chosen
  * when forecasts are served, without the calibration errors.
  *
  * @param windows   calibration windows n
@@ -49,63 +47,6 @@ public record Intervals(int windows, String split, double[] coverages, float[][]
         }
         coverages = coverages.clone();
         halfWidth = Arrays.stream(halfWidth).map(float[]::clone).toArray(float[][]::new);
-    }
-
-    /**
-     * Calibrates a forecaster on windows it was not fitted on.
-     *
-     * @param calibration windows whose targets are the forecaster's outputs (e.g. {@link WindowSet#of})
-     */
-    public static Intervals calibrate(Forecaster model, WindowSet calibration, String split) {
-        int n = calibration.size();
-        if (n == 0) throw new IllegalArgumentException("no calibration windows");
-        int width = calibration.horizon() * calibration.targets().length;
-        float[][] errors = new float[width][n];
-        int batch = 256;
-        for (int from = 0; from < n; from += batch) {
-            int to = Math.min(n, from + batch);
-            float[][] in = new float[to - from][];
-            for (int i = from; i < to; i++) in[i - from] = calibration.input(i);
-            float[][] f = model.predict(in);
-            for (int i = from; i < to; i++) {
-                float[] actual = calibration.target(i);
-                for (int j = 0; j < width; j++) errors[j][i] = Math.abs(f[i - from][j] - actual[j]);
-            }
-        }
-        for (float[] e : errors) Arrays.sort(e);
-        float[][] q = new float[COVERAGES.length][width];
-        for (int k = 0; k < COVERAGES.length; k++) {
-            int rank = (int) Math.min(n, Math.ceil((n + 1) * COVERAGES[k])); // 1-based; n+1 > n means "unbounded"
-            for (int j = 0; j < width; j++) q[k][j] = errors[j][rank - 1];
-        }
-        return new Intervals(n, split, COVERAGES, q);
-    }
-
-    /**
-     * The fraction of actual values inside {@code forecast +- half-width} per horizon step (over windows and
-     * targets): what {@link #calibrate} promises for windows the calibration did not see.
-     */
-    public double[] empiricalCoverage(Forecaster model, WindowSet windows, double coverage) {
-        float[] q = halfWidths(coverage);
-        int h = windows.horizon();
-        int cOut = windows.targets().length;
-        long[] inside = new long[h];
-        int n = windows.size();
-        for (int from = 0; from < n; from += 256) {
-            int to = Math.min(n, from + 256);
-            float[][] in = new float[to - from][];
-            for (int i = from; i < to; i++) in[i - from] = windows.input(i);
-            float[][] f = model.predict(in);
-            for (int i = from; i < to; i++) {
-                float[] actual = windows.target(i);
-                for (int j = 0; j < actual.length; j++) {
-                    if (Math.abs(f[i - from][j] - actual[j]) <= q[j]) inside[j / cOut]++;
-                }
-            }
-        }
-        double[] out = new double[h];
-        for (int s = 0; s < h; s++) out[s] = n == 0 ? Double.NaN : (double) inside[s] / ((long) n * cOut);
-        return out;
     }
 
     /** H*C_out half-widths for one of the stored coverages. */

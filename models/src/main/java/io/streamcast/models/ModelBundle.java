@@ -121,31 +121,6 @@ public final class ModelBundle {
         }
     }
 
-    /**
-     * Calibrates a bundle's prediction intervals on the validation split of a series (e.g. an imported model,
-     * given data it was not trained on) and rewrites its manifest; the network file is unchanged.
-     *
-     * @return the manifest as written
-     */
-    public static Manifest calibrate(Path dir, io.streamcast.models.data.TimeSeries series,
-            io.streamcast.models.data.Split split) throws IOException, BundleException {
-        Manifest manifest = readManifest(dir);
-        io.streamcast.models.data.WindowSet val = io.streamcast.models.data.WindowSet.of(series.rows(),
-                split.validation(), manifest.spec());
-        if (val.size() == 0) {
-            throw new IllegalArgumentException("the validation range " + split.validation() + " holds no window of "
-                    + manifest.spec().window() + " + " + manifest.spec().horizon() + " rows to calibrate on");
-        }
-        Intervals intervals;
-        try (ForecastModel model = ForecastModel.load(dir)) {
-            intervals = Intervals.calibrate(model::predict, val, "validation rows " + split.validation() + " of "
-                    + series.source().getFileName());
-        }
-        Manifest written = manifest.withIntervals(intervals);
-        writeManifest(dir, written);
-        return written;
-    }
-
     /** Writes a bundle with an initialised, untrained network (for tests and benchmarks). */
     public static Manifest createRandom(Path dir, String name, ModelSpec spec, Normalizer normalizer, long seed)
             throws IOException {

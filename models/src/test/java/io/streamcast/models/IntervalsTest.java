@@ -1,5 +1,6 @@
 package io.streamcast.models;
 
+import io.streamcast.models.eval.Calibration;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -29,13 +30,13 @@ class IntervalsTest {
         for (int i = 0; i < rows.length; i++) rows[i] = new float[] {i};
         WindowSet w = new WindowSet(rows, new Split.Range(0, 10), 1, 1);
         assertEquals(9, w.size());
-        Intervals iv = Intervals.calibrate(windows -> new float[windows.length][1], w, "rows 0..10");
+        Intervals iv = Calibration.intervals(windows -> new float[windows.length][1], w, "rows 0..10");
         assertArrayEquals(new float[] {5f}, iv.halfWidths(0.5), "rank ceil(10 * 0.5) = 5");
         assertArrayEquals(new float[] {9f}, iv.halfWidths(0.9), "rank ceil(10 * 0.9) = 9");
         assertArrayEquals(new float[] {9f}, iv.halfWidths(0.99), "beyond n: the largest error");
         assertThrows(IllegalArgumentException.class, () -> iv.halfWidths(0.42));
         assertEquals(iv, Intervals.fromJson(iv.toJson()));
-        assertArrayEquals(new double[] {5 / 9.0}, iv.empiricalCoverage(windows -> new float[windows.length][1], w, 0.5), 1e-12);
+        assertArrayEquals(new double[] {5 / 9.0}, Calibration.empiricalCoverage(iv, windows -> new float[windows.length][1], w, 0.5), 1e-12);
     }
 
     @Test
@@ -47,11 +48,11 @@ class IntervalsTest {
         TrainResult r = Trainer.train(series, split, spec, WindowNorm.LAST, new TrainConfig(2, 32, 0.01, 0, 3),
                 TrainListener.NONE);
         ForecastModel m = ForecastModel.of(Manifest.of("t", spec, r.normalizer()), r.network());
-        Intervals iv = Intervals.calibrate(m::predict, WindowSet.of(series.rows(), split.validation(), spec), "validation");
+        Intervals iv = Calibration.intervals(m::predict, WindowSet.of(series.rows(), split.validation(), spec), "validation");
         assertEquals(4, iv.halfWidths(0.9).length, "H x C_out");
         WindowSet test = WindowSet.of(series.rows(), split.test(), spec);
         for (double nominal : new double[] {0.8, 0.9}) {
-            double[] byStep = iv.empiricalCoverage(m::predict, test, nominal);
+            double[] byStep = Calibration.empiricalCoverage(iv, m::predict, test, nominal);
             for (int h = 0; h < byStep.length; h++) {
                 // ~190 overlapping test windows of a periodic series: several points of sampling error
                 assertTrue(Math.abs(byStep[h] - nominal) < 0.1, nominal + " at step " + (h + 1) + ": " + byStep[h]);
@@ -67,7 +68,7 @@ class IntervalsTest {
         // forward pass rounds differently in the last bits)
         Path again = tmp.resolve("again");
         ModelBundle.write(again, Manifest.of("t", spec, r.normalizer()), r.network());
-        Manifest calibrated = ModelBundle.calibrate(again, series, split);
+        Manifest calibrated = Calibration.bundle(again, series, split);
         assertArrayEquals(iv.halfWidths(0.9), calibrated.intervals().halfWidths(0.9), 1e-4f);
         try (ForecastModel loaded = ForecastModel.load(again)) {
             assertEquals(calibrated.intervals(), loaded.intervals());

@@ -1,5 +1,6 @@
 package io.streamcast.cli.model;
 
+import io.streamcast.models.eval.Calibration;
 import io.streamcast.command.UsageError;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -79,7 +80,7 @@ public final class EvaluateCommand implements Callable<Integer> {
             throw new UsageError("--coverage " + coverage + ": not calibrated; the bundle has " + java.util.Arrays.toString(
                     intervals.coverages()));
         }
-        double[] covered = intervals == null ? null : intervals.empiricalCoverage(m::predict, test, coverage);
+        double[] covered = intervals == null ? null : Calibration.empiricalCoverage(intervals, m::predict, test, coverage);
         PrintWriter out = cmd.commandLine().getOut();
         out.printf(Locale.ROOT, "model %s (version %s): %s head%s, T=%d, H=%d, C=%d, targets %s%n", m.name(), m.version(),
                 spec.head(), spec.head() == io.streamcast.models.Head.PER_STEP ? " (" + spec.perStepTarget() + ")" : "",

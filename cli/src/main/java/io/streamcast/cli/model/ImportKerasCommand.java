@@ -1,5 +1,6 @@
 package io.streamcast.cli.model;
 
+import io.streamcast.models.eval.Calibration;
 import io.streamcast.models.keras.KerasImporter;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -130,7 +131,7 @@ public final class ImportKerasCommand implements Callable<Integer> {
             } catch (RuntimeException e) {
                 throw new UsageError("--calibration-data " + calibrationData + ": " + e.getMessage());
             }
-            m = ModelBundle.calibrate(out, series, io.streamcast.models.data.Split.standard(calibrationData,
+            m = Calibration.bundle(out, series, io.streamcast.models.data.Split.standard(calibrationData,
                     series.length(), m.spec().window(), null));
             System.err.println("calibrated intervals on " + m.intervals().windows() + " windows of " + calibrationData);
         }

@@ -175,6 +175,7 @@ public final class JobConfig implements Serializable {
     private Duration stateTtl;
     private Duration outOfOrderness;
     private Duration idleness;
+    private Duration watermarkInterval;
     private Duration maxTimestampSkew;
     private InferenceConfig.Mode inferenceMode;
     private int batchSize;
@@ -215,6 +216,7 @@ public final class JobConfig implements Serializable {
         stateTtl = positive(Setting.STATE_TTL, duration(Setting.STATE_TTL));
         outOfOrderness = nonNegative(Setting.OUT_OF_ORDERNESS, duration(Setting.OUT_OF_ORDERNESS));
         idleness = nonNegative(Setting.IDLENESS, duration(Setting.IDLENESS));
+        watermarkInterval = positive(Setting.WATERMARK_INTERVAL, duration(Setting.WATERMARK_INTERVAL));
         maxTimestampSkew = nonNegative(Setting.MAX_SKEW, duration(Setting.MAX_SKEW));
         inferenceMode = choice(Setting.INFERENCE_MODE, InferenceConfig.Mode.class);
         batchSize = positive(Setting.BATCH_SIZE, integer(Setting.BATCH_SIZE));
@@ -399,6 +401,8 @@ public final class JobConfig implements Serializable {
     public Duration stateTtl() { return stateTtl; }
     public Duration outOfOrderness() { return outOfOrderness; }
     public Duration idleness() { return idleness; }
+    /** How often the source emits watermarks. */
+    public Duration watermarkInterval() { return watermarkInterval; }
     public Duration maxTimestampSkew() { return maxTimestampSkew; }
     public InferenceConfig.Mode inferenceMode() { return inferenceMode; }
     public int batchSize() { return batchSize; }
@@ -435,6 +439,8 @@ public final class JobConfig implements Serializable {
     public String jobName() { return string(Setting.JOB_NAME); }
     /** Local runs: the Flink web UI's port, 0 = none. */
     public int webUiPort() { return webUiPort; }
+    /** Local runs: the checkpoint directory, or empty for a temporary one. */
+    public String localCheckpointDir() { return string(Setting.LOCAL_CHECKPOINT_DIR).trim(); }
     /** Local runs: the Prometheus endpoint's port, 0 = none. */
     public int prometheusPort() { return prometheusPort; }
     public boolean requireTopics() { return requireTopics; }

@@ -1,5 +1,9 @@
 package io.streamcast.job.config;
 
+import io.streamcast.job.assembly.AssemblerConfig;
+import io.streamcast.job.evaluation.EvaluationConfig;
+import java.time.Duration;
+
 /**
  * Every job setting: its key in the config file (or {@code key=value} on the command line), its
  * default and what it does. Kafka client settings are not listed here: they pass through unchanged
@@ -26,8 +30,9 @@ public enum Setting {
     WINDOW_STRIDE("window.stride", "1", "Emit a window every this many steps once T steps exist."),
     WINDOW_RESAMPLE("window.resample", "last", "Fixed-step mode: last or mean of the readings in one step."),
     WINDOW_MAX_GAP("window.max-gap", "0", "Fixed-step mode: gaps up to this many steps are filled forward; longer gaps reset the window."),
-    STATE_TTL("window.state-ttl", "1h", "A sensor without readings while event time (the watermark) moves on this long loses its window state."),
+    STATE_TTL("window.state-ttl", text(AssemblerConfig.DEFAULT_STATE_TTL), "A sensor without readings while event time (the watermark) moves on this long loses its window state."),
     OUT_OF_ORDERNESS("watermark.out-of-orderness", "5s", "How far readings may arrive out of event-time order before they count as late."),
+    WATERMARK_INTERVAL("watermark.interval", "200ms", "How often the sources emit a watermark (Flink's pipeline.auto-watermark-interval). Event-time ordering and fixed-step windows wait for it; in-order count mode does not."),
     IDLENESS("watermark.idleness", "1m", "A partition without readings this long stops holding the watermark back (0 = never)."),
     MAX_SKEW("validation.max-timestamp-skew", "7d", "Readings whose timestamp is further than this from the wall clock go to the DLQ (0 = no check)."),
     INFERENCE_MODE("inference.mode", "batched", "batched (micro-batches across sensors) or per-record (one window per predict call, the baseline)."),
@@ -35,10 +40,10 @@ public enum Setting {
     FLUSH_TIMEOUT("inference.flush-timeout", "5ms", "A partial batch is scored after waiting this long."),
     INTERVAL_COVERAGE("inference.interval-coverage", "0.9", "Nominal coverage of the forecasts' lower/upper bounds, for bundles with calibrated intervals: 0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95, 0.98 or 0.99."),
     EVALUATION_ENABLED("evaluation.enabled", "true", "Score every forecast against the actual readings that arrive later (evaluation topic and metrics)."),
-    EVALUATION_ALLOWED_LATENESS("evaluation.allowed-lateness", "1h", "Event time a forecast may wait for its actuals beyond its last step before it expires."),
-    EVALUATION_METRICS_WINDOW("evaluation.metrics-window", "500", "Rolling MAE/RMSE/skill metrics cover the last this many evaluated forecasts (per subtask and model version)."),
-    DRIFT_THRESHOLD("evaluation.drift.threshold", "0", "Drift alarm: raised while the skill vs Repeat (1 - MSE_model/MSE_repeat) is below this..."),
-    DRIFT_WINDOW("evaluation.drift.window", "200", "... over the last this many evaluated forecasts."),
+    EVALUATION_ALLOWED_LATENESS("evaluation.allowed-lateness", text(EvaluationConfig.DEFAULT_ALLOWED_LATENESS), "Event time a forecast may wait for its actuals beyond its last step before it expires."),
+    EVALUATION_METRICS_WINDOW("evaluation.metrics-window", Integer.toString(EvaluationConfig.DEFAULT_METRICS_WINDOW), "Rolling MAE/RMSE/skill metrics cover the last this many evaluated forecasts (per subtask and model version)."),
+    DRIFT_THRESHOLD("evaluation.drift.threshold", text(EvaluationConfig.DEFAULT_DRIFT_THRESHOLD), "Drift alarm: raised while the skill vs Repeat (1 - MSE_model/MSE_repeat) is below this..."),
+    DRIFT_WINDOW("evaluation.drift.window", Integer.toString(EvaluationConfig.DEFAULT_DRIFT_WINDOW), "... over the last this many evaluated forecasts."),
     DELIVERY_GUARANTEE("delivery.guarantee", "at-least-once", "at-least-once or exactly-once (Kafka transactions; consumers must use isolation.level=read_committed)."),
     TRANSACTIONAL_ID_PREFIX("delivery.transactional-id-prefix", "streamcast", "Exactly-once: prefix of the sinks' transactional ids; unique per job on a Kafka cluster."),
     TRANSACTION_TIMEOUT("delivery.transaction-timeout", "10m", "Exactly-once: producer transaction.timeout.ms; must be below the broker's transaction.max.timeout.ms (default 15m) and above the checkpoint interval."),
@@ -50,6 +55,7 @@ public enum Setting {
     JOB_NAME("job.name", "streamcast-forecasts", "Name of the Flink job."),
     REQUIRE_TOPICS("preflight.require-topics", "false", "true: missing topics stop the job before it starts; false: a warning (for brokers that auto-create topics)."),
     WEB_UI_PORT("local.web-ui.port", "8081", "Local runs (./streamcast job): port of the Flink web UI on localhost (0 = no UI)."),
+    LOCAL_CHECKPOINT_DIR("local.checkpoint-dir", "", "Local runs (./streamcast job): directory of the checkpoints (the JobManager's memory takes at most 5 MB per checkpoint); empty = a temporary directory removed when the job stops."),
     PROMETHEUS_PORT("local.prometheus.port", "9249", "Local runs (./streamcast job): port of the Prometheus metrics endpoint on localhost (0 = no endpoint)."),
     // hostile input and side topics (docs/job.md "Limits")
     MAX_RECORD_BYTES("input.max-record-bytes", "65536", "Readings whose value is larger than this many bytes go to the DLQ as OVERSIZED, undecoded."),
@@ -96,5 +102,16 @@ public enum Setting {
     /** Keys whose values are paths, resolved against the directory of the file they come from. */
     boolean isPath() {
         return this == MODEL_BUNDLE || this == KAFKA_CONFIG || this == AVRO_WRITER_SCHEMAS;
+    }
+
+    /** A default written where the code that uses it defines it, in the form the settings are written. */
+    private static String text(Duration d) {
+        if (d.toSeconds() % 3600 == 0) return d.toHours() + "h";
+        if (d.toSeconds() % 60 == 0) return d.toMinutes() + "m";
+        return d.toMillis() + "ms";
+    }
+
+    private static String text(double d) {
+        return d == Math.rint(d) ? Long.toString((long) d) : Double.toString(d);
     }
 }

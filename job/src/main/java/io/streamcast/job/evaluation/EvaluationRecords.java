@@ -1,17 +1,22 @@
 package io.streamcast.job.evaluation;
 
 import io.streamcast.avro.ForecastEvaluation;
-import io.streamcast.job.output.AvroSingleObject;
+import io.streamcast.job.records.AvroSingleObject;
 import java.io.IOException;
 import java.time.Instant;
-import java.util.ArrayList;
+import io.streamcast.job.records.FloatArrayEncoding;
 import java.util.List;
+import org.apache.avro.message.BinaryMessageEncoder;
 
 /** {@link EvaluatedForecast} as the published Avro {@link ForecastEvaluation}, and back. */
 public final class EvaluationRecords {
     private EvaluationRecords() {
     }
 
+    private static final BinaryMessageEncoder<ForecastEvaluation> ENCODER =
+            FloatArrayEncoding.encoder(new ForecastEvaluation().getSpecificData(), ForecastEvaluation.getClassSchema());
+
+    /** The Avro record; its error arrays are views of {@code e}'s (no copy): encode it before they change. */
     public static ForecastEvaluation toAvro(EvaluatedForecast e) {
         return ForecastEvaluation.newBuilder()
                 .setSensorId(e.sensorId)
@@ -37,7 +42,7 @@ public final class EvaluationRecords {
 
     /** Avro single-object encoding (marker, schema fingerprint, body). */
     public static byte[] encode(ForecastEvaluation e) {
-        return AvroSingleObject.encode(ForecastEvaluation.getEncoder(), e);
+        return AvroSingleObject.encode(ENCODER, e);
     }
 
     /** Decodes one record of the evaluation topic; IOException when the bytes are not one. */
@@ -46,8 +51,6 @@ public final class EvaluationRecords {
     }
 
     private static List<Float> list(float[] a) {
-        List<Float> l = new ArrayList<>(a.length);
-        for (float v : a) l.add(v);
-        return l;
+        return FloatArrayEncoding.list(a);
     }
 }

@@ -11,6 +11,7 @@ import org.apache.flink.streaming.api.operators.BoundedOneInput;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
 
 import java.util.concurrent.ScheduledFuture;
 
@@ -28,7 +29,9 @@ import java.util.concurrent.ScheduledFuture;
  *   <li>Backpressure: predict runs synchronously on the task thread, so a slow model stops input.</li>
  *   <li>Order: forecasts leave in arrival order; the assembler emits each sensor's windows in
  *       issuedAt order, so each sensor's forecasts stay in issuedAt order.</li>
- *   <li>Watermarks never overtake buffered windows: a watermark flushes the batch first.</li>
+ *   <li>Watermarks never overtake buffered windows: a watermark that arrives while windows are
+ *       buffered is held and leaves right after their forecasts (so is a watermark status). Event
+ *       time moving on does not cut a batch: only its size, its timeout or a barrier do.</li>
  *   <li>End of input flushes ({@link #endInput}, {@link #finish}).</li>
  * </ul>
  * The buffer holds {@link Window}s (float[]), never INDArray.
@@ -91,9 +94,13 @@ public class BatchedInferenceOperator extends AbstractStreamOperator<WindowForec
     }
 
     @Override
-    public void processWatermark(Watermark mark) throws Exception {
-        flush();
-        super.processWatermark(mark);
+    public void processWatermark(Watermark mark) {
+        batch.watermark(mark, output); // no keyed timers here: nothing else to advance
+    }
+
+    @Override
+    public void processWatermarkStatus(WatermarkStatus status) {
+        batch.watermarkStatus(status, output);
     }
 
     @Override

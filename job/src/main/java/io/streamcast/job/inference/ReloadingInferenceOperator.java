@@ -30,8 +30,8 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li>Micro-batching as {@link BatchedInferenceOperator}: up to {@code maxBatch} windows or
- *       {@code flushTimeout}, one predict call per batch, flushed before every checkpoint barrier and
- *       before a watermark moves on.</li>
+ *       {@code flushTimeout}, one predict call per batch, flushed before every checkpoint barrier;
+ *       a watermark that arrives while windows are buffered leaves after their forecasts.</li>
  *   <li>Broadcast state holds only the pointer being served (name, version, uri, sha256), never the
  *       network. After a restore the operator re-reads that bundle from the store and serves it
  *       before anything else, then follows the watcher.</li>
@@ -55,7 +55,6 @@ public class ReloadingInferenceOperator extends AbstractStreamOperator<WindowFor
     public static final MapStateDescriptor<String, ModelUpdate> POINTER =
             new MapStateDescriptor<>("model-pointer", String.class, ModelUpdate.class);
     static final String SERVING = "serving";
-    public static final int DEFAULT_AWAIT_LIMIT = 10_000;
     /** How often the task thread looks whether a background load finished. */
     static final long RELOAD_CHECK_MILLIS = 50;
     private static final Logger LOG = LoggerFactory.getLogger(ReloadingInferenceOperator.class);
@@ -70,7 +69,6 @@ public class ReloadingInferenceOperator extends AbstractStreamOperator<WindowFor
     private transient ModelUpdate restoredPointer;
     /** Windows not yet scored, in arrival order: the open batch, or all of them while there is no model. */
     private transient WindowBatch batch;
-    private transient Watermark heldWatermark;
     private transient ScheduledFuture<?> flushTimer;
     private transient ScheduledFuture<?> reloadTimer;
 
@@ -245,14 +243,8 @@ public class ReloadingInferenceOperator extends AbstractStreamOperator<WindowFor
     }
 
     @Override
-    public void processWatermark1(Watermark mark) throws Exception {
-        flush();
-        if (batch.isEmpty()) {
-            heldWatermark = null;
-            super.processWatermark(mark); // input 1 alone drives event time
-        } else {
-            heldWatermark = mark; // it must not overtake the windows waiting for a model
-        }
+    public void processWatermark1(Watermark mark) {
+        batch.watermark(mark, output); // input 1 alone drives event time; held while windows wait (batch or model)
     }
 
     /** The watcher's watermarks mean nothing for event time. */
@@ -262,7 +254,7 @@ public class ReloadingInferenceOperator extends AbstractStreamOperator<WindowFor
 
     @Override
     protected void processWatermarkStatus(WatermarkStatus status, int index) throws Exception {
-        if (index == 0) output.emitWatermarkStatus(status); // the watcher is idle nearly always: ignore it
+        if (index == 0) batch.watermarkStatus(status, output); // the watcher is idle nearly always: ignore it
     }
 
     @Override
@@ -318,12 +310,7 @@ public class ReloadingInferenceOperator extends AbstractStreamOperator<WindowFor
             flushTimer = null;
         }
         if (batch.isEmpty() || !model.isLoaded()) return;
-        batch.scoreAll(model, cfg.maxBatch(), output);
-        if (heldWatermark != null) {
-            Watermark w = heldWatermark;
-            heldWatermark = null;
-            output.emitWatermark(w);
-        }
+        batch.scoreAll(model, cfg.maxBatch(), output); // then the watermark held behind the batch, if any
         swapIfLoaded(); // between batches
     }
 

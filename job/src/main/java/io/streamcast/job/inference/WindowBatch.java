@@ -15,7 +15,9 @@ import org.apache.flink.metrics.Histogram;
 import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
 import org.apache.flink.streaming.api.operators.Output;
+import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
 
 /**
  * The windows an inference operator holds but has not scored, in arrival order, and how they are
@@ -23,6 +25,10 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
  * window's record timestamp. A snapshot keeps whatever is still buffered in operator state
  * ("unscored-windows"), as async I/O does; a restore puts it back first. Shared by the fixed-bundle
  * and the hot-reload operator, so both score, count and checkpoint the same way.
+ *
+ * <p>Watermarks and watermark statuses that arrive while windows are buffered are held and leave
+ * right after those windows' forecasts: a watermark never overtakes a buffered window, and a batch is
+ * cut only by its size, its flush timeout or a checkpoint barrier, never by event time moving on.
  */
 final class WindowBatch {
     /** Marks a buffered window whose record had no timestamp. */
@@ -30,6 +36,11 @@ final class WindowBatch {
 
     private final List<StreamRecord<Window>> records = new ArrayList<>();
     private final ListState<Tuple2<Long, Window>> unscored;
+
+    /** The newest watermark that arrived while windows were buffered, or null. */
+    private Watermark heldWatermark;
+    /** The newest watermark status that arrived while windows were buffered, or null. */
+    private WatermarkStatus heldStatus;
 
     private Counter windowsScored;
     private Histogram batchSizes;
@@ -64,6 +75,24 @@ final class WindowBatch {
         return records.isEmpty();
     }
 
+    /** Forwards the watermark now when nothing is buffered; otherwise it leaves after the buffered windows. */
+    void watermark(Watermark mark, Output<?> output) {
+        if (records.isEmpty()) {
+            output.emitWatermark(mark);
+        } else {
+            heldWatermark = mark; // watermarks only rise: the newest one covers the ones before it
+        }
+    }
+
+    /** As {@link #watermark}: a status (idle/active) must not pass a watermark held back before it. */
+    void watermarkStatus(WatermarkStatus status, Output<?> output) {
+        if (records.isEmpty()) {
+            output.emitWatermarkStatus(status);
+        } else {
+            heldStatus = status;
+        }
+    }
+
     /** Scores everything buffered, {@code maxBatch} windows per predict call, and empties the buffer. */
     void scoreAll(ModelHolder model, int maxBatch, Output<StreamRecord<WindowForecast>> output) {
         for (int from = 0; from < records.size(); from += maxBatch) {
@@ -82,6 +111,14 @@ final class WindowBatch {
             windowsScored.inc(forecasts.length);
         }
         records.clear();
+        if (heldWatermark != null) {
+            output.emitWatermark(heldWatermark);
+            heldWatermark = null;
+        }
+        if (heldStatus != null) {
+            output.emitWatermarkStatus(heldStatus);
+            heldStatus = null;
+        }
     }
 
     /** Writes what is still buffered (normally nothing: operators flush before the barrier). */

@@ -2,7 +2,6 @@ package io.streamcast.job.ingest;
 
 import io.streamcast.avro.Forecast;
 import io.streamcast.job.config.JobConfig.Format;
-import io.streamcast.job.output.ReadingEncoder;
 import io.streamcast.job.records.Reading;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;

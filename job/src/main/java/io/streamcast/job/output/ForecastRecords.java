@@ -1,18 +1,23 @@
 package io.streamcast.job.output;
 
+import io.streamcast.job.records.AvroSingleObject;
+import io.streamcast.job.records.FloatArrayEncoding;
 import io.streamcast.avro.Forecast;
 import io.streamcast.job.records.WindowForecast;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
+import org.apache.avro.message.BinaryMessageEncoder;
 
 /** The job's {@link WindowForecast} as the published Avro {@link Forecast} (the consumer contract). */
 public final class ForecastRecords {
     private ForecastRecords() {
     }
 
+    private static final BinaryMessageEncoder<Forecast> ENCODER =
+            FloatArrayEncoding.encoder(new Forecast().getSpecificData(), Forecast.getClassSchema());
+
+    /** The Avro record; its values and bounds are views of {@code f}'s arrays (no copy): encode it before they change. */
     public static Forecast toAvro(WindowForecast f) {
-        List<Float> values = floats(f.values);
         return Forecast.newBuilder()
                 .setSensorId(f.sensorId)
                 .setIssuedAt(Instant.ofEpochMilli(f.issuedAt))
@@ -22,7 +27,7 @@ public final class ForecastRecords {
                 .setStepMillis(f.stepMillis)
                 .setHorizon(f.horizon)
                 .setChannels(f.channels)
-                .setValues(values)
+                .setValues(FloatArrayEncoding.list(f.values))
                 .setProducedAt(Instant.ofEpochMilli(f.producedAt))
                 .setTargets(f.targets == null ? List.of() : List.of(f.targets))
                 .setLower(floats(f.lower))
@@ -31,15 +36,13 @@ public final class ForecastRecords {
                 .build();
     }
 
+    /** A forecast without intervals carries empty bounds (the schema's default). */
     private static List<Float> floats(float[] a) {
-        if (a == null) return List.of();
-        List<Float> l = new ArrayList<>(a.length);
-        for (float v : a) l.add(v);
-        return l;
+        return a == null ? List.of() : FloatArrayEncoding.list(a);
     }
 
     /** Avro single-object encoding (marker, schema fingerprint, body). */
     public static byte[] encode(Forecast f) {
-        return AvroSingleObject.encode(Forecast.getEncoder(), f);
+        return AvroSingleObject.encode(ENCODER, f);
     }
 }

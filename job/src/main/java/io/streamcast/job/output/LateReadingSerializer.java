@@ -1,6 +1,7 @@
 package io.streamcast.job.output;
 
 import io.streamcast.job.config.JobConfig;
+import io.streamcast.job.ingest.ReadingEncoder;
 import io.streamcast.job.records.Reading;
 import java.nio.charset.StandardCharsets;
 import org.apache.kafka.clients.producer.ProducerRecord;

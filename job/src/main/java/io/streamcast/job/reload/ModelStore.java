@@ -81,7 +81,7 @@ public final class ModelStore implements Serializable {
         FileSystem fs = dir.getFileSystem();
         List<String> out = new ArrayList<>();
         if (!fs.exists(dir)) return out;
-        FileStatus[] entries = fs.listStatus(dir);
+        FileStatus[] entries = list(fs, dir);
         if (entries == null) return out;
         for (FileStatus s : entries) {
             String v = s.getPath().getName();
@@ -89,6 +89,21 @@ public final class ModelStore implements Serializable {
         }
         out.sort(Comparator.comparingLong(Long::parseLong));
         return out;
+    }
+
+    /**
+     * Lists a model directory while publishers may be renaming their hidden copies in it: a file
+     * system that looks at each entry after listing (Flink's local one) fails on an entry renamed in
+     * between; the next listing no longer has it.
+     */
+    private static FileStatus[] list(FileSystem fs, Path dir) throws IOException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return fs.listStatus(dir);
+            } catch (FileNotFoundException e) {
+                if (attempt == 10 || !fs.exists(dir)) throw e;
+            }
+        }
     }
 
     /** The bundle directory of a version (it may not exist). */
@@ -161,16 +176,31 @@ public final class ModelStore implements Serializable {
                     out.write(JSON.writeValueAsBytes(manifest.withVersion(version).toJson()));
                 }
                 Path target = new Path(modelDir, version);
-                if (fs.rename(tmp, target)) {
+                if (moved(fs, tmp, target)) {
                     setLatest(name, version);
                     return version;
                 }
-                if (!fs.exists(target)) throw new IOException("cannot move " + tmp + " to " + target);
                 // another publisher took this number: try the next one
             }
         } finally {
             if (fs.exists(tmp)) fs.delete(tmp, true);
         }
+    }
+
+    /**
+     * Renames a new version into place: false when another publisher's version is already there. A
+     * file system may say so by returning false or, like Flink's local one when the target is a
+     * non-empty directory, by throwing.
+     */
+    private static boolean moved(FileSystem fs, Path tmp, Path target) throws IOException {
+        try {
+            if (fs.rename(tmp, target)) return true;
+        } catch (IOException e) {
+            if (!fs.exists(target)) throw e;
+            return false;
+        }
+        if (!fs.exists(target)) throw new IOException("cannot move " + tmp + " to " + target);
+        return false;
     }
 
     private String nextVersion(String name) throws IOException {

@@ -38,7 +38,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class ModelWatcher implements Source<ModelUpdate, ModelWatcher.NoSplit, Void>, ResultTypeQueryable<ModelUpdate> {
     private static final long serialVersionUID = 1L;
-    public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofSeconds(30);
 
     private final ModelStore store;
     private final String name;

@@ -14,6 +14,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import io.streamcast.job.ForecastJob;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -107,6 +109,18 @@ class JobConfigTest {
         assertFalse(Secrets.isSecret("bootstrap.servers"));
         assertFalse(Secrets.isSecret("security.protocol"));
         assertFalse(Secrets.isSecret("sasl.mechanism"));
+    }
+
+    @Test
+    void watermarkIntervalDefaultsTo200msAndReachesFlink() {
+        assertEquals(Duration.ofMillis(200), JobConfig.of(Map.of()).watermarkInterval());
+        JobConfig cfg = JobConfig.of(Map.of("watermark.interval", "10ms"));
+        assertEquals(Duration.ofMillis(10), cfg.watermarkInterval());
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        ForecastJob.configure(env, cfg);
+        assertEquals(10, env.getConfig().getAutoWatermarkInterval(), "Flink's auto-watermark interval follows the setting");
+        assertMessage("watermark.interval=0ms is not valid; fix: use a duration > 0", Map.of("watermark.interval", "0ms"));
+        assertMessage("watermark.interval=often is not valid", Map.of("watermark.interval", "often"));
     }
 
     @Test

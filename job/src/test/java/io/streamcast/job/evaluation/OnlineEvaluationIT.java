@@ -9,7 +9,7 @@ import io.streamcast.job.ForecastPipeline;
 import io.streamcast.job.PipelineSettings;
 import io.streamcast.job.config.JobConfig;
 import io.streamcast.job.kafka.KafkaEndpoints;
-import io.streamcast.job.output.ReadingEncoder;
+import io.streamcast.job.ingest.ReadingEncoder;
 import io.streamcast.job.reload.ModelStore;
 import io.streamcast.job.records.Reading;
 import io.streamcast.job.testing.FlinkMiniCluster;

@@ -8,6 +8,7 @@ import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.api.operators.StreamMap;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
 import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -22,7 +23,6 @@ import java.util.Map;
 import static io.streamcast.job.inference.TinyModel.window;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class BatchedInferenceOperatorTest {
@@ -234,22 +234,124 @@ class BatchedInferenceOperatorTest {
         }
     }
 
-    @Test
-    void aWatermarkNeverOvertakesBufferedWindows() throws Exception {
-        List<Window> ws = interleaved(2, 2);
-        try (var h = opened(cfg(100, 1000))) {
-            feed(h, ws.subList(0, 3));
-            h.processWatermark(new Watermark(11_000));
-            feed(h, ws.subList(3, 4));
-            h.processWatermark(new Watermark(12_000));
-            List<Object> out = new ArrayList<>(h.getOutput());
-            assertEquals(6, out.size(), out.toString());
-            for (int i = 0; i < 3; i++) {
-                assertInstanceOf(StreamRecord.class, out.get(i));
+    /** The operator's output as a list of forecast ids ("sensor@issuedAt"), "WM t" and "IDLE"/"ACTIVE". */
+    private static List<String> events(OneInputStreamOperatorTestHarness<Window, WindowForecast> h) {
+        List<String> out = new ArrayList<>();
+        for (Object o : h.getOutput()) {
+            if (o instanceof StreamRecord<?> r) {
+                out.add(id((WindowForecast) r.getValue()));
+            } else if (o instanceof Watermark w) {
+                out.add("WM " + w.getTimestamp());
+            } else if (o instanceof WatermarkStatus st) {
+                out.add(st.isIdle() ? "IDLE" : "ACTIVE");
             }
-            assertEquals(new Watermark(11_000), out.get(3));
-            assertInstanceOf(StreamRecord.class, out.get(4));
-            assertEquals(new Watermark(12_000), out.get(5));
+        }
+        return out;
+    }
+
+    @Test
+    void aWatermarkIsHeldBehindBufferedWindowsAndDoesNotCutTheBatch() throws Exception {
+        List<Window> ws = interleaved(2, 4); // 8 windows
+        try (var h = opened(cfg(6, 1000))) {
+            feed(h, ws.subList(0, 3));
+            h.processWatermark(new Watermark(10_000));
+            feed(h, ws.subList(3, 5));
+            h.processWatermark(new Watermark(11_000));
+            assertEquals(List.of(), events(h), "watermarks wait behind the 5 buffered windows; nothing is scored yet");
+            assertEquals(5, operator(h).buffered(), "a watermark does not flush the batch");
+
+            feed(h, ws.subList(5, 6)); // the 6th window fills the batch
+            List<String> expected = new ArrayList<>(windowIds(ws.subList(0, 6)));
+            expected.add("WM 11000"); // the newest held watermark, right after the windows it waited for
+            assertEquals(expected, events(h));
+            assertEquals(1, operator(h).batchSizes().getCount(), "one batch of 6, not cut at either watermark");
+            assertEquals(6, operator(h).batchSizes().getStatistics().getMax());
+        }
+    }
+
+    @Test
+    void withNothingBufferedAWatermarkPassesAtOnceAndAHeldOneLeavesWithTheTimeoutFlush() throws Exception {
+        List<Window> ws = interleaved(2, 1);
+        try (var h = opened(cfg(100, 1000))) {
+            h.processWatermark(new Watermark(9_000));
+            assertEquals(List.of("WM 9000"), events(h), "no window buffered: nothing to wait for");
+            h.getOutput().clear();
+
+            feed(h, ws);
+            h.processWatermark(new Watermark(10_500));
+            h.setProcessingTime(999);
+            assertEquals(List.of(), events(h));
+            h.setProcessingTime(1000);
+            List<String> expected = new ArrayList<>(windowIds(ws));
+            expected.add("WM 10500");
+            assertEquals(expected, events(h));
+        }
+    }
+
+    @Test
+    void aWatermarkStatusDoesNotPassAHeldWatermark() throws Exception {
+        List<Window> ws = interleaved(1, 2);
+        try (var h = opened(cfg(100, 1000))) {
+            feed(h, ws);
+            h.processWatermark(new Watermark(10_000));
+            h.processWatermarkStatus(WatermarkStatus.IDLE);
+            assertEquals(List.of(), events(h), "an idle status overtaking the held watermark would strand it downstream");
+            h.setProcessingTime(1000);
+            List<String> expected = new ArrayList<>(windowIds(ws));
+            expected.add("WM 10000");
+            expected.add("IDLE");
+            assertEquals(expected, events(h));
+        }
+    }
+
+    @Test
+    void theBarrierFlushesTheBatchAndReleasesTheHeldWatermarkBeforeIt() throws Exception {
+        List<Window> ws = interleaved(2, 2);
+        try (var h = opened(cfg(100, 60_000))) {
+            feed(h, ws);
+            h.processWatermark(new Watermark(10_000));
+            assertEquals(List.of(), events(h));
+            h.prepareSnapshotPreBarrier(7);
+            List<String> expected = new ArrayList<>(windowIds(ws));
+            expected.add("WM 10000");
+            assertEquals(expected, events(h), "everything before the barrier, watermark last");
+            assertEquals(0, operator(h).buffered());
+            assertEquals(0, activeTimers(h));
+        }
+    }
+
+    @Test
+    void noEmittedWatermarkEverPassesAForecastIssuedAtOrBeforeIt() throws Exception {
+        // readings in per-sensor order, watermarks after every few windows, batches cut by size and time
+        List<Window> ws = interleaved(5, 30); // 150 windows
+        try (var h = opened(cfg(16, 50))) {
+            long now = 0;
+            for (int i = 0; i < ws.size(); i++) {
+                h.processElement(ws.get(i), ws.get(i).endTime);
+                // other sensors may still send this step: the input's watermark stays just below it
+                if (i % 3 == 2) h.processWatermark(new Watermark(ws.get(i).endTime - 1));
+                if (i % 7 == 0) h.setProcessingTime(now += 10);
+            }
+            h.endInput();
+            long watermark = Long.MIN_VALUE;
+            Map<String, Long> last = new HashMap<>();
+            int forecasts = 0;
+            for (Object o : h.getOutput()) {
+                if (o instanceof Watermark w) {
+                    assertTrue(w.getTimestamp() >= watermark, "watermarks rise");
+                    watermark = w.getTimestamp();
+                } else {
+                    WindowForecast f = (WindowForecast) ((StreamRecord<?>) o).getValue();
+                    assertTrue(f.issuedAt > watermark, f + " came after watermark " + watermark + ": it would be late downstream");
+                    Long prev = last.put(f.sensorId, f.issuedAt);
+                    assertTrue(prev == null || prev < f.issuedAt, "order of " + f.sensorId);
+                    forecasts++;
+                }
+            }
+            assertEquals(ws.size(), forecasts);
+            assertEquals(ws.get(ws.size() - 1).endTime - 1, watermark, "the last watermark is released too");
+            var sizes = operator(h).batchSizes();
+            assertEquals(16, sizes.getStatistics().getMax(), "full batches despite a watermark every 3 windows");
         }
     }
 

@@ -109,6 +109,34 @@ class ReloadingInferenceOperatorTest {
     }
 
     @Test
+    void aWatermarkWaitsBehindTheOpenBatchWithoutCuttingItAndLeavesBeforeTheBarrier() throws Exception {
+        List<Window> ws = windows("s", 6);
+        try (var h = harness(4, 60_000)) {
+            h.open();
+            update(h, v1);
+            loadFinishes(h);
+            drain(h);
+            feed(h, ws.subList(0, 2));
+            h.processWatermark1(new Watermark(10_000));
+            assertTrue(h.getOutput().isEmpty(), "2 windows buffered: the watermark waits, the batch stays open");
+            assertEquals(2, op(h).buffered());
+            feed(h, ws.subList(2, 4)); // fills the batch of 4
+            List<Object> out = new ArrayList<>(h.getOutput());
+            assertEquals(5, out.size(), out.toString());
+            assertEquals(new Watermark(10_000), out.get(4), "the watermark leaves right after the 4 forecasts");
+            assertScoredBy(v1, ws.subList(0, 4), drain(h));
+
+            feed(h, ws.subList(4, 6));
+            h.processWatermark1(new Watermark(11_000));
+            h.prepareSnapshotPreBarrier(3);
+            out = new ArrayList<>(h.getOutput());
+            assertEquals(3, out.size(), out.toString());
+            assertEquals(new Watermark(11_000), out.get(2), "flushed before the barrier, watermark after the forecasts");
+            assertScoredBy(v1, ws.subList(4, 6), drain(h));
+        }
+    }
+
+    @Test
     void windowsWaitForTheFirstModelInCheckpointedStateAndAreScoredWhenItArrives() throws Exception {
         List<Window> ws = windows("s", 5);
         OperatorSubtaskState snapshot;

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.streamcast.job.config.JobConfig.Format;
-import io.streamcast.job.output.ReadingEncoder;
 import io.streamcast.job.records.Reading;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.streamcast.job.config.JobConfig.Format;
-import io.streamcast.job.output.ReadingEncoder;
 import io.streamcast.job.records.Reading;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;

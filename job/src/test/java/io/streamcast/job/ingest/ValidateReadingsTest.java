@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.streamcast.job.config.JobConfig.Format;
-import io.streamcast.job.output.ReadingEncoder;
 import io.streamcast.job.records.Reading;
 import java.util.ArrayList;
 import java.util.EnumSet;

@@ -1,5 +1,6 @@
 package io.streamcast.models.train;
 
+import io.streamcast.models.eval.Calibration;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -46,9 +47,9 @@ public final class TrainingRun {
         WindowSet test = WindowSet.of(series.rows(), split.test(), spec);
         Evaluation eval = Evaluation.evaluate(model::predict, result.normalizer(), test, 256, null);
         // Early stopping picked the epoch on the validation split but fitted nothing to it: it calibrates.
-        Intervals intervals = Intervals.calibrate(model::predict, WindowSet.of(series.rows(), split.validation(), spec),
+        Intervals intervals = Calibration.intervals(model::predict, WindowSet.of(series.rows(), split.validation(), spec),
                 "validation rows " + split.validation());
-        double[] coverage = intervals.empiricalCoverage(model::predict, test, Intervals.DEFAULT_COVERAGE);
+        double[] coverage = Calibration.empiricalCoverage(intervals, model::predict, test, Intervals.DEFAULT_COVERAGE);
 
         ObjectNode training = trainingInfo(series, split, spec, windowNorm, cfg, result);
         ObjectNode metrics = JsonNodeFactory.instance.objectNode();

@@ -1,4 +1,4 @@
-package io.streamcast.tools;
+package io.streamcast.process;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

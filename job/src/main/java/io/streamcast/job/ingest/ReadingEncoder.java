@@ -1,5 +1,6 @@
-package io.streamcast.job.output;
+package io.streamcast.job.ingest;
 
+import io.streamcast.job.records.AvroSingleObject;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;

@@ -1,4 +1,4 @@
-package io.streamcast.tools;
+package io.streamcast.process;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

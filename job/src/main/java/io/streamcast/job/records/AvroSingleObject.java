@@ -1,4 +1,4 @@
-package io.streamcast.job.output;
+package io.streamcast.job.records;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
