@@ -111,6 +111,8 @@ taskmanager.memory.process.size: $TM_MEM
 taskmanager.memory.task.off-heap.size: $OFF_HEAP
 taskmanager.memory.managed.size: $MANAGED
 parallelism.default: 1
+# starting the RPC system (Pekko remoting) takes over 10 s (the default limit) on a loaded machine
+pekko.startup-timeout: 60 s
 rest.address: 127.0.0.1
 rest.bind-address: 127.0.0.1
 rest.port: $REST_PORT
@@ -125,10 +127,19 @@ io.tmp.dirs: $WORK/tmp
 execution.checkpointing.dir: file://$WORK/checkpoints
 execution.checkpointing.savepoint-dir: file://$WORK/savepoints
 # Recovery (docs/deploy.md#recovery): a killed TaskManager is declared lost after
-# heartbeat.rpc-failure-threshold (2) failed heartbeats, one per interval: ~2 s here instead of
+# heartbeat.rpc-failure-threshold failed heartbeat RPCs, one per interval: ~2 s here instead of
 # 10-20 s. A connected but silent one (GC pause, stuck host) only after the timeout.
 heartbeat.interval: 1000
 heartbeat.timeout: 20000
+heartbeat.rpc-failure-threshold: 2
+# Spread a job's slots over all TaskManagers: each one has loaded the job's classes and ND4J, so
+# after a TaskManager loss the tasks restart at once on a survivor's free slots, already warm.
+taskmanager.load-balance.mode: slots
+# Checkpoints start aligned and turn unaligned when the barriers wait longer than 1 s behind
+# in-flight records (a restored job catching up, back-pressure): the first checkpoint after a
+# restart, which makes the restored job's forecasts visible, does not wait for the backlog.
+execution.checkpointing.unaligned.enabled: true
+execution.checkpointing.aligned-checkpoint-timeout: 1s
 restart-strategy.type: exponential-delay
 restart-strategy.exponential-delay.initial-backoff: 500ms
 restart-strategy.exponential-delay.max-backoff: 30s

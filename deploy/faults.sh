@@ -27,7 +27,8 @@ Usage: deploy/faults.sh [--short] [--scenarios LIST] [--tm-kills N] [--spare-tas
   --tm-kills N       how often tm-kill runs (default 5; --short: 1); the report gives the median
   --results FILE     append one line per scenario run (default work/faults/results.tsv)
   job settings       key=value passed to the job (e.g. checkpoint.interval=10s); default: the job's defaults
-Env: FAULTS_WORK (default work/faults), FAULTS_MODEL (a bundle dir; default models/bundled/etth1-demo).
+Env: FAULTS_WORK (default work/faults), FAULTS_MODEL (a bundle dir; default models/bundled/etth1-demo),
+  FAULTS_PORT_OFFSET (added to the first ports probed: 39092 Kafka, 38081 REST, 36123 RPC; default 0).
 USAGE
 }
 
@@ -55,8 +56,10 @@ done
 WORK="${FAULTS_WORK:-$ROOT/work/faults}"
 RESULTS="${RESULTS:-$WORK/results.tsv}"
 MODEL="${FAULTS_MODEL:-$ROOT/models/bundled/etth1-demo}"
-KAFKA_PORT=$(free_port 39092); CONTROLLER_PORT=$(free_port $(( KAFKA_PORT + 1 )))
-REST_PORT=$(free_port 38081); RPC_PORT=$(free_port 36123)
+# FAULTS_PORT_OFFSET shifts the first ports probed, for two suites started at the same time
+OFF="${FAULTS_PORT_OFFSET:-0}"
+KAFKA_PORT=$(free_port $(( 39092 + OFF ))); CONTROLLER_PORT=$(free_port $(( KAFKA_PORT + 1 )))
+REST_PORT=$(free_port $(( 38081 + OFF ))); RPC_PORT=$(free_port $(( 36123 + OFF )))
 BOOTSTRAP="127.0.0.1:$KAFKA_PORT"
 REST="http://127.0.0.1:$REST_PORT"
 SC="$ROOT/streamcast"
@@ -96,8 +99,9 @@ WINDOW="$(grep -o '"window" *: *[0-9]*' "$MODEL/manifest.json" | head -1 | grep 
 step "starting Kafka ($BOOTSTRAP) and the Flink session cluster ($REST)"
 bash "$ROOT/deploy/kafka.sh" start --work-dir "$WORK/kafka" --port "$KAFKA_PORT" --controller-port "$CONTROLLER_PORT" \
   --heap 512m --timeout 240 --topics sensor-readings:2,forecasts:2,sensor-readings-dlq:1,sensor-readings-late:1,forecast-evaluations:2
+# the spares start with the cluster, before the job: its slots are spread over every TaskManager
 bash "$ROOT/deploy/cluster.sh" start --work-dir "$WORK/flink" --rest-port "$REST_PORT" --rpc-port "$RPC_PORT" --prometheus-ports 0 \
-  --timeout 240
+  --taskmanagers $(( 1 + SPARE )) --timeout 240
 
 step "publishing $MODEL (T=$WINDOW) to the model store $STORE as $NAME"
 mkdir -p "$STORE"
@@ -105,10 +109,13 @@ mkdir -p "$STORE"
 GOOD_VERSION="$(tr -d '[:space:]' < "$STORE/$NAME/LATEST")"
 
 step "submitting the job (exactly-once, hot reload; ${JOB_SETTINGS[*]:-job defaults})"
-JOB_ID="$("$SC" submit --rest "$REST" --parallelism 2 kafka.bootstrap.servers="$BOOTSTRAP" \
-  model.store="$STORE" model.name="$NAME" model.poll-interval=1s \
-  delivery.guarantee=exactly-once delivery.transactional-id-prefix=faults source.starting-offsets=earliest \
-  job.name=streamcast-faults "${JOB_SETTINGS[@]}")"
+submit_job() {
+  "$SC" submit --rest "$REST" --parallelism 2 "$@" kafka.bootstrap.servers="$BOOTSTRAP" \
+    model.store="$STORE" model.name="$NAME" model.poll-interval=1s \
+    delivery.guarantee=exactly-once delivery.transactional-id-prefix=faults source.starting-offsets=earliest \
+    job.name=streamcast-faults "${JOB_SETTINGS[@]}"
+}
+JOB_ID="$(submit_job)"
 
 job_state() { curl -sf --max-time 5 "$REST/jobs/$JOB_ID" | grep -o '"state":"[A-Z]*"' | head -1 | cut -d'"' -f4 || true; }
 restarts() { curl -sf --max-time 5 "$REST/jobs/$JOB_ID/metrics?get=numRestarts" | grep -o '"value":"[0-9]*"' | grep -o '[0-9]*' || echo 0; }
@@ -122,12 +129,21 @@ wait_running() {
   done
   die "job $JOB_ID not RUNNING within $1 s"
 }
-wait_running 120
+# completed checkpoints of the current job (0 until its first)
+checkpoints() { curl -sf --max-time 5 "$REST/jobs/$JOB_ID/checkpoints" | grep -o '"completed":[0-9]*' | head -1 | cut -d: -f2 || echo 0; }
+wait_checkpoint() {
+  local deadline=$(( $(date +%s) + $1 ))
+  until [ "$(checkpoints)" -ge 1 ] 2>/dev/null; do
+    [ "$(date +%s)" -lt "$deadline" ] || die "job $JOB_ID completed no checkpoint within $1 s"
+    sleep 0.5
+  done
+}
+wait_running 300
 # Every TaskManager has a pid file taskmanager[-i].pid and a log taskmanager[-i].log. More are
 # started with the first one's command line (and environment), as a supervisor would start them.
 TM_CMD=()
 mapfile -d '' TM_CMD < "/proc/$(cat "$WORK/flink/taskmanager.pid")/cmdline"
-TM_SEQ=1
+TM_SEQ=$(( 1 + SPARE ))
 start_taskmanager() {
   local cmd=("${TM_CMD[@]}") i
   TM_SEQ=$(( TM_SEQ + 1 ))
@@ -155,6 +171,20 @@ busy_taskmanager_pidfile() {
   log="$(grep -l "Starting TaskManager with ResourceID: $id" "$WORK"/flink/log/taskmanager*.log | head -1)"
   [ -n "$log" ] || die "no log names TaskManager $id"
   echo "$WORK/flink/$(basename "$log" .log).pid"
+}
+
+# A TaskManager kill leaves every task on the survivor and the new TaskManager idle. Before the next
+# kill, stop the job with a savepoint and resubmit it from there, so its slots are spread over both
+# again, as on a cluster that has run a while: the kill then finds a survivor that has run the job.
+# (The other case, tasks restarting on a TaskManager that never ran them, is --spare-taskmanagers 0.)
+respread_job() {
+  local savepoint
+  step "tm-kill: respreading the job (stop with savepoint, resubmit)"
+  savepoint="$("$SC" stop --rest "$REST" --timeout 300 --savepoint-dir "$WORK/flink/savepoints" "$JOB_ID")"
+  [ -n "$savepoint" ] || die "stop printed no savepoint path"
+  JOB_ID="$(submit_job --from-savepoint "$savepoint")"
+  wait_running 300
+  wait_checkpoint 300
 }
 
 # kill -9 a TaskManager running the job and start a new one at once (what a process supervisor or
@@ -190,20 +220,33 @@ fault_junk() {
   "$SC" junk --count "$JUNK" --bootstrap "$BOOTSTRAP" --topic sensor-readings --quiet
 }
 
+# no_broker LOG: the tool's log says it could not reach the broker at its start
+no_broker() { grep -q 'no Kafka broker answers' "$1" 2>/dev/null; }
+
 # run_scenario NAME N: readings for RUN_S seconds, the fault after FAULT_AFTER_S, then the checks
 run_scenario() {
   local name="$1" n="$2" dir="$WORK/run-$1-$2" restarts_before rc recovery audit_line
   mkdir -p "$dir"
+  if [ "$name" = tm-kill ] && [ "$n" -gt 1 ] && [ "$SPARE" -gt 0 ]; then respread_job; fi
   restarts_before="$(restarts)"
   step "$name #$n: $SENSORS sensors x $(( RATE / SENSORS ))/s for ${RUN_S}s, fault after ${FAULT_AFTER_S}s"
-  "$SC" simulate --synthetic "$SENSORS" --rate "$RATE" --duration "$RUN_S" --bootstrap "$BOOTSTRAP" \
-    --seed "$n" > "$dir/simulate.log" 2>&1 &
-  local sim=$!; BG_PIDS+=("$sim")
-  "$SC" audit recovery --bootstrap "$BOOTSTRAP" --fault-file "$dir/fault-at" --timeout 400 > "$dir/recovery.log" 2>&1 &
-  local watch=$!; BG_PIDS+=("$watch")
-  local deadline=$(( $(date +%s) + 120 ))
+  local sim watch deadline=$(( $(date +%s) + 600 ))
+  start_simulate() {
+    "$SC" simulate --synthetic "$SENSORS" --rate "$RATE" --duration "$RUN_S" --bootstrap "$BOOTSTRAP" \
+      --seed "$n" > "$dir/simulate.log" 2>&1 &
+    sim=$!; BG_PIDS+=("$sim")
+  }
+  start_watch() {
+    "$SC" audit recovery --bootstrap "$BOOTSTRAP" --fault-file "$dir/fault-at" --timeout 400 > "$dir/recovery.log" 2>&1 &
+    watch=$!; BG_PIDS+=("$watch")
+  }
+  start_simulate; start_watch
   until grep -q '^ready' "$dir/recovery.log" 2>/dev/null && grep -q 'readings, ' "$dir/simulate.log" 2>/dev/null; do
-    [ "$(date +%s)" -lt "$deadline" ] || die "$name: simulate/audit did not start within 120 s; see $dir"
+    [ "$(date +%s)" -lt "$deadline" ] || die "$name: simulate/audit did not start within 600 s; see $dir"
+    # a client JVM starved of CPU (load 20+) can miss its 30 s first contact with a running broker;
+    # the tools stop at once then (nothing sent yet): start them again
+    if ! kill -0 "$sim" 2>/dev/null && no_broker "$dir/simulate.log"; then step "$name #$n: simulate saw no broker yet; again"; start_simulate; fi
+    if ! kill -0 "$watch" 2>/dev/null && no_broker "$dir/recovery.log"; then step "$name #$n: audit recovery saw no broker yet; again"; start_watch; fi
     sleep 0.5
   done
   sleep $(( FAULT_AFTER_S > 5 ? FAULT_AFTER_S - 5 : 0 ))   # the first progress line comes after 5 s
@@ -214,9 +257,13 @@ run_scenario() {
   wait "$sim" || die "$name: simulate failed (readings not sent); see $dir/simulate.log"
   [ "$name" = bad-bundle ] && echo "$GOOD_VERSION" > "$STORE/$NAME/.LATEST.tmp" && mv "$STORE/$NAME/.LATEST.tmp" "$STORE/$NAME/LATEST"
   wait_running 300
-  rc=0
-  "$SC" audit check --bootstrap "$BOOTSTRAP" --window "$WINDOW" --model-version "$GOOD_VERSION" --timeout 240 --json "$dir/audit.json" \
-    > "$dir/audit.log" 2>&1 || rc=$?
+  local attempt
+  for attempt in 1 2 3; do
+    rc=0
+    "$SC" audit check --bootstrap "$BOOTSTRAP" --window "$WINDOW" --model-version "$GOOD_VERSION" --timeout 240 --json "$dir/audit.json" \
+      > "$dir/audit.log" 2>&1 || rc=$?
+    [ "$rc" -ne 0 ] && no_broker "$dir/audit.log" || break
+  done
   audit_line="$(grep '^audit:' "$dir/audit.log" || tail -n 3 "$dir/audit.log")"
   local restarted=$(( $(restarts) - restarts_before ))
   step "$name #$n: recovery ${recovery:-NONE} ms, job restarts $restarted; $audit_line"
@@ -234,12 +281,6 @@ run_scenario() {
   if [ "$name" = tm-kill ]; then wait_taskmanagers $(( 1 + SPARE )); fi
   SUMMARY+=("$name $recovery")
 }
-
-if [ "$SPARE" -gt 0 ]; then
-  step "starting $SPARE spare TaskManager(s)"
-  for ((i = 1; i <= SPARE; i++)); do start_taskmanager; done
-  wait_taskmanagers $(( 1 + SPARE ))
-fi
 
 for s in "${SCENARIO_LIST[@]}"; do
   runs=1; [ "$s" = tm-kill ] && runs="$TM_KILLS"

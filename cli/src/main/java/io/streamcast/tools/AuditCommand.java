@@ -1,8 +1,10 @@
 package io.streamcast.tools;
 
 import io.streamcast.avro.Forecast;
-import io.streamcast.avro.SensorReading;
 import io.streamcast.command.UsageError;
+import io.streamcast.job.ingest.AvroReadingDecoder;
+import io.streamcast.job.ingest.DecodeException;
+import io.streamcast.job.records.Reading;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -122,6 +124,8 @@ public final class AuditCommand implements Runnable {
         private long readReadings(ForecastAudit audit) {
             long skipped = 0;
             var props = TopicTail.consumerProperties(topics.bootstrap);
+            // the job's decoder: junk on the topic (length bombs) must not make the audit allocate
+            AvroReadingDecoder decoder = new AvroReadingDecoder(List.of());
             try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props)) {
                 List<TopicPartition> parts = TopicTail.partitions(consumer, topics.bootstrap, readingsTopic);
                 consumer.assign(parts);
@@ -129,11 +133,11 @@ public final class AuditCommand implements Runnable {
                 Map<TopicPartition, Long> end = consumer.endOffsets(parts);
                 while (parts.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
                     for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                        SensorReading reading = decode(r.value());
-                        if (reading == null || !reading.getSensorId().startsWith(sensorPrefix)) {
+                        Reading reading = decode(decoder, r.value());
+                        if (reading == null || !reading.sensorId.startsWith(sensorPrefix)) {
                             skipped++;
                         } else {
-                            audit.reading(r.partition(), reading.getSensorId(), reading.getTimestamp().toEpochMilli());
+                            audit.reading(r.partition(), reading.sensorId, reading.timestamp);
                         }
                     }
                 }
@@ -141,10 +145,10 @@ public final class AuditCommand implements Runnable {
             return skipped;
         }
 
-        private static SensorReading decode(byte[] value) {
+        private static Reading decode(AvroReadingDecoder decoder, byte[] value) {
             try {
-                return value == null ? null : SensorReading.getDecoder().decode(ByteBuffer.wrap(value));
-            } catch (IOException | RuntimeException e) {
+                return value == null ? null : decoder.decode(value);
+            } catch (DecodeException e) {
                 return null; // junk on the topic: the job dead-letters it, the audit ignores it
             }
         }
