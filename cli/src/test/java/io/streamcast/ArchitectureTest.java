@@ -19,7 +19,10 @@ class ArchitectureTest {
 
     @BeforeAll
     static void importMainClasses() {
+        // main code only: test classes come as directories (test-classes) or, from the job's
+        // test-jar, as a *-tests.jar, which DO_NOT_INCLUDE_TESTS does not recognise
         classes = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .withImportOption(location -> !location.contains("-tests.jar"))
                 .importPackages("io.streamcast");
     }
 
@@ -45,6 +48,14 @@ class ArchitectureTest {
         noClasses().that().resideInAnyPackage("io.streamcast.bench..", "io.streamcast.process..")
                 .should().dependOnClassesThat().resideInAnyPackage("io.streamcast.cli..", "io.streamcast.tools..")
                 .check(classes);
+    }
+
+    @Test
+    void seesEveryModule() {
+        for (String module : new String[] {"io.streamcast.models", "io.streamcast.job", "io.streamcast.bench", "io.streamcast.cli"}) {
+            org.junit.jupiter.api.Assertions.assertTrue(classes.containPackage(module), "no classes of " + module + " imported");
+        }
+        org.junit.jupiter.api.Assertions.assertFalse(classes.contain("io.streamcast.job.ForecastPipelineKafkaIT"), "test classes imported");
     }
 
     @Test
