@@ -232,16 +232,19 @@ public final class ForecastModel implements AutoCloseable {
     }
 
     private float[][] forecastNetworkSpace(INDArray x, int batch) {
-        if (spec.head() == Head.FLAT || spec.perStepTarget() == PerStepTarget.ALIGNED) {
-            INDArray y = null;
+        if (spec.head() == Head.FLAT) {
+            INDArray y = fused != null ? fused.output(x) : network.output(x, false);
             try {
-                if (spec.head() != Head.FLAT) {
-                    // Output t of one pass is trained to be step T+t (H == T).
-                    y = network.output(x, false);
-                    return sequenceTimeMajor(y, batch, horizon);
-                }
-                y = fused != null ? fused.output(x) : network.output(x, false);
                 return fused != null ? rows(y) : y.toFloatMatrix();
+            } finally {
+                free(y);
+            }
+        }
+        if (spec.perStepTarget() == PerStepTarget.ALIGNED) {
+            // Output t of one pass is trained to be step T+t (H == T).
+            INDArray y = network.output(x, false);
+            try {
+                return sequenceTimeMajor(y, batch, horizon);
             } finally {
                 free(y);
             }
