@@ -47,11 +47,18 @@ public final class ForecastPipeline {
     /** @param beforeSink a hook on the forecasts just before the sink (tests inject failures here) */
     static void define(StreamExecutionEnvironment env, PipelineSettings settings, Source<Ingested, ?, ?> readingsSource,
                        Sinks sinks, UnaryOperator<DataStream<WindowForecast>> beforeSink) {
+        // no operator of this graph changes a record it received, or one it emitted afterwards, and
+        // every one that keeps a record keeps one made for it (a new Window, a deserialized forecast),
+        // so chained operators can hand records over without Flink's deep copy of each
+        env.getConfig().enableObjectReuse();
         DataStream<Ingested> records = env.fromSource(readingsSource, watermarks(settings), "sensor-readings")
                 .uid("readings-source");
 
         SingleOutputStreamOperator<Reading> readings = records
-                .process(new ValidateReadings(settings.rules())).name("validate").uid("validate");
+                .process(new ValidateReadings(settings.rules())).name("validate").uid("validate")
+                // the shuffle to the assembler is on every forecast's path: Flink's default (100 ms)
+                // would let a half-full buffer hold readings that long at moderate rates
+                .setBufferTimeout(settings.bufferTimeout().toMillis());
         readings.getSideOutput(ValidateReadings.DEAD_LETTERS)
                 .sinkTo(sinks.deadLetters()).name("dead-letters").uid("dead-letters-sink");
 

@@ -20,6 +20,8 @@ public record PipelineSettings(
         ReadingRules rules,
         Duration outOfOrderness,
         Duration idleness,
+        /** Flink's buffer timeout on the edge from the source to the assembler. */
+        Duration bufferTimeout,
         AssemblerConfig assembler,
         InferenceConfig inference,
         /** Hot reload from a model store, or null: the fixed bundle of {@code inference}. */
@@ -33,7 +35,7 @@ public record PipelineSettings(
         EvaluationConfig evaluation = !cfg.evaluationEnabled() ? null : new EvaluationConfig(s.assembler,
                 manifest.normalizer().std(), cfg.evaluationAllowedLateness(), cfg.evaluationMetricsWindow(), cfg.driftWindow(),
                 cfg.driftThreshold());
-        return new PipelineSettings(s.rules, s.outOfOrderness, s.idleness, s.assembler, s.inference, s.reload, evaluation);
+        return new PipelineSettings(s.rules, s.outOfOrderness, s.idleness, s.bufferTimeout, s.assembler, s.inference, s.reload, evaluation);
     }
 
     public static PipelineSettings from(JobConfig cfg, ModelSpec spec) {
@@ -60,6 +62,6 @@ public record PipelineSettings(
         ModelReload reload = cfg.modelStore().isEmpty() ? null : new ModelReload(cfg.modelStore(), cfg.modelName(),
                 cfg.modelPollInterval(), cfg.modelAwaitLimit(), spec.window(), spec.channelCount());
         return new PipelineSettings(new ReadingRules(channels, cfg.maxTimestampSkew().toMillis(), cfg.maxAhead().toMillis()),
-                cfg.outOfOrderness(), cfg.idleness(), assembler, inference, reload, null);
+                cfg.outOfOrderness(), cfg.idleness(), cfg.bufferTimeout(), assembler, inference, reload, null);
     }
 }

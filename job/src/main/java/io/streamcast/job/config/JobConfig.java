@@ -176,6 +176,7 @@ public final class JobConfig implements Serializable {
     private Duration outOfOrderness;
     private Duration idleness;
     private Duration watermarkInterval;
+    private Duration bufferTimeout;
     private Duration maxTimestampSkew;
     private InferenceConfig.Mode inferenceMode;
     private int batchSize;
@@ -217,6 +218,7 @@ public final class JobConfig implements Serializable {
         outOfOrderness = nonNegative(Setting.OUT_OF_ORDERNESS, duration(Setting.OUT_OF_ORDERNESS));
         idleness = nonNegative(Setting.IDLENESS, duration(Setting.IDLENESS));
         watermarkInterval = positive(Setting.WATERMARK_INTERVAL, duration(Setting.WATERMARK_INTERVAL));
+        bufferTimeout = nonNegative(Setting.BUFFER_TIMEOUT, duration(Setting.BUFFER_TIMEOUT));
         maxTimestampSkew = nonNegative(Setting.MAX_SKEW, duration(Setting.MAX_SKEW));
         inferenceMode = choice(Setting.INFERENCE_MODE, InferenceConfig.Mode.class);
         batchSize = positive(Setting.BATCH_SIZE, integer(Setting.BATCH_SIZE));
@@ -403,6 +405,8 @@ public final class JobConfig implements Serializable {
     public Duration idleness() { return idleness; }
     /** How often the source emits watermarks. */
     public Duration watermarkInterval() { return watermarkInterval; }
+    /** Flink's buffer timeout on the readings' way from the source to the assembler. */
+    public Duration bufferTimeout() { return bufferTimeout; }
     public Duration maxTimestampSkew() { return maxTimestampSkew; }
     public InferenceConfig.Mode inferenceMode() { return inferenceMode; }
     public int batchSize() { return batchSize; }

@@ -26,6 +26,8 @@ final class EvaluationMetrics {
     final Counter expired;
     final Counter incomplete;
     private volatile long modelVersion = -1;
+    /** The version string {@link #modelVersion} was parsed from. */
+    private String lastVersion;
 
     EvaluationMetrics(MetricGroup operatorGroup, EvaluationConfig cfg) {
         this.group = operatorGroup.addGroup("evaluation");
@@ -38,15 +40,21 @@ final class EvaluationMetrics {
 
     /** A forecast arrived: remembers the version in use (numeric store versions; -1 for "dev" and the like). */
     void forecastSeen(String version) {
+        if (version != null && version.equals(lastVersion)) return; // every forecast: parse once per version
+        lastVersion = version;
         modelVersion = numericVersion(version);
     }
 
+    /**
+     * The store's version number, or -1. Checked before parsing: a bundle version such as "dev" would
+     * otherwise throw (and fill a stack trace) on every forecast.
+     */
     static long numericVersion(String version) {
-        try {
-            return Long.parseLong(version);
-        } catch (NumberFormatException | NullPointerException e) {
-            return -1;
+        if (version == null || version.isEmpty() || version.length() > 18) return -1;
+        for (int i = 0; i < version.length(); i++) {
+            if (version.charAt(i) < '0' || version.charAt(i) > '9') return -1;
         }
+        return Long.parseLong(version);
     }
 
     void record(EvaluatedForecast e) {

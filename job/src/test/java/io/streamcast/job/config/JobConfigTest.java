@@ -112,6 +112,13 @@ class JobConfigTest {
     }
 
     @Test
+    void bufferTimeoutDefaultsTo10ms() {
+        assertEquals(Duration.ofMillis(10), JobConfig.of(Map.of()).bufferTimeout());
+        assertEquals(Duration.ZERO, JobConfig.of(Map.of("network.buffer-timeout", "0ms")).bufferTimeout());
+        assertMessage("network.buffer-timeout=soon is not valid", Map.of("network.buffer-timeout", "soon"));
+    }
+
+    @Test
     void watermarkIntervalDefaultsTo200msAndReachesFlink() {
         assertEquals(Duration.ofMillis(200), JobConfig.of(Map.of()).watermarkInterval());
         JobConfig cfg = JobConfig.of(Map.of("watermark.interval", "10ms"));

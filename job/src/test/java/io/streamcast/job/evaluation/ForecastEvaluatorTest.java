@@ -143,6 +143,12 @@ class ForecastEvaluatorTest {
         assertEquals(0.75, r.mae(), 1e-9);
         assertEquals(1, r.mae(1), 1e-9);
         assertEquals(1, EvaluationMetrics.numericVersion("1"));
+        assertEquals(20261201, EvaluationMetrics.numericVersion("20261201"));
+        assertEquals(-1, EvaluationMetrics.numericVersion("dev"), "a bundle's own version");
+        assertEquals(-1, EvaluationMetrics.numericVersion("1.2"));
+        assertEquals(-1, EvaluationMetrics.numericVersion(""));
+        assertEquals(-1, EvaluationMetrics.numericVersion(null));
+        assertEquals(-1, EvaluationMetrics.numericVersion("99999999999999999999"), "beyond a long");
 
         h.processBothWatermarks(new Watermark(1_000)); // the forecasts announced at 20 (s) and 10, 20 (other) never came
         assertEquals(0, evaluator.metrics().expired.getCount(), "forecasts that never arrived are not counted");
