@@ -2,6 +2,7 @@ package io.streamcast.job.evaluation;
 
 import io.streamcast.job.assembly.AcceptedStep;
 import io.streamcast.job.records.WindowForecast;
+import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.java.functions.KeySelector;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -11,6 +12,8 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 public final class OnlineEvaluation {
     /** Operator uid, stable across versions so savepoints keep mapping. */
     public static final String UID = "evaluate-forecasts";
+    /** The stateless map in front of the evaluator's forecast input. */
+    public static final String SLIM_UID = "forecasts-to-evaluate";
 
     private OnlineEvaluation() {
     }
@@ -21,10 +24,39 @@ public final class OnlineEvaluation {
      */
     public static SingleOutputStreamOperator<EvaluatedForecast> apply(DataStream<AcceptedStep> steps,
             DataStream<WindowForecast> forecasts, EvaluationConfig cfg) {
+        DataStream<WindowForecast> scored = forecasts.map(new WithoutNames()).name("forecasts to evaluate").uid(SLIM_UID);
         return steps.keyBy(new StepSensor())
-                .connect(forecasts.keyBy(new ForecastSensor()))
+                .connect(scored.keyBy(new ForecastSensor()))
                 .process(new ForecastEvaluator(cfg), TypeInformation.of(EvaluatedForecast.class))
                 .name("evaluate-forecasts").uid(UID);
+    }
+
+    /**
+     * The forecast as the evaluator needs it: the same arrays, without the names of its channels and
+     * head, which the shuffle would otherwise write and read (30 strings per forecast of R) for
+     * every forecast. Channels are matched by {@code targetIndex}.
+     */
+    static final class WithoutNames implements MapFunction<WindowForecast, WindowForecast> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public WindowForecast map(WindowForecast f) {
+            WindowForecast out = new WindowForecast();
+            out.sensorId = f.sensorId;
+            out.issuedAt = f.issuedAt;
+            out.modelName = f.modelName;
+            out.modelVersion = f.modelVersion;
+            out.stepMillis = f.stepMillis;
+            out.horizon = f.horizon;
+            out.channels = f.channels;
+            out.targetIndex = f.targetIndex;
+            out.values = f.values;
+            out.lower = f.lower;
+            out.upper = f.upper;
+            out.coverage = f.coverage;
+            out.producedAt = f.producedAt;
+            return out;
+        }
     }
 
     static final class StepSensor implements KeySelector<AcceptedStep, String> {
