@@ -3,12 +3,15 @@ package io.streamcast.job.ingest;
 import io.streamcast.avro.SensorReading;
 import io.streamcast.job.records.Reading;
 import java.io.IOException;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.avro.AvroRuntimeException;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaNormalization;
+import org.apache.avro.io.BinaryDecoder;
+import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.message.BinaryMessageDecoder;
 import org.apache.avro.message.SchemaStore;
 
@@ -22,6 +25,9 @@ import org.apache.avro.message.SchemaStore;
  */
 public final class AvroReadingDecoder implements ReadingDecoder {
     private static final int HEADER = 10;
+
+    /** The job's own schema: decoded field by field, straight into a float[] (see {@link #decodeOwn}). */
+    private static final long OWN = SchemaNormalization.parsingFingerprint64(SensorReading.getClassSchema());
 
     private final BinaryMessageDecoder<SensorReading> decoder;
     private final Map<Long, AvroBodyCheck> bodies = new HashMap<>();
@@ -57,6 +63,7 @@ public final class AvroReadingDecoder implements ReadingDecoder {
                     + " is unknown (register the producer's schema with input.avro.writer-schemas)");
         }
         body.check(bytes, HEADER);
+        if (fingerprint == OWN) return decodeOwn(bytes);
         SensorReading r;
         try {
             r = decoder.decode(bytes);
@@ -68,5 +75,28 @@ public final class AvroReadingDecoder implements ReadingDecoder {
         float[] values = new float[list.size()];
         for (int i = 0; i < values.length; i++) values[i] = list.get(i);
         return new Reading(r.getSensorId(), r.getTimestamp().toEpochMilli(), values);
+    }
+
+    /**
+     * The job's own schema (sensorId, timestamp, values), read in field order: the same values as
+     * Avro's decoder gives, without a {@code Float} per value and the generic list holding them.
+     * Only after {@link AvroBodyCheck} passed: every length and count fits the bytes, none are left over.
+     */
+    private static Reading decodeOwn(byte[] bytes) throws DecodeException {
+        BinaryDecoder in = DecoderFactory.get().binaryDecoder(bytes, HEADER, bytes.length - HEADER, null);
+        try {
+            String sensorId = in.readString();
+            long timestamp = in.readLong();
+            float[] values = new float[0];
+            int n = 0;
+            for (long block = in.readArrayStart(); block != 0; block = in.arrayNext()) {
+                if (n + block > (bytes.length - HEADER) / 4) throw new IOException("more floats than bytes"); // the check rules it out
+                values = Arrays.copyOf(values, n + (int) block); // one block in practice
+                for (long i = 0; i < block; i++) values[n++] = in.readFloat();
+            }
+            return new Reading(sensorId, timestamp, values);
+        } catch (IOException | AvroRuntimeException e) {
+            throw new DecodeException(DeadLetterReason.UNDECODABLE, "corrupt Avro body: " + e);
+        }
     }
 }
