@@ -1,19 +1,18 @@
 package io.streamcast.job.evaluation;
 
 import io.streamcast.avro.ForecastEvaluation;
-import io.streamcast.job.records.AvroSingleObject;
+import io.streamcast.job.records.SingleObjectEncoder;
 import java.io.IOException;
 import java.time.Instant;
 import io.streamcast.job.records.FloatArrayEncoding;
 import java.util.List;
-import org.apache.avro.message.BinaryMessageEncoder;
 
 /** {@link EvaluatedForecast} as the published Avro {@link ForecastEvaluation}, and back. */
 public final class EvaluationRecords {
     private EvaluationRecords() {
     }
 
-    private static final BinaryMessageEncoder<ForecastEvaluation> ENCODER =
+    private static final SingleObjectEncoder<ForecastEvaluation> ENCODER =
             FloatArrayEncoding.encoder(new ForecastEvaluation().getSpecificData(), ForecastEvaluation.getClassSchema());
 
     /** The Avro record; its error arrays are views of {@code e}'s (no copy): encode it before they change. */
@@ -42,7 +41,7 @@ public final class EvaluationRecords {
 
     /** Avro single-object encoding (marker, schema fingerprint, body). */
     public static byte[] encode(ForecastEvaluation e) {
-        return AvroSingleObject.encode(ENCODER, e);
+        return ENCODER.encode(e);
     }
 
     /** Decodes one record of the evaluation topic; IOException when the bytes are not one. */

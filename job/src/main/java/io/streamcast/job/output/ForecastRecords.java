@@ -1,19 +1,18 @@
 package io.streamcast.job.output;
 
-import io.streamcast.job.records.AvroSingleObject;
+import io.streamcast.job.records.SingleObjectEncoder;
 import io.streamcast.job.records.FloatArrayEncoding;
 import io.streamcast.avro.Forecast;
 import io.streamcast.job.records.WindowForecast;
 import java.time.Instant;
 import java.util.List;
-import org.apache.avro.message.BinaryMessageEncoder;
 
 /** The job's {@link WindowForecast} as the published Avro {@link Forecast} (the consumer contract). */
 public final class ForecastRecords {
     private ForecastRecords() {
     }
 
-    private static final BinaryMessageEncoder<Forecast> ENCODER =
+    private static final SingleObjectEncoder<Forecast> ENCODER =
             FloatArrayEncoding.encoder(new Forecast().getSpecificData(), Forecast.getClassSchema());
 
     /** The Avro record; its values and bounds are views of {@code f}'s arrays (no copy): encode it before they change. */
@@ -43,6 +42,6 @@ public final class ForecastRecords {
 
     /** Avro single-object encoding (marker, schema fingerprint, body). */
     public static byte[] encode(Forecast f) {
-        return AvroSingleObject.encode(ENCODER, f);
+        return ENCODER.encode(f);
     }
 }

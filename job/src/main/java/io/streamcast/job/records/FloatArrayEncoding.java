@@ -6,9 +6,7 @@ import java.util.List;
 import java.util.RandomAccess;
 import org.apache.avro.Conversion;
 import org.apache.avro.Schema;
-import org.apache.avro.io.DatumWriter;
 import org.apache.avro.io.Encoder;
-import org.apache.avro.message.BinaryMessageEncoder;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificDatumWriter;
 
@@ -31,16 +29,10 @@ public final class FloatArrayEncoding {
      * A single-object encoder for {@code schema} using the conversions (logical types) of the record
      * class's own {@code model}, whose writer writes {@link #list} views without boxing.
      */
-    public static <T> BinaryMessageEncoder<T> encoder(SpecificData model, Schema schema) {
-        SpecificData unboxed = new SpecificData() {
-            @Override
-            @SuppressWarnings("rawtypes")
-            public DatumWriter createDatumWriter(Schema s) {
-                return new Writer<>(s, this);
-            }
-        };
+    public static <T> SingleObjectEncoder<T> encoder(SpecificData model, Schema schema) {
+        SpecificData unboxed = new SpecificData();
         for (Conversion<?> c : model.getConversions()) unboxed.addLogicalTypeConversion(c);
-        return new BinaryMessageEncoder<>(unboxed, schema);
+        return new SingleObjectEncoder<>(schema, new Writer<>(schema, unboxed));
     }
 
     private static final class FloatList extends AbstractList<Float> implements RandomAccess {

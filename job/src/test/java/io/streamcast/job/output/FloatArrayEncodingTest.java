@@ -71,6 +71,17 @@ class FloatArrayEncodingTest {
     }
 
     @Test
+    void theReusedBufferHoldsNothingOfTheRecordBefore() throws Exception {
+        WindowForecast large = forecast(24, 30); // larger than the buffer's initial 4 KB
+        WindowForecast small = forecast(1, 1);
+        for (WindowForecast f : new WindowForecast[] {large, small, large}) {
+            Forecast reference = ForecastRecords.toAvro(f);
+            reference.setValues(boxed(f.values));
+            assertArrayEquals(AvroSingleObject.encode(Forecast.getEncoder(), reference), ForecastRecords.encode(ForecastRecords.toAvro(f)));
+        }
+    }
+
+    @Test
     void aForecastWithoutIntervalsCarriesEmptyBounds() throws Exception {
         WindowForecast f = forecast(2, 1);
 
