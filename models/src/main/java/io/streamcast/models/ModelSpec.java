@@ -21,6 +21,10 @@ import java.util.List;
  * @param targets       the forecast channels, a subset of {@code channels} in output order (null or empty: all
  *                      channels); the per-step head's {@code next} roll-out feeds outputs back as inputs, so it
  *                      needs every channel as a target
+ * @param channelIndependent the network sees ONE channel at a time ({@code [T, 1]} in, H out, flat head only)
+ *                      and the same weights forecast every target channel from that channel's own past (as
+ *                      PatchTST/DLinear); false (the default, also for bundles without the field): the network
+ *                      sees all C channels and forecasts H*C_out values at once
  */
 public record ModelSpec(
         int window,
@@ -32,7 +36,8 @@ public record ModelSpec(
         int layers,
         String activation,
         long stepMillis,
-        List<String> targets) {
+        List<String> targets,
+        boolean channelIndependent) {
 
     /** Accepted LSTM activation names: tanh and relu (trainable here), then those only imports have. */
     public static final List<String> ACTIVATIONS = List.of(
@@ -42,6 +47,12 @@ public record ModelSpec(
     public ModelSpec(int window, List<String> channels, int horizon, Head head, PerStepTarget perStepTarget, int units,
             int layers, String activation, long stepMillis) {
         this(window, channels, horizon, head, perStepTarget, units, layers, activation, stepMillis, null);
+    }
+
+    /** A spec whose network sees all input channels at once. */
+    public ModelSpec(int window, List<String> channels, int horizon, Head head, PerStepTarget perStepTarget, int units,
+            int layers, String activation, long stepMillis, List<String> targets) {
+        this(window, channels, horizon, head, perStepTarget, units, layers, activation, stepMillis, targets, false);
     }
 
     public ModelSpec {
@@ -71,6 +82,9 @@ public record ModelSpec(
                     + "input, so its targets must be all input channels " + channels + " in order, not " + targets
                     + "; use the flat head or --per-step-target aligned");
         }
+        if (channelIndependent && head != Head.FLAT) {
+            throw new IllegalArgumentException("a channel-independent model needs the flat head, not " + head);
+        }
         if (head == Head.PER_STEP && perStepTarget == PerStepTarget.ALIGNED && horizon != window) {
             throw new IllegalArgumentException(
                     "per-step head with target 'aligned' needs horizon == window (" + window + "), got " + horizon);
@@ -97,6 +111,16 @@ public record ModelSpec(
         int[] idx = new int[targets.size()];
         for (int k = 0; k < idx.length; k++) idx[k] = channels.indexOf(targets.get(k));
         return idx;
+    }
+
+    /** Input width of the network: 1 for a channel-independent model, else C_in. */
+    public int networkInputs() {
+        return channelIndependent ? 1 : channels.size();
+    }
+
+    /** Outputs of the flat head's Dense layer per network input row: H (channel-independent) or H*C_out. */
+    public int networkOutputs() {
+        return channelIndependent ? horizon : outputLength();
     }
 
     /** Length of one flattened input window: T*C (time-major: step, then channel). */
