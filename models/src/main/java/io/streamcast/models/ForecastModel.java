@@ -233,13 +233,16 @@ public final class ForecastModel implements AutoCloseable {
         }
     }
 
-    /** Packs the first {@code batch} windows of the buffer as [B, C, T] (channel-independent: [B*C_out, 1, T]). */
+    /**
+     * Packs the first {@code batch} windows of the buffer as [B, C, T] (channel-independent: [B*C_out, 1, T]); for a
+     * linear model (0 layers) the same values as [B, C*T].
+     */
     private INDArray input(int batch) {
         int rows = batch * rowsPerWindow;
         int width = spec.networkInputs();
         int length = rows * width * steps;
         float[] data = packed.length == length ? packed : java.util.Arrays.copyOf(packed, length);
-        return Nd4j.create(data, new long[] {rows, width, steps}, 'c');
+        return Nd4j.create(data, spec.layers() == 0 ? new long[] {rows, (long) width * steps} : new long[] {rows, width, steps}, 'c');
     }
 
     /** Channel-independent: rows [B*C_out][H] -> forecasts [B][H*C_out], step-major; else the rows as they are. */

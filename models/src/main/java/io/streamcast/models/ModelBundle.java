@@ -308,9 +308,9 @@ public final class ModelBundle {
                     + spec.head() + " head, found " + out.getClass().getSimpleName());
         }
         FeedForwardLayer ff = (FeedForwardLayer) out;
-        if (ff.getNIn() != spec.units() || ff.getNOut() != wantOut) {
+        if (ff.getNIn() != spec.denseInputs() || ff.getNOut() != wantOut) {
             throw new IllegalArgumentException("output layer: nIn=" + ff.getNIn() + " nOut=" + ff.getNOut()
-                    + ", spec needs nIn=" + spec.units() + " nOut=" + wantOut
+                    + ", spec needs nIn=" + spec.denseInputs() + " nOut=" + wantOut
                     + (spec.channelIndependent() ? " (H, channel-independent)"
                             : spec.head() == Head.FLAT ? " (H*C_out = " + spec.horizon() + "*" + spec.targetCount() + ")"
                             : " (C_out)"));

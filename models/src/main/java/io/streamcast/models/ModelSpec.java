@@ -13,7 +13,9 @@ import java.util.List;
  * @param head          flat or per-step
  * @param perStepTarget for per-step heads: next (default) or aligned; ignored for flat
  * @param units         LSTM units per layer
- * @param layers        stacked LSTM layers
+ * @param layers        stacked LSTM layers; 0 (flat head only): no LSTM, one linear Dense layer from the whole
+ *                      (normalised) window to the forecast, as the literature's linear baselines (NLinear with
+ *                      window normalisation {@code last})
  * @param activation    LSTM activation: tanh (default) or relu; an imported (Keras) network may also have
  *                      another DL4J activation, named here as in {@link #ACTIVATIONS} (for a stack with
  *                      mixed activations: the last LSTM's; the manifest's source lists every layer)
@@ -62,7 +64,7 @@ public record ModelSpec(
         if (channels.isEmpty()) throw new IllegalArgumentException("at least one channel is needed");
         if (horizon < 1) throw new IllegalArgumentException("horizon must be >= 1, got " + horizon);
         if (units < 1) throw new IllegalArgumentException("units must be >= 1, got " + units);
-        if (layers < 1) throw new IllegalArgumentException("layers must be >= 1, got " + layers);
+        if (layers < 0) throw new IllegalArgumentException("layers must be >= 0, got " + layers);
         if (head == null) throw new IllegalArgumentException("head is required");
         if (perStepTarget == null) perStepTarget = PerStepTarget.NEXT;
         if (activation == null) activation = "tanh";
@@ -81,6 +83,9 @@ public record ModelSpec(
             throw new IllegalArgumentException("the per-step head with target 'next' feeds each output back as the next "
                     + "input, so its targets must be all input channels " + channels + " in order, not " + targets
                     + "; use the flat head or --per-step-target aligned");
+        }
+        if (layers == 0 && head != Head.FLAT) {
+            throw new IllegalArgumentException("layers 0 (a linear model, no LSTM) needs the flat head, not " + head);
         }
         if (channelIndependent && head != Head.FLAT) {
             throw new IllegalArgumentException("a channel-independent model needs the flat head, not " + head);
@@ -121,6 +126,11 @@ public record ModelSpec(
     /** Outputs of the flat head's Dense layer per network input row: H (channel-independent) or H*C_out. */
     public int networkOutputs() {
         return channelIndependent ? horizon : outputLength();
+    }
+
+    /** Inputs of the Dense output layer: the last LSTM's units, or (layers 0) the whole window, networkInputs*T. */
+    public int denseInputs() {
+        return layers == 0 ? networkInputs() * window : units;
     }
 
     /** Length of one flattened input window: T*C (time-major: step, then channel). */

@@ -74,7 +74,8 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--units", defaultValue = "64", paramLabel = "U", description = "LSTM units per layer (default: ${DEFAULT-VALUE}).")
     int units;
 
-    @Option(names = "--layers", defaultValue = "1", paramLabel = "L", description = "Stacked LSTM layers (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--layers", defaultValue = "1", paramLabel = "L", description = "Stacked LSTM layers (default: ${DEFAULT-VALUE}); 0: no LSTM, a linear Dense layer from the "
+                    + "whole window to the forecast (flat head; with --window-norm last the literature's NLinear).")
     int layers;
 
     @Option(names = "--activation", defaultValue = "tanh", paramLabel = "tanh|relu",

@@ -132,7 +132,7 @@ public final class Trainer {
 
     /**
      * Channel-independent samples: {@code samples[i] = w*C_out + k} is target channel k of the window starting at
-     * row {@code firstStart + w}. Features [n, 1, T], labels [n, H], in the network's (z-scored, offset) space.
+     * row {@code firstStart + w}. Features [n, 1, T] ([n, T] for a linear model), labels [n, H], in the network's (z-scored, offset) space.
      */
     static DataSet channelBatch(float[][] z, int[] samples, int from, int to, int firstStart, ModelSpec spec,
             Normalizer normalizer) {
@@ -153,10 +153,11 @@ public final class Trainer {
             for (int i = 0; i < t; i++) feat[b * t + i] = z[s + i][ch] - off[ch];
             for (int i = 0; i < h; i++) lab[b * h + i] = z[s + t + i][ch] - off[ch];
         }
-        return new DataSet(Nd4j.create(feat, new long[] {n, 1, t}, 'c'), Nd4j.create(lab, new long[] {n, h}, 'c'));
+        long[] shape = spec.layers() == 0 ? new long[] {n, t} : new long[] {n, 1, t};
+        return new DataSet(Nd4j.create(feat, shape, 'c'), Nd4j.create(lab, new long[] {n, h}, 'c'));
     }
 
-    /** Features [B, C, T] and labels in the head's layout, in the network's (z-scored, offset) space. */
+    /** Features [B, C, T] ([B, C*T] for a linear model) and labels in the head's layout, in the network's (z-scored, offset) space. */
     static DataSet batch(float[][] z, int[] starts, int from, int to, ModelSpec spec, Normalizer normalizer) {
         int n = to - from;
         int t = spec.window();
@@ -192,7 +193,7 @@ public final class Trainer {
                 }
             }
         }
-        INDArray f = Nd4j.create(feat, new long[] {n, c, t}, 'c');
+        INDArray f = Nd4j.create(feat, spec.layers() == 0 ? new long[] {n, (long) c * t} : new long[] {n, c, t}, 'c');
         INDArray l = flat ? Nd4j.create(lab, new long[] {n, h * cOut}, 'c')
                 : Nd4j.create(lab, new long[] {n, cOut, t}, 'c');
         return new DataSet(f, l);

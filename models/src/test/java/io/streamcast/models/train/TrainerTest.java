@@ -204,6 +204,20 @@ class TrainerTest {
     }
 
     @Test
+    void linearChannelIndependentModelTrainsAndBeatsRepeat() {
+        ModelSpec spec = new ModelSpec(12, series.channels(), 4, Head.FLAT, null, 1, 0, "tanh", series.stepMillis(), null,
+                true);
+        TrainResult r = Trainer.train(series, split, spec, WindowNorm.LAST, new TrainConfig(5, 16, 0.01, 0, 3),
+                TrainListener.NONE);
+        assertEquals(1, r.network().getnLayers(), "no LSTM");
+        ForecastModel m = ForecastModel.of(Manifest.of("t", spec, r.normalizer()), r.network());
+        Evaluation e = Evaluation.evaluate(m::predict, r.normalizer(), WindowSet.of(series.rows(), split.validation(), spec),
+                64, null);
+        assertEquals(r.valLoss()[r.bestEpoch() - 1], e.model().mse(), 1e-6);
+        assertTrue(e.model().mse() < e.repeat().mse() / 2, "model " + e.model().mse() + " vs Repeat " + e.repeat().mse());
+    }
+
+    @Test
     void learningRateDecaysPerEpoch() {
         ModelSpec spec = spec(Head.FLAT, null, 4);
         TrainResult constant = Trainer.train(series, split, spec, WindowNorm.NONE, new TrainConfig(3, 64, 0.01, 0, 1),
