@@ -144,6 +144,7 @@ public final class TrainCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new UsageError(e.getMessage());
         }
+        TrainConfig cfg = trainConfig();
         Split s = Split.standard(data, series.length(), window, split == null ? null : split.values());
         String modelName = name != null ? name : defaultName(data, head);
         cmd.commandLine().getErr().printf(Locale.ROOT,
@@ -154,7 +155,7 @@ public final class TrainCommand implements Callable<Integer> {
                 s.protocol(), s.train(), s.validation(), s.test(), s.train().windowCount(window, horizon),
                 s.validation().windowCount(window, horizon), s.test().windowCount(window, horizon));
         TrainingRun.Outcome o = TrainingRun.run(series, s, spec, windowNorm,
-                trainConfig(), modelName, out, plots, new Progress());
+                cfg, modelName, out, plots, new Progress());
         Scores m = o.test().model();
         Scores r = o.test().repeat();
         cmd.commandLine().getOut().printf(Locale.ROOT, "best epoch %d of %d (%.1f s)%n", o.training().bestEpoch(),
