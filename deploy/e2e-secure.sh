@@ -25,6 +25,7 @@ cleanup() {
   local rc=$?
   trap - EXIT
   step "cleanup (exit code $rc)"
+  [ "$rc" -eq 0 ] || failure_digest "$REST" "${JOB_ID:-}" "$WORK/flink/log"
   if [ -n "${JOB_ID:-}" ]; then "$SC" cancel --rest "$REST" --timeout 30 "$JOB_ID" >/dev/null 2>&1 || true; fi
   bash "$ROOT/deploy/cluster.sh" stop --work-dir "$WORK/flink" || true
   bash "$ROOT/deploy/kafka.sh" stop --work-dir "$WORK/kafka" || true

@@ -31,12 +31,12 @@ cleanup() {
   local rc=$?
   trap - EXIT
   step "cleanup (exit code $rc)"
+  [ "$rc" -eq 0 ] || failure_digest "$REST" "${JOB_ID:-}" "$WORK/flink/log"
   if [ -n "${JOB_ID:-}" ]; then "$SC" cancel --rest "$REST" --timeout 30 "$JOB_ID" >/dev/null 2>&1 || true; fi
   bash "$ROOT/deploy/cluster.sh" stop --work-dir "$WORK/flink" || true
   bash "$ROOT/deploy/kafka.sh" stop --work-dir "$WORK/kafka" || true
   if [ "$rc" -ne 0 ]; then
     echo "e2e: FAILED; logs: $WORK/flink/log/ and $WORK/kafka/logs/" >&2
-    tail -n 40 "$WORK/flink/log/taskmanager.log" 2>/dev/null | grep -E "ERROR|Exception" | tail -n 10 >&2 || true
   fi
   exit "$rc"
 }

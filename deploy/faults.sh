@@ -79,6 +79,7 @@ cleanup() {
   trap - EXIT
   step "cleanup (exit code $rc)"
   for p in "${BG_PIDS[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null || true; done
+  [ "$rc" -eq 0 ] || failure_digest "$REST" "${JOB_ID:-}" "$WORK/flink/log"
   if [ -n "${JOB_ID:-}" ]; then "$SC" cancel --rest "$REST" --timeout 30 "$JOB_ID" >/dev/null 2>&1 || true; fi
   for f in "$WORK"/flink/taskmanager-*.pid; do [ -f "$f" ] && stop_pid "$(basename "$f" .pid)" "$f" 30; done
   bash "$ROOT/deploy/cluster.sh" stop --work-dir "$WORK/flink" || true
@@ -139,6 +140,8 @@ wait_checkpoint() {
   done
 }
 wait_running 300
+# faults hit a job in its steady state: tasks initialised, state and transactions checkpointed once
+wait_checkpoint 300
 # Every TaskManager has a pid file taskmanager[-i].pid and a log taskmanager[-i].log. More are
 # started with the first one's command line (and environment), as a supervisor would start them.
 TM_CMD=()

@@ -111,3 +111,25 @@ wait_for() {
     sleep 0.2
   done
 }
+
+# failure_digest REST JOB_ID LOG_DIR: on a failed run, what CI output needs to explain it (the logs
+# stay on the machine): the job's latest exceptions from REST and the distinct failure causes in the
+# cluster logs, counted. Call it before the cluster is stopped. Prints to stderr; never fails.
+failure_digest() {
+  local rest="$1" job="$2" logs="$3"
+  {
+    echo "---- $PROG: failure digest ----"
+    if [ -n "$job" ]; then
+      echo "job $job: $(curl -sf --max-time 5 "$rest/jobs/$job" | grep -o '"state":"[A-Z]*"' | head -1)" \
+        "restarts $(curl -sf --max-time 5 "$rest/jobs/$job/metrics?get=numRestarts" | grep -o '"value":"[0-9]*"' | grep -o '[0-9]*')"
+      echo "latest exceptions (REST /jobs/$job/exceptions):"
+      curl -sf --max-time 10 "$rest/jobs/$job/exceptions?maxExceptions=5" \
+        | grep -o '"stacktrace":"[^"]\{0,400\}' | sed 's/^"stacktrace":"//; s/\\n\\tat .*//; s/\\n/ | /g' | head -n 5
+    fi
+    echo "failure causes in $logs (count, first line):"
+    grep -h -E "switched from [A-Z]+ to FAILED|^[a-zA-Z.]+(Exception|Error):|^Caused by:" "$logs"/*.log 2>/dev/null \
+      | sed -E 's/^[0-9-]+ [0-9:,]+ +//; s/\([0-9a-f_]{20,}\)//g; s/[0-9a-f]{32}//g' | cut -c1-300 \
+      | sort | uniq -c | sort -rn | head -n 25
+    echo "---- end of digest ----"
+  } >&2 2>/dev/null || true
+}

@@ -44,8 +44,9 @@ public class ModelHolder implements Serializable {
         return this;
     }
 
-    /** Caps ND4J at one thread (one slot, one core) and loads the bundle. */
-    public void open() throws BundleException {
+    /** Loads ND4J (off the task thread: {@link Nd4jRuntime#ensureLoaded}), caps it at one thread (one slot, one core) and loads the bundle. */
+    public void open() throws BundleException, InterruptedException {
+        Nd4jRuntime.ensureLoaded();
         // the job sets this itself: with ND4J's default (all cores) two slots are 2-3x slower
         Nd4jRuntime.limitThreads(1);
         model = ForecastModel.load(Path.of(bundlePath));

@@ -105,6 +105,8 @@ public class ReloadingInferenceOperator extends AbstractStreamOperator<WindowFor
     @Override
     public void open() throws Exception {
         super.open();
+        // loaded off the task thread: a cancellation during the first start must not break ND4J for the TaskManager
+        Nd4jRuntime.ensureLoaded();
         // the job sets this itself: with ND4J's default (all cores) two slots are 2-3x slower
         Nd4jRuntime.limitThreads(1);
         model = cfg.holder(null);
