@@ -148,9 +148,10 @@ public final class TrainCommand implements Callable<Integer> {
         Split s = Split.standard(data, series.length(), window, split == null ? null : split.values());
         String modelName = name != null ? name : defaultName(data, head);
         cmd.commandLine().getErr().printf(Locale.ROOT,
-                "training %s: %s head%s, T=%d, H=%d, C=%d %s, targets %s, %d LSTM layer(s) x %d units%s%n",
+                "training %s: %s head%s, T=%d, H=%d, C=%d %s, targets %s, %s%s%n",
                 modelName, head, head == Head.PER_STEP ? " (" + target + ")" : "", window, horizon, spec.channelCount(),
-                spec.channels(), spec.targets(), layers, units, channelIndependent ? ", channel-independent" : "");
+                spec.channels(), spec.targets(), layers == 0 ? "linear (no LSTM)" : layers + " LSTM layer(s) x " + units + " units",
+                channelIndependent ? ", channel-independent" : "");
         cmd.commandLine().getErr().printf(Locale.ROOT, "split (%s): train %s, validation %s, test %s; %d / %d / %d windows%n",
                 s.protocol(), s.train(), s.validation(), s.test(), s.train().windowCount(window, horizon),
                 s.validation().windowCount(window, horizon), s.test().windowCount(window, horizon));

@@ -171,7 +171,7 @@ class CliTest {
                 "--channel-independent", "--layers", "0", "--epochs", "3", "--lr", "0.01", "--lr-decay", "0.5", "--plots", "0",
                 "--out", ci.toString());
         assertEquals(0, r.code(), r.err());
-        assertTrue(r.err().contains("channel-independent"), r.err());
+        assertTrue(r.err().contains("linear (no LSTM), channel-independent"), r.err());
         JsonNode manifest = new ObjectMapper().readTree(ci.resolve("manifest.json").toFile());
         assertTrue(manifest.get("spec").get("channelIndependent").booleanValue());
         assertEquals(0, manifest.get("spec").get("layers").intValue());
