@@ -22,7 +22,7 @@ public final class Flops {
     static long lstmStack(ModelSpec s) {
         long f = 0;
         for (int l = 0; l < s.layers(); l++) {
-            f += lstmStep(l == 0 ? s.channelCount() : s.units(), s.units());
+            f += lstmStep(l == 0 ? s.networkInputs() : s.units(), s.units());
         }
         return f;
     }
@@ -33,7 +33,9 @@ public final class Flops {
         int u = s.units();
         if (s.head() == Head.FLAT) {
             // LSTM over T steps, then Dense(U -> H*C) on the last state
-            return s.window() * lstmStack(s) + 2L * u * s.outputLength();
+            // (0 layers: only a Dense over the whole window; channel-independent: per target, input width 1)
+            long rows = s.channelIndependent() ? s.targetCount() : 1;
+            return rows * (s.window() * lstmStack(s) + 2L * s.denseInputs() * s.networkOutputs());
         }
         long step = lstmStack(s) + 2L * u * c; // LSTM step + Dense(U -> C) at that step
         if (s.perStepTarget() == PerStepTarget.ALIGNED) {

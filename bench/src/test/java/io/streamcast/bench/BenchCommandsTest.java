@@ -28,6 +28,13 @@ class BenchCommandsTest {
         ModelSpec perStep = new ModelSpec(10, ReferenceModel.spec().channels(), 10, Head.PER_STEP, PerStepTarget.NEXT, 100, 1, "tanh", 0);
         // next-step roll-out: 10 + 9 steps, each an LSTM step and Dense(100 -> 30)
         assertEquals(19L * (104_000 + 6_000), Flops.perWindow(perStep));
+        java.util.List<String> ett = java.util.List.of("HUFL", "HULL", "MUFL", "MULL", "LUFL", "LULL", "OT");
+        // channel-independent: 7 rows of width 1; LSTM 96 steps x 8 x 32 x (1 + 32), Dense 2 x 32 x 96
+        ModelSpec ci = new ModelSpec(96, ett, 96, Head.FLAT, null, 32, 1, "tanh", 0, null, true);
+        assertEquals(7L * (96 * 8 * 32 * 33 + 2 * 32 * 96), Flops.perWindow(ci));
+        // linear, channel-independent: 7 x Dense(336 -> 96)
+        ModelSpec linear = new ModelSpec(336, ett, 96, Head.FLAT, null, 1, 0, "tanh", 0, null, true);
+        assertEquals(7L * 2 * 336 * 96, Flops.perWindow(linear));
     }
 
     @Test

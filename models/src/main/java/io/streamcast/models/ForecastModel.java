@@ -20,6 +20,10 @@ import org.nd4j.linalg.factory.Nd4j;
  * output layer is not linear (an imported sigmoid/softmax head) gives probabilities or scores: those are
  * passed through as they are.
  *
+ * <p>A channel-independent model ({@link ModelSpec#channelIndependent()}) runs each target channel of each window
+ * as its own row through the network ({@code [B*C_out, 1, T]} in, {@code [B*C_out, H]} out) and regroups the rows
+ * into the same step-major forecasts, so callers see no difference.
+ *
  * <p>Not thread-safe: one instance per thread (a DL4J network keeps per-call state, the per-step roll-out
  * keeps LSTM state between steps, and the input buffers are reused between calls).
  */
@@ -31,6 +35,8 @@ public final class ForecastModel implements AutoCloseable {
     private final int steps;
     private final int channels;
     private final int horizon;
+    /** Network input rows per window: C_out for a channel-independent model, else 1. */
+    private final int rowsPerWindow;
     /** For each output channel, its input channel (its normaliser statistics and window offset). */
     private final int[] targets;
     /** Sigmoid/softmax output layer (imported classifier): the network's values are the forecast, unscaled. */
@@ -55,6 +61,7 @@ public final class ForecastModel implements AutoCloseable {
         this.channels = spec.channelCount();
         this.horizon = spec.horizon();
         this.targets = spec.targetIndices();
+        this.rowsPerWindow = spec.channelIndependent() ? targets.length : 1;
         this.passThrough = classifierOutput(network);
         this.zWindow = new float[steps * channels];
         // only for loaded bundles: the fused pass copies the weights, a wrapped network may still be training
@@ -197,15 +204,27 @@ public final class ForecastModel implements AutoCloseable {
         INDArray y = null;
         try {
             y = network.output(x, false);
-            return spec.head() == Head.FLAT ? y.toFloatMatrix() : sequenceTimeMajor(y, batch, steps);
+            return spec.head() == Head.FLAT ? perWindow(y.toFloatMatrix(), batch) : sequenceTimeMajor(y, batch, steps);
         } finally {
             free(y);
             free(x);
         }
     }
 
-    /** Writes window b (time-major, minus the per-channel offset if any) into the [B, C, T] buffer. */
+    /**
+     * Writes window b (time-major, minus the per-channel offset if any) into the [B, C, T] buffer, or, channel
+     * independent, its target channels into rows b*C_out..b*C_out+C_out-1 of the [B*C_out, 1, T] buffer.
+     */
     private void pack(int b, float[] timeMajor, float[] offset) {
+        if (spec.channelIndependent()) {
+            for (int k = 0; k < targets.length; k++) {
+                int c = targets[k];
+                int base = (b * targets.length + k) * steps;
+                float off = offset == null ? 0f : offset[c];
+                for (int t = 0; t < steps; t++) packed[base + t] = timeMajor[t * channels + c] - off;
+            }
+            return;
+        }
         int base = b * channels * steps;
         for (int t = 0; t < steps; t++) {
             for (int c = 0; c < channels; c++) {
@@ -214,11 +233,30 @@ public final class ForecastModel implements AutoCloseable {
         }
     }
 
-    /** Packs the first {@code batch} windows of the buffer as [B, C, T]. */
+    /**
+     * Packs the first {@code batch} windows of the buffer as [B, C, T] (channel-independent: [B*C_out, 1, T]); for a
+     * linear model (0 layers) the same values as [B, C*T].
+     */
     private INDArray input(int batch) {
-        float[] data = packed.length == batch * channels * steps ? packed
-                : java.util.Arrays.copyOf(packed, batch * channels * steps);
-        return Nd4j.create(data, new long[] {batch, channels, steps}, 'c');
+        int rows = batch * rowsPerWindow;
+        int width = spec.networkInputs();
+        int length = rows * width * steps;
+        float[] data = packed.length == length ? packed : java.util.Arrays.copyOf(packed, length);
+        return Nd4j.create(data, spec.layers() == 0 ? new long[] {rows, (long) width * steps} : new long[] {rows, width, steps}, 'c');
+    }
+
+    /** Channel-independent: rows [B*C_out][H] -> forecasts [B][H*C_out], step-major; else the rows as they are. */
+    private float[][] perWindow(float[][] rows, int batch) {
+        if (!spec.channelIndependent()) return rows;
+        int cOut = targets.length;
+        float[][] out = new float[batch][horizon * cOut];
+        for (int b = 0; b < batch; b++) {
+            for (int k = 0; k < cOut; k++) {
+                float[] r = rows[b * cOut + k];
+                for (int h = 0; h < horizon; h++) out[b][h * cOut + k] = r[h];
+            }
+        }
+        return out;
     }
 
     /** Forecast in the network's (normalised, offset) space, step-major [B][H*C_out]. */
@@ -235,7 +273,7 @@ public final class ForecastModel implements AutoCloseable {
         if (spec.head() == Head.FLAT) {
             INDArray y = fused != null ? fused.output(x) : network.output(x, false);
             try {
-                return fused != null ? rows(y) : y.toFloatMatrix();
+                return perWindow(fused != null ? rows(y) : y.toFloatMatrix(), batch);
             } finally {
                 free(y);
             }

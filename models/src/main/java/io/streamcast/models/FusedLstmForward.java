@@ -41,7 +41,7 @@ public final class FusedLstmForward {
      * Anything else (per-step heads, imported networks with other gate functions) stays on DL4J.
      */
     public static boolean supports(ModelSpec spec, MultiLayerNetwork net) {
-        if (spec.head() != Head.FLAT) return false;
+        if (spec.head() != Head.FLAT || spec.layers() < 1) return false;
         var confs = net.getLayerWiseConfigurations();
         if (confs.getConfs().size() != spec.layers() + 1) return false;
         for (int l = 0; l < spec.layers(); l++) {

@@ -269,7 +269,7 @@ public final class ModelBundle {
     }
 
     private static void checkShapes(ModelSpec spec, MultiLayerConfiguration conf, boolean imported) {
-        long previousOut = spec.channelCount();
+        long previousOut = spec.networkInputs();
         int n = conf.getConfs().size();
         if (n != spec.layers() + 1) {
             throw new IllegalArgumentException("network has " + n + " layers, spec needs " + spec.layers()
@@ -288,7 +288,7 @@ public final class ModelBundle {
             if (!(inner instanceof LSTM lstm)) {
                 throw new IllegalArgumentException("layer " + i + ": expected LSTM, found " + inner.getClass().getSimpleName());
             }
-            long wantIn = i == 0 ? spec.channelCount() : imported ? previousOut : spec.units();
+            long wantIn = i == 0 ? spec.networkInputs() : imported ? previousOut : spec.units();
             long wantOut = imported && i < spec.layers() - 1 ? lstm.getNOut() : spec.units();
             if (lstm.getNIn() != wantIn || lstm.getNOut() != wantOut) {
                 throw new IllegalArgumentException("layer " + i + " (LSTM): nIn=" + lstm.getNIn() + " nOut=" + lstm.getNOut()
@@ -301,17 +301,18 @@ public final class ModelBundle {
             }
         }
         Layer out = conf.getConf(n - 1).getLayer();
-        long wantOut = spec.head() == Head.FLAT ? spec.outputLength() : spec.targetCount();
+        long wantOut = spec.head() == Head.FLAT ? spec.networkOutputs() : spec.targetCount();
         Class<?> wantType = spec.head() == Head.FLAT ? OutputLayer.class : RnnOutputLayer.class;
         if (!wantType.isInstance(out)) {
             throw new IllegalArgumentException("output layer: expected " + wantType.getSimpleName() + " for the "
                     + spec.head() + " head, found " + out.getClass().getSimpleName());
         }
         FeedForwardLayer ff = (FeedForwardLayer) out;
-        if (ff.getNIn() != spec.units() || ff.getNOut() != wantOut) {
+        if (ff.getNIn() != spec.denseInputs() || ff.getNOut() != wantOut) {
             throw new IllegalArgumentException("output layer: nIn=" + ff.getNIn() + " nOut=" + ff.getNOut()
-                    + ", spec needs nIn=" + spec.units() + " nOut=" + wantOut
-                    + (spec.head() == Head.FLAT ? " (H*C_out = " + spec.horizon() + "*" + spec.targetCount() + ")"
+                    + ", spec needs nIn=" + spec.denseInputs() + " nOut=" + wantOut
+                    + (spec.channelIndependent() ? " (H, channel-independent)"
+                            : spec.head() == Head.FLAT ? " (H*C_out = " + spec.horizon() + "*" + spec.targetCount() + ")"
                             : " (C_out)"));
         }
         if (!imported && !(ff.getActivationFn() instanceof ActivationIdentity)) {

@@ -13,7 +13,9 @@ import java.util.List;
  * @param head          flat or per-step
  * @param perStepTarget for per-step heads: next (default) or aligned; ignored for flat
  * @param units         LSTM units per layer
- * @param layers        stacked LSTM layers
+ * @param layers        stacked LSTM layers; 0 (flat head only): no LSTM, one linear Dense layer from the whole
+ *                      (normalised) window to the forecast, as the literature's linear baselines (NLinear with
+ *                      window normalisation {@code last})
  * @param activation    LSTM activation: tanh (default) or relu; an imported (Keras) network may also have
  *                      another DL4J activation, named here as in {@link #ACTIVATIONS} (for a stack with
  *                      mixed activations: the last LSTM's; the manifest's source lists every layer)
@@ -21,6 +23,10 @@ import java.util.List;
  * @param targets       the forecast channels, a subset of {@code channels} in output order (null or empty: all
  *                      channels); the per-step head's {@code next} roll-out feeds outputs back as inputs, so it
  *                      needs every channel as a target
+ * @param channelIndependent the network sees ONE channel at a time ({@code [T, 1]} in, H out, flat head only)
+ *                      and the same weights forecast every target channel from that channel's own past (as
+ *                      PatchTST/DLinear); false (the default, also for bundles without the field): the network
+ *                      sees all C channels and forecasts H*C_out values at once
  */
 public record ModelSpec(
         int window,
@@ -32,7 +38,8 @@ public record ModelSpec(
         int layers,
         String activation,
         long stepMillis,
-        List<String> targets) {
+        List<String> targets,
+        boolean channelIndependent) {
 
     /** Accepted LSTM activation names: tanh and relu (trainable here), then those only imports have. */
     public static final List<String> ACTIVATIONS = List.of(
@@ -44,6 +51,12 @@ public record ModelSpec(
         this(window, channels, horizon, head, perStepTarget, units, layers, activation, stepMillis, null);
     }
 
+    /** A spec whose network sees all input channels at once. */
+    public ModelSpec(int window, List<String> channels, int horizon, Head head, PerStepTarget perStepTarget, int units,
+            int layers, String activation, long stepMillis, List<String> targets) {
+        this(window, channels, horizon, head, perStepTarget, units, layers, activation, stepMillis, targets, false);
+    }
+
     public ModelSpec {
         channels = List.copyOf(channels);
         targets = targets == null || targets.isEmpty() ? channels : List.copyOf(targets);
@@ -51,7 +64,7 @@ public record ModelSpec(
         if (channels.isEmpty()) throw new IllegalArgumentException("at least one channel is needed");
         if (horizon < 1) throw new IllegalArgumentException("horizon must be >= 1, got " + horizon);
         if (units < 1) throw new IllegalArgumentException("units must be >= 1, got " + units);
-        if (layers < 1) throw new IllegalArgumentException("layers must be >= 1, got " + layers);
+        if (layers < 0) throw new IllegalArgumentException("layers must be >= 0, got " + layers);
         if (head == null) throw new IllegalArgumentException("head is required");
         if (perStepTarget == null) perStepTarget = PerStepTarget.NEXT;
         if (activation == null) activation = "tanh";
@@ -70,6 +83,12 @@ public record ModelSpec(
             throw new IllegalArgumentException("the per-step head with target 'next' feeds each output back as the next "
                     + "input, so its targets must be all input channels " + channels + " in order, not " + targets
                     + "; use the flat head or --per-step-target aligned");
+        }
+        if (layers == 0 && head != Head.FLAT) {
+            throw new IllegalArgumentException("layers 0 (a linear model, no LSTM) needs the flat head, not " + head);
+        }
+        if (channelIndependent && head != Head.FLAT) {
+            throw new IllegalArgumentException("a channel-independent model needs the flat head, not " + head);
         }
         if (head == Head.PER_STEP && perStepTarget == PerStepTarget.ALIGNED && horizon != window) {
             throw new IllegalArgumentException(
@@ -97,6 +116,21 @@ public record ModelSpec(
         int[] idx = new int[targets.size()];
         for (int k = 0; k < idx.length; k++) idx[k] = channels.indexOf(targets.get(k));
         return idx;
+    }
+
+    /** Input width of the network: 1 for a channel-independent model, else C_in. */
+    public int networkInputs() {
+        return channelIndependent ? 1 : channels.size();
+    }
+
+    /** Outputs of the flat head's Dense layer per network input row: H (channel-independent) or H*C_out. */
+    public int networkOutputs() {
+        return channelIndependent ? horizon : outputLength();
+    }
+
+    /** Inputs of the Dense output layer: the last LSTM's units, or (layers 0) the whole window, networkInputs*T. */
+    public int denseInputs() {
+        return layers == 0 ? networkInputs() * window : units;
     }
 
     /** Length of one flattened input window: T*C (time-major: step, then channel). */

@@ -45,6 +45,7 @@ public final class ModelSpecs {
         n.put("stepMillis", s.stepMillis());
         ArrayNode t = n.putArray("targets");
         s.targets().forEach(t::add);
+        if (s.channelIndependent()) n.put("channelIndependent", true);
         return n;
     }
 
@@ -74,7 +75,8 @@ public final class ModelSpecs {
                 integer(n, "layers"),
                 n.hasNonNull("activation") ? n.get("activation").asText() : "tanh",
                 n.hasNonNull("stepMillis") ? n.get("stepMillis").asLong() : 0L,
-                targets);
+                targets,
+                bool(n, "channelIndependent"));
     }
 
     private static int integer(JsonNode n, String field) {
@@ -83,6 +85,14 @@ public final class ModelSpecs {
             throw new IllegalArgumentException("spec." + field + ": expected an integer, got " + v);
         }
         return v.intValue();
+    }
+
+    /** Absent or null: false (bundles written before the field existed). */
+    private static boolean bool(JsonNode n, String field) {
+        JsonNode v = n.get(field);
+        if (v == null || v.isNull()) return false;
+        if (!v.isBoolean()) throw new IllegalArgumentException("spec." + field + ": expected true or false, got " + v);
+        return v.booleanValue();
     }
 
     private static String text(JsonNode n, String field) {

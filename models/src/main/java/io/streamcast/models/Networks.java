@@ -22,7 +22,8 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
  * <ul>
  *   <li>flat: LSTM x layers (the last wrapped in {@link LastTimeStep}) then OutputLayer(H*C_out), linear, MSE;
  *       output {@code [batch, H*C_out]}, step-major (= Keras {@code LSTM(U) -> Dense(H*C_out)} reshaped to
- *       H x C_out).
+ *       H x C_out). With 0 layers, a linear model: OutputLayer(H*C_out) on the window flattened channel-major,
+ *       input {@code [batch, C*T]}. A channel-independent spec has input width 1 and Dense(H): one series per row.
  *   <li>per-step: LSTM x layers then RnnOutputLayer(C_out), linear, MSE; output {@code [batch, C_out, time]}
  *       (= Keras {@code LSTM(U, return_sequences=True) -> TimeDistributed(Dense(C_out))}).
  * </ul>
@@ -45,7 +46,7 @@ public final class Networks {
     }
 
     public static MultiLayerConfiguration configuration(ModelSpec spec, long seed, double learningRate) {
-        int c = spec.channelCount();
+        int c = spec.networkInputs();
         Activation act = activation(spec.activation());
         NeuralNetConfiguration.ListBuilder list = new NeuralNetConfiguration.Builder()
                 .seed(seed)
@@ -65,8 +66,8 @@ public final class Networks {
         }
         if (spec.head() == Head.FLAT) {
             list.layer(new OutputLayer.Builder(LossFunctions.LossFunction.MSE)
-                    .nIn(spec.units())
-                    .nOut(spec.outputLength())
+                    .nIn(spec.denseInputs())
+                    .nOut(spec.networkOutputs())
                     .activation(Activation.IDENTITY)
                     .build());
         } else {
@@ -77,7 +78,8 @@ public final class Networks {
                     .dataFormat(RNNFormat.NCW)
                     .build());
         }
-        list.setInputType(InputType.recurrent(c, spec.window(), RNNFormat.NCW));
+        list.setInputType(spec.layers() == 0 ? InputType.feedForward((long) c * spec.window())
+                : InputType.recurrent(c, spec.window(), RNNFormat.NCW));
         return list.build();
     }
 

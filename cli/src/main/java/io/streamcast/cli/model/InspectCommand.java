@@ -49,7 +49,12 @@ public final class InspectCommand implements Callable<Integer> {
         out.printf("window     T=%d   horizon H=%d   channels C=%d   step %s%n", s.window(), s.horizon(), s.channelCount(),
                 s.stepMillis() > 0 ? s.stepMillis() + " ms" : "unknown");
         out.printf("targets    %s (C_out=%d)%n", s.targets(), s.targetCount());
-        out.printf("lstm       %d layer(s) x %d units, %s%n", s.layers(), s.units(), s.activation());
+        if (s.layers() == 0) {
+            out.printf("linear     Dense(%d -> %d), no LSTM%n", s.denseInputs(), s.networkOutputs());
+        } else {
+            out.printf("lstm       %d layer(s) x %d units, %s%n", s.layers(), s.units(), s.activation());
+        }
+        if (s.channelIndependent()) out.printf("channel-independent: one network of input width 1 for every target%n");
         out.printf("normaliser per-window: %s%n", m.normalizer().windowNorm());
         float[] mean = m.normalizer().mean();
         float[] std = m.normalizer().std();

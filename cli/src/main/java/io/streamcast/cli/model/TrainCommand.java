@@ -74,12 +74,19 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--units", defaultValue = "64", paramLabel = "U", description = "LSTM units per layer (default: ${DEFAULT-VALUE}).")
     int units;
 
-    @Option(names = "--layers", defaultValue = "1", paramLabel = "L", description = "Stacked LSTM layers (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--layers", defaultValue = "1", paramLabel = "L", description = "Stacked LSTM layers (default: ${DEFAULT-VALUE}); 0: no LSTM, a linear Dense layer from the "
+                    + "whole window to the forecast (flat head; with --window-norm last the literature's NLinear).")
     int layers;
 
     @Option(names = "--activation", defaultValue = "tanh", paramLabel = "tanh|relu",
             description = "LSTM activation (default: ${DEFAULT-VALUE}).")
     String activation;
+
+    @Option(names = "--channel-independent",
+            description = "Train ONE univariate network shared by all target channels (as PatchTST/DLinear): each "
+                    + "channel's window [T, 1] in, its H steps out; C_out times the training samples, input width 1. "
+                    + "Flat head only. The bundle serves like any other (predict, evaluate, the job).")
+    boolean channelIndependent;
 
     @Option(names = "--epochs", defaultValue = "10", paramLabel = "E", description = "Maximum epochs (default: ${DEFAULT-VALUE}).")
     int epochs;
@@ -89,6 +96,10 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--lr", defaultValue = "0.001", paramLabel = "RATE", description = "Adam learning rate (default: ${DEFAULT-VALUE}).")
     double lr;
+
+    @Option(names = "--lr-decay", defaultValue = "1", paramLabel = "G",
+            description = "Learning rate of epoch e = --lr * G^(e-1), in (0, 1] (default: ${DEFAULT-VALUE} = constant).")
+    double lrDecay;
 
     @Option(names = "--patience", defaultValue = "3", paramLabel = "N",
             description = "Early stopping: epochs without a better validation loss (0 = off; default: ${DEFAULT-VALUE}).")
@@ -129,21 +140,23 @@ public final class TrainCommand implements Callable<Integer> {
         ModelSpec spec;
         try {
             spec = new ModelSpec(window, series.channels(), horizon, head, target, units, layers, activation,
-                    series.stepMillis(), targets);
+                    series.stepMillis(), targets, channelIndependent);
         } catch (IllegalArgumentException e) {
             throw new UsageError(e.getMessage());
         }
+        TrainConfig cfg = trainConfig();
         Split s = Split.standard(data, series.length(), window, split == null ? null : split.values());
         String modelName = name != null ? name : defaultName(data, head);
         cmd.commandLine().getErr().printf(Locale.ROOT,
-                "training %s: %s head%s, T=%d, H=%d, C=%d %s, targets %s, %d LSTM layer(s) x %d units%n",
+                "training %s: %s head%s, T=%d, H=%d, C=%d %s, targets %s, %s%s%n",
                 modelName, head, head == Head.PER_STEP ? " (" + target + ")" : "", window, horizon, spec.channelCount(),
-                spec.channels(), spec.targets(), layers, units);
+                spec.channels(), spec.targets(), layers == 0 ? "linear (no LSTM)" : layers + " LSTM layer(s) x " + units + " units",
+                channelIndependent ? ", channel-independent" : "");
         cmd.commandLine().getErr().printf(Locale.ROOT, "split (%s): train %s, validation %s, test %s; %d / %d / %d windows%n",
                 s.protocol(), s.train(), s.validation(), s.test(), s.train().windowCount(window, horizon),
                 s.validation().windowCount(window, horizon), s.test().windowCount(window, horizon));
         TrainingRun.Outcome o = TrainingRun.run(series, s, spec, windowNorm,
-                new TrainConfig(epochs, batch, lr, patience, seed), modelName, out, plots, new Progress());
+                cfg, modelName, out, plots, new Progress());
         Scores m = o.test().model();
         Scores r = o.test().repeat();
         cmd.commandLine().getOut().printf(Locale.ROOT, "best epoch %d of %d (%.1f s)%n", o.training().bestEpoch(),
@@ -153,6 +166,14 @@ public final class TrainCommand implements Callable<Integer> {
         cmd.commandLine().getOut().printf(Locale.ROOT, "wrote %s: %s%n", out, o.files().stream()
                 .map(p -> p.getFileName().toString()).toList());
         return 0;
+    }
+
+    private TrainConfig trainConfig() {
+        try {
+            return new TrainConfig(epochs, batch, lr, patience, seed, lrDecay);
+        } catch (IllegalArgumentException e) {
+            throw new UsageError(e.getMessage());
+        }
     }
 
     static String defaultName(Path data, Head head) {

@@ -165,6 +165,30 @@ class CliTest {
     }
 
     @Test
+    void channelIndependentLinearModelTrainsInspectsEvaluatesAndPredicts() throws Exception {
+        Path ci = tmp.resolve("ci-linear");
+        Result r = run(new TrainCommand(), "--data", csv.toString(), "--window", "12", "--horizon", "3", "--head", "flat",
+                "--channel-independent", "--layers", "0", "--epochs", "3", "--lr", "0.01", "--lr-decay", "0.5", "--plots", "0",
+                "--out", ci.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.err().contains("linear (no LSTM), channel-independent"), r.err());
+        JsonNode manifest = new ObjectMapper().readTree(ci.resolve("manifest.json").toFile());
+        assertTrue(manifest.get("spec").get("channelIndependent").booleanValue());
+        assertEquals(0, manifest.get("spec").get("layers").intValue());
+        assertEquals(0.5, manifest.get("training").get("lrDecay").doubleValue(), 0);
+        r = run(new InspectCommand(), ci.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("linear     Dense(12 -> 3), no LSTM") && r.out().contains("channel-independent"), r.out());
+        Path json = tmp.resolve("ci-eval.json");
+        r = run(new EvaluateCommand(), "--model", ci.toString(), "--data", csv.toString(), "--json", json.toString());
+        assertEquals(0, r.code(), r.err());
+        JsonNode eval = new ObjectMapper().readTree(json.toFile());
+        assertTrue(eval.get("model").get("mse").doubleValue() < eval.get("repeat").get("mse").doubleValue(), eval.toString());
+        assertEquals(manifest.get("metrics").get("model").get("mse").doubleValue(), eval.get("model").get("mse").doubleValue(), 1e-6,
+                "evaluate scores the bundle as training did");
+    }
+
+    @Test
     void badArgumentsAreOneLineAndExitTwo() {
         List<Object[]> cases = List.of(
                 new Object[] {new TrainCommand(), new String[] {"--data", "x.csv"}},
@@ -178,6 +202,10 @@ class CliTest {
                     "--head", "per-step", "--per-step-target", "aligned", "--out", tmp.resolve("o").toString()}},
                 new Object[] {new TrainCommand(), new String[] {"--data", csv.toString(), "--window", "12", "--horizon", "3",
                     "--head", "flat", "--columns", "a,zz", "--out", tmp.resolve("o").toString()}},
+                new Object[] {new TrainCommand(), new String[] {"--data", csv.toString(), "--window", "12", "--horizon", "12",
+                    "--head", "per-step", "--per-step-target", "aligned", "--channel-independent", "--out", tmp.resolve("o").toString()}},
+                new Object[] {new TrainCommand(), new String[] {"--data", csv.toString(), "--window", "12", "--horizon", "3",
+                    "--head", "flat", "--lr-decay", "1.5", "--out", tmp.resolve("o").toString()}},
                 new Object[] {new EvaluateCommand(), new String[] {"--model", tmp.resolve("nothing").toString(), "--data", csv.toString()}},
                 new Object[] {new PublishCommand(), new String[] {bundle.toString()}},
                 new Object[] {new InspectCommand(), new String[] {tmp.resolve("nothing").toString()}},

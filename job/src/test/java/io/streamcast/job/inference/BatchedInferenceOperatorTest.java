@@ -30,11 +30,15 @@ class BatchedInferenceOperatorTest {
     static Path dir;
     static Path flat;
     static Path perStep;
+    static Path channelIndependent;
+    static Path linear;
 
     @BeforeAll
     static void bundles() throws Exception {
         flat = TinyModel.create(dir, "tiny-flat", Head.FLAT);
         perStep = TinyModel.create(dir, "tiny-per-step", Head.PER_STEP);
+        channelIndependent = TinyModel.createChannelIndependent(dir, "tiny-ci", 1);
+        linear = TinyModel.createChannelIndependent(dir, "tiny-ci-linear", 0);
     }
 
     private static InferenceConfig cfg(int maxBatch, long timeoutMillis) {
@@ -133,7 +137,7 @@ class BatchedInferenceOperatorTest {
 
     @Test
     void forecastsEqualForecastModelPredictOnTheSameWindowsAndCarryTheModelIdentity() throws Exception {
-        for (Path bundle : List.of(flat, perStep)) {
+        for (Path bundle : List.of(flat, perStep, channelIndependent, linear)) {
             List<Window> ws = interleaved(3, 4); // 12 windows, one batch
             float[][] expected = predict(bundle, ws);
             try (var h = opened(new InferenceConfig(bundle.toString(), InferenceConfig.Mode.BATCHED, 256, 5).withMaxBatch(12))) {
@@ -150,7 +154,7 @@ class BatchedInferenceOperatorTest {
                     assertEquals(w.endTime, out.get(i).getTimestamp(), "record timestamp kept");
                     assertEquals(bundle.getFileName().toString(), f.modelName);
                     assertEquals("dev", f.modelVersion);
-                    assertEquals(bundle == flat ? "flat" : "per-step", f.head);
+                    assertEquals(bundle == perStep ? "per-step" : "flat", f.head);
                     assertEquals(TinyModel.STEP, f.stepMillis);
                     assertEquals(TinyModel.H, f.horizon);
                     assertEquals(TinyModel.C, f.channels);

@@ -31,6 +31,14 @@ final class TinyModel {
         return bundle;
     }
 
+    /** A flat channel-independent bundle: one univariate network ({@code layers} LSTMs, 0 = linear) for both channels. */
+    static Path createChannelIndependent(Path dir, String name, int layers) throws Exception {
+        Path bundle = dir.resolve(name);
+        ModelSpec spec = new ModelSpec(T, List.of("load", "temp"), H, Head.FLAT, null, 8, layers, "tanh", STEP, null, true);
+        ModelBundle.createRandom(bundle, name, spec, Normalizer.identity(C), 42);
+        return bundle;
+    }
+
     /** A window whose values depend on sensor and end time only. */
     static Window window(String sensor, long end) {
         Random r = new Random(sensor.hashCode() * 31L + end);

@@ -27,6 +27,10 @@ import org.nd4j.linalg.factory.Nd4j;
  * per-step {@code next} = the input shifted by one (input rows 0..T-1, labels rows 1..T: every step learns the
  * step after it; targets = all channels); per-step {@code aligned} = rows T..2T-1 (output t learns step T+t;
  * H == T).
+ *
+ * <p>A channel-independent spec trains on every (window, target channel) pair as its own sample: input the
+ * channel's T values, label its next H values (C_out times the samples of one window each, all through the same
+ * weights). Validation and early stopping score the assembled multi-channel forecast, as served.
  */
 public final class Trainer {
     private Trainer() {
@@ -57,8 +61,11 @@ public final class Trainer {
         MultiLayerNetwork net = Networks.build(spec, cfg.seed(), cfg.learningRate());
         ForecastModel forecaster = ForecastModel.of(Manifest.of("training", spec, normalizer), net);
         Random random = new Random(cfg.seed());
-        int[] order = new int[train.size()];
-        for (int i = 0; i < order.length; i++) order[i] = train.start(i);
+        // channel-independent: sample i*C_out + k is target k of window i
+        int perWindow = spec.channelIndependent() ? spec.targetCount() : 1;
+        int[] order = new int[train.size() * perWindow];
+        for (int i = 0; i < order.length; i++) order[i] = spec.channelIndependent() ? i : train.start(i);
+        int firstStart = train.start(0);
 
         int batches = (order.length + cfg.batchSize() - 1) / cfg.batchSize();
         double[] trainLoss = new double[cfg.epochs()];
@@ -70,12 +77,14 @@ public final class Trainer {
         boolean stoppedEarly = false;
         for (int epoch = 1; epoch <= cfg.epochs(); epoch++) {
             shuffle(order, random);
+            if (epoch > 1 && cfg.lrDecay() != 1.0) net.setLearningRate(cfg.learningRate() * Math.pow(cfg.lrDecay(), epoch - 1));
             listener.epochStarted(epoch, cfg.epochs(), batches);
             double sum = 0;
             for (int b = 0; b < batches; b++) {
                 int from = b * cfg.batchSize();
                 int to = Math.min(order.length, from + cfg.batchSize());
-                net.fit(batch(z, order, from, to, spec, normalizer));
+                net.fit(spec.channelIndependent() ? channelBatch(z, order, from, to, firstStart, spec, normalizer)
+                        : batch(z, order, from, to, spec, normalizer));
                 // DL4J scores a sequence output as the sum over time steps of the per-step MSE: divide by T
                 // so both heads report a mean squared error per output value.
                 double loss = spec.head() == Head.FLAT ? net.score() : net.score() / t;
@@ -121,7 +130,34 @@ public final class Trainer {
         }
     }
 
-    /** Features [B, C, T] and labels in the head's layout, in the network's (z-scored, offset) space. */
+    /**
+     * Channel-independent samples: {@code samples[i] = w*C_out + k} is target channel k of the window starting at
+     * row {@code firstStart + w}. Features [n, 1, T] ([n, T] for a linear model), labels [n, H], in the network's (z-scored, offset) space.
+     */
+    static DataSet channelBatch(float[][] z, int[] samples, int from, int to, int firstStart, ModelSpec spec,
+            Normalizer normalizer) {
+        int n = to - from;
+        int t = spec.window();
+        int h = spec.horizon();
+        int c = spec.channelCount();
+        int[] targets = spec.targetIndices();
+        float[] feat = new float[n * t];
+        float[] lab = new float[n * h];
+        float[] zWindow = new float[t * c];
+        float[] off = new float[c];
+        for (int b = 0; b < n; b++) {
+            int s = firstStart + samples[from + b] / targets.length;
+            int ch = targets[samples[from + b] % targets.length];
+            for (int i = 0; i < t; i++) System.arraycopy(z[s + i], 0, zWindow, i * c, c);
+            normalizer.windowOffset(zWindow, t, off);
+            for (int i = 0; i < t; i++) feat[b * t + i] = z[s + i][ch] - off[ch];
+            for (int i = 0; i < h; i++) lab[b * h + i] = z[s + t + i][ch] - off[ch];
+        }
+        long[] shape = spec.layers() == 0 ? new long[] {n, t} : new long[] {n, 1, t};
+        return new DataSet(Nd4j.create(feat, shape, 'c'), Nd4j.create(lab, new long[] {n, h}, 'c'));
+    }
+
+    /** Features [B, C, T] ([B, C*T] for a linear model) and labels in the head's layout, in the network's (z-scored, offset) space. */
     static DataSet batch(float[][] z, int[] starts, int from, int to, ModelSpec spec, Normalizer normalizer) {
         int n = to - from;
         int t = spec.window();
@@ -157,7 +193,7 @@ public final class Trainer {
                 }
             }
         }
-        INDArray f = Nd4j.create(feat, new long[] {n, c, t}, 'c');
+        INDArray f = Nd4j.create(feat, spec.layers() == 0 ? new long[] {n, (long) c * t} : new long[] {n, c, t}, 'c');
         INDArray l = flat ? Nd4j.create(lab, new long[] {n, h * cOut}, 'c')
                 : Nd4j.create(lab, new long[] {n, cOut, t}, 'c');
         return new DataSet(f, l);

@@ -122,6 +122,8 @@ public final class TrainingRun {
         t.put("stoppedEarly", result.stoppedEarly());
         t.put("batch", cfg.batchSize());
         t.put("learningRate", cfg.learningRate());
+        t.put("lrDecay", cfg.lrDecay());
+        t.put("channelIndependent", spec.channelIndependent());
         t.put("patience", cfg.patience());
         t.put("seed", cfg.seed());
         t.put("millis", result.millis());

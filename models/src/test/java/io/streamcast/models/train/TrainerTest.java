@@ -167,6 +167,72 @@ class TrainerTest {
     }
 
     @Test
+    void channelIndependentSamplesAreOneChannelOfOneWindow() {
+        float[][] z = new float[40][2];
+        for (int i = 0; i < z.length; i++) z[i] = new float[] {i, 100 + i};
+        ModelSpec ci = new ModelSpec(12, series.channels(), 3, Head.FLAT, null, 8, 1, "tanh", 0, null, true);
+        // samples: window 5 channel b, window 0 channel a (sample = window * C_out + channel), windows from row 2
+        int[] samples = {5 * 2 + 1, 0};
+        DataSet d = Trainer.channelBatch(z, samples, 0, 2, 2, ci, Normalizer.identity(2));
+        assertEquals(List.of(2L, 1L, 12L), List.of(d.getFeatures().size(0), d.getFeatures().size(1), d.getFeatures().size(2)));
+        assertEquals(List.of(2L, 3L), List.of(d.getLabels().size(0), d.getLabels().size(1)));
+        assertEquals(107f, d.getFeatures().getFloat(0, 0, 0)); // row 7, channel b
+        assertEquals(118f, d.getFeatures().getFloat(0, 0, 11));
+        assertEquals(119f, d.getLabels().getFloat(0, 0)); // row 7 + 12
+        assertEquals(2f, d.getFeatures().getFloat(1, 0, 0)); // row 2, channel a
+        assertEquals(16f, d.getLabels().getFloat(1, 2)); // row 2 + 12 + 2
+
+        DataSet last = Trainer.channelBatch(z, samples, 0, 2, 2, ci, Normalizer.identity(2).withWindowNorm(WindowNorm.LAST));
+        assertEquals(-11f, last.getFeatures().getFloat(0, 0, 0));
+        assertEquals(0f, last.getFeatures().getFloat(0, 0, 11));
+        assertEquals(3f, last.getLabels().getFloat(1, 2));
+    }
+
+    @Test
+    void channelIndependentModelTrainsScoresAsServedAndBeatsRepeat() {
+        ModelSpec spec = new ModelSpec(12, series.channels(), 4, Head.FLAT, null, 8, 1, "tanh", series.stepMillis(), null,
+                true);
+        TrainResult r = Trainer.train(series, split, spec, WindowNorm.LAST, new TrainConfig(4, 16, 0.01, 0, 3, 0.7),
+                TrainListener.NONE);
+        assertEquals(1, r.network().getLayer(0).getParam("W").size(0), "input width 1");
+        ForecastModel m = ForecastModel.of(Manifest.of("t", spec, r.normalizer()), r.network());
+        WindowSet val = WindowSet.of(series.rows(), split.validation(), spec);
+        Evaluation e = Evaluation.evaluate(m::predict, r.normalizer(), val, 64, null);
+        assertEquals(r.valLoss()[r.bestEpoch() - 1], e.model().mse(), 1e-6, "validation scored the served forecast");
+        assertTrue(r.trainLoss()[r.trainLoss().length - 1] < r.trainLoss()[0], java.util.Arrays.toString(r.trainLoss()));
+        assertTrue(e.model().mse() < e.repeat().mse() / 2, "model " + e.model().mse() + " vs Repeat " + e.repeat().mse());
+    }
+
+    @Test
+    void linearChannelIndependentModelTrainsAndBeatsRepeat() {
+        ModelSpec spec = new ModelSpec(12, series.channels(), 4, Head.FLAT, null, 1, 0, "tanh", series.stepMillis(), null,
+                true);
+        TrainResult r = Trainer.train(series, split, spec, WindowNorm.LAST, new TrainConfig(5, 16, 0.01, 0, 3),
+                TrainListener.NONE);
+        assertEquals(1, r.network().getnLayers(), "no LSTM");
+        ForecastModel m = ForecastModel.of(Manifest.of("t", spec, r.normalizer()), r.network());
+        Evaluation e = Evaluation.evaluate(m::predict, r.normalizer(), WindowSet.of(series.rows(), split.validation(), spec),
+                64, null);
+        assertEquals(r.valLoss()[r.bestEpoch() - 1], e.model().mse(), 1e-6);
+        assertTrue(e.model().mse() < e.repeat().mse() / 2, "model " + e.model().mse() + " vs Repeat " + e.repeat().mse());
+    }
+
+    @Test
+    void learningRateDecaysPerEpoch() {
+        ModelSpec spec = spec(Head.FLAT, null, 4);
+        TrainResult constant = Trainer.train(series, split, spec, WindowNorm.NONE, new TrainConfig(3, 64, 0.01, 0, 1),
+                TrainListener.NONE);
+        TrainResult decayed = Trainer.train(series, split, spec, WindowNorm.NONE, new TrainConfig(3, 64, 0.01, 0, 1, 0.5),
+                TrainListener.NONE);
+        assertEquals(0.01 * 0.25, decayed.network().getLearningRate(1), 1e-12);
+        assertEquals(0.01, constant.network().getLearningRate(1), 1e-12);
+        assertEquals(constant.trainLoss()[0], decayed.trainLoss()[0], 0, "epoch 1 runs at --lr");
+        assertNotEquals(constant.trainLoss()[1], decayed.trainLoss()[1]);
+        assertThrows(() -> new TrainConfig(3, 64, 0.01, 0, 1, 0), "lr decay");
+        assertThrows(() -> new TrainConfig(3, 64, 0.01, 0, 1, 1.5), "lr decay");
+    }
+
+    @Test
     void perStepNextNeedsEveryChannelAsTarget() {
         IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
                 () -> new ModelSpec(12, series.channels(), 4, Head.PER_STEP, PerStepTarget.NEXT, 8, 1, "tanh", 0,
