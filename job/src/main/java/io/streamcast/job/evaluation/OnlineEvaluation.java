@@ -41,21 +41,7 @@ public final class OnlineEvaluation {
 
         @Override
         public WindowForecast map(WindowForecast f) {
-            WindowForecast out = new WindowForecast();
-            out.sensorId = f.sensorId;
-            out.issuedAt = f.issuedAt;
-            out.modelName = f.modelName;
-            out.modelVersion = f.modelVersion;
-            out.stepMillis = f.stepMillis;
-            out.horizon = f.horizon;
-            out.channels = f.channels;
-            out.targetIndex = f.targetIndex;
-            out.values = f.values;
-            out.lower = f.lower;
-            out.upper = f.upper;
-            out.coverage = f.coverage;
-            out.producedAt = f.producedAt;
-            return out;
+            return f.withoutNames();
         }
     }
 
