@@ -32,6 +32,7 @@ import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 import org.HdrHistogram.Histogram;
+import org.apache.flink.configuration.MemorySize;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -115,6 +116,11 @@ public final class E2eBenchCommand implements Callable<Integer> {
                     + "the checkpoint statistics and a timed canonical savepoint (docs/operating.md, sizing).")
     String stateBackend;
 
+    @Option(names = "--managed-memory", paramLabel = "SIZE",
+            description = "taskmanager.memory.managed.size of the job's local TaskManager: RocksDB's block cache and "
+                    + "write buffers (default: Flink's local default, 128m).")
+    String managedMemory;
+
     @Option(names = "--job-jvm-opts", paramLabel = "OPTS", description = "Extra JVM options of the job's JVM, e.g. \"-XX:StartFlightRecording=filename=job.jfr\".")
     String jobJvmOpts;
 
@@ -156,6 +162,13 @@ public final class E2eBenchCommand implements Callable<Integer> {
         if (stateBackend != null && !List.of("hashmap", "rocksdb").contains(stateBackend)) {
             throw new InvalidInputException("--state-backend " + stateBackend + " is not valid; fix: use hashmap or rocksdb");
         }
+        if (managedMemory != null) {
+            try {
+                MemorySize.parse(managedMemory);
+            } catch (IllegalArgumentException e) {
+                throw new InvalidInputException("--managed-memory " + managedMemory + " is not a size; fix: e.g. 512m or 2g");
+            }
+        }
         Path work = BenchPaths.work(workDir);
         Files.createDirectories(work);
         Path bundle = ReferenceModel.resolve(model, work);
@@ -174,7 +187,11 @@ public final class E2eBenchCommand implements Callable<Integer> {
         Path kafkaWork = work.resolve("kafka");
         boolean ownBroker = bootstrap == null;
         String servers = ownBroker ? "127.0.0.1:" + kafkaPort : bootstrap;
-        Thread hook = new Thread(() -> stopJob(), "bench-e2e-shutdown");
+        // Ctrl-C or SIGTERM: the finally below does not run, so the hook stops the job and the broker started here
+        Thread hook = new Thread(() -> {
+            stopJob();
+            if (ownBroker) stopBroker(kafkaWork);
+        }, "bench-e2e-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         List<Map<String, Object>> results = new ArrayList<>();
         try {
@@ -194,9 +211,7 @@ public final class E2eBenchCommand implements Callable<Integer> {
             }
         } finally {
             stopJob();
-            if (ownBroker) {
-                DeployScripts.run("kafka.sh", List.of("stop", "--work-dir", kafkaWork.toString()));
-            }
+            if (ownBroker) stopBroker(kafkaWork);
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
             } catch (IllegalStateException shuttingDown) {
@@ -267,6 +282,7 @@ public final class E2eBenchCommand implements Callable<Integer> {
             settings.put("objectReuse", objectReuse);
             settings.put("jobSettings", jobSettings);
             settings.put("stateBackend", stateBackend);
+            settings.put("managedMemory", managedMemory);
             settings.put("jobJvmOpts", jobJvmOpts);
             settings.put("warmupSeconds", warmup);
             settings.put("durationSeconds", duration);
@@ -537,12 +553,17 @@ public final class E2eBenchCommand implements Callable<Integer> {
                 .setConsumer(new ConsoleProgressBarConsumer(System.err)).build();
     }
 
+    private static void stopBroker(Path kafkaWork) {
+        DeployScripts.run("kafka.sh", List.of("stop", "--work-dir", kafkaWork.toString()));
+    }
+
     /** The job in its own JVM (this JVM's java, classpath and options), stdout/stderr to the log. */
     private void startJob(String m, String servers, Path bundle, String readings, String forecasts, List<String> topics, Path log)
             throws IOException, InterruptedException {
         List<String> jvmOptions = jobJvmOpts == null || jobJvmOpts.isBlank() ? List.of() : List.of(jobJvmOpts.trim().split("\\s+"));
         List<String> args = new ArrayList<>();
         if (objectReuse) args.add("--object-reuse");
+        if (managedMemory != null) args.addAll(List.of("--managed-memory", managedMemory));
         if (stateBackend != null) {
             restPort = freePort();
             args.addAll(List.of("--rest-port", String.valueOf(restPort), "--checkpoint-dir",

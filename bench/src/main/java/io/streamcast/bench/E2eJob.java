@@ -8,7 +8,9 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
@@ -31,18 +33,21 @@ public final class E2eJob {
         boolean objectReuse = false;
         int restPort = 0;
         String checkpointDir = null;
+        String managedMemory = null;
         List<String> settings = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--object-reuse" -> objectReuse = true;
                 case "--rest-port" -> restPort = Integer.parseInt(args[++i]);
                 case "--checkpoint-dir" -> checkpointDir = args[++i];
+                case "--managed-memory" -> managedMemory = args[++i];
                 default -> settings.add(args[i]);
             }
         }
         JobConfig cfg = JobArgs.parse(settings.toArray(String[]::new));
         Configuration conf = new Configuration();
         conf.set(RestOptions.PORT, restPort);
+        if (managedMemory != null) conf.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, MemorySize.parse(managedMemory));
         LocalCheckpoints.configure(conf, cfg, checkpointDir);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(conf);
         if (objectReuse) env.getConfig().enableObjectReuse();
