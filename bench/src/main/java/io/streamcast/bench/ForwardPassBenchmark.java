@@ -22,8 +22,8 @@ import org.openjdk.jmh.annotations.TearDown;
 
 /**
  * The network's forward pass alone on a [batch, C, T] input already in network space: DL4J's
- * {@code MultiLayerNetwork.output} against {@link FusedLstmForward} (one libnd4j lstmLayer op per
- * layer, shipped) and {@link GemmLstmForward} (one GEMM for all input projections, experiment). The output array is copied to a Java float[][] in both, as predict does.
+ * {@code MultiLayerNetwork.output} against {@link FusedLstmForward} (one libnd4j op per layer:
+ * lstmBlock, shipped, or lstmLayer) and {@link GemmLstmForward} (one GEMM for all input projections, experiment). The output array is copied to a Java float[][] in both, as predict does.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -35,8 +35,10 @@ public class ForwardPassBenchmark {
     @Param({"1"})
     public int batch;
 
-    @Param({"dl4j", "fused", "gemm"})
+    @Param({"dl4j", "block", "layer", "gemm"})
     public String impl;
+    /** How many forward passes {@link #impl} compares. */
+    static final int IMPLS = 4;
 
     private ForecastModel model;
     private MultiLayerNetwork network;
@@ -49,7 +51,11 @@ public class ForwardPassBenchmark {
         Nd4jRuntime.limitThreads(1);
         model = ForecastModel.load(Path.of(bundle));
         network = model.network();
-        fused = new FusedLstmForward(model.spec(), network);
+        fused = switch (impl) {
+            case "block" -> new FusedLstmForward(model.spec(), network, FusedLstmForward.Kernel.BLOCK);
+            case "layer" -> new FusedLstmForward(model.spec(), network, FusedLstmForward.Kernel.LAYER);
+            default -> null;
+        };
         gemm = impl.equals("gemm") ? new GemmLstmForward(model.spec(), network) : null;
         Nd4j.getRandom().setSeed(batch);
         x = Nd4j.rand(DataType.FLOAT, batch, model.spec().channelCount(), model.spec().window());
@@ -58,7 +64,7 @@ public class ForwardPassBenchmark {
     @Benchmark
     public float[][] forward() {
         INDArray y = switch (impl) {
-            case "fused" -> fused.output(x);
+            case "block", "layer" -> fused.output(x);
             case "gemm" -> gemm.output(x);
             default -> network.output(x, false);
         };

@@ -61,10 +61,11 @@ public final class InferenceBenchCommand implements Callable<Integer> {
     int forks;
 
     @Option(names = "--impl", paramLabel = "I,...", split = ",", defaultValue = "fused",
-            description = "Forward passes to measure predict with: fused (shipped: one libnd4j lstmLayer op per layer), dl4j (DL4J's output()) (default ${DEFAULT-VALUE}).")
+            description = "Forward passes to measure predict with: fused (shipped default, = block), block (one libnd4j lstmBlock op per "
+                    + "layer), layer (one lstmLayer op per layer: faster, leaks native memory), dl4j (DL4J's output()) (default ${DEFAULT-VALUE}).")
     List<String> impls;
 
-    @Option(names = "--forward", description = "Also compare the bare forward pass: DL4J's output(), the fused libnd4j lstmLayer op (FusedLstmForward, shipped) and GemmLstmForward (experiment).")
+    @Option(names = "--forward", description = "Also compare the bare forward pass: DL4J's output(), FusedLstmForward on lstmBlock (shipped) and on lstmLayer, and GemmLstmForward (experiment).")
     boolean forward;
 
     @Option(names = "--quick", description = "Smoke run: small matrices, few points, short iterations.")
@@ -91,7 +92,9 @@ public final class InferenceBenchCommand implements Callable<Integer> {
         check(ts, "--threads");
         check(ns, "--mmul");
         for (String i : impls) {
-            if (!i.equals("fused") && !i.equals("dl4j")) throw new InvalidInputException("--impl " + i + " is not valid; fix: fused, dl4j or fused,dl4j");
+            if (!List.of("fused", "block", "layer", "dl4j").contains(i)) {
+                throw new InvalidInputException("--impl " + i + " is not valid; fix: a list of fused, block, layer, dl4j");
+            }
         }
         if (warm < 0 || iters < 1 || secs < 1 || forks < 0) {
             throw new InvalidInputException("--warmup >= 0, --iterations >= 1, --time >= 1 and --forks >= 0 are needed");
@@ -102,7 +105,7 @@ public final class InferenceBenchCommand implements Callable<Integer> {
         PrintStream out = System.out;
         out.printf(Locale.ROOT, "streamcast bench inference: model %s (%s), %.3f MFLOP/window%n", model, describe(spec), flops / 1e6);
         out.println("machine: " + Machine.oneLine());
-        int total = ts.size() * (bs.size() * (impls.size() + (forward ? 3 : 0)) + ns.size());
+        int total = ts.size() * (bs.size() * (impls.size() + (forward ? ForwardPassBenchmark.IMPLS : 0)) + ns.size());
         BenchProgress progress = new BenchProgress(System.err, total, warm, iters);
 
         List<Map<String, Object>> points = new ArrayList<>();

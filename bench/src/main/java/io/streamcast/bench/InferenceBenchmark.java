@@ -32,7 +32,7 @@ public class InferenceBenchmark {
     @Param({"1"})
     public int batch;
 
-    /** fused: the shipped path (FusedLstmForward for flat heads); dl4j: DL4J's own forward pass. */
+    /** fused: the shipped path (FusedLstmForward for flat heads); block/layer: its native op; dl4j: DL4J's own forward pass. */
     @Param({"fused"})
     public String impl;
 
@@ -42,7 +42,11 @@ public class InferenceBenchmark {
     @Setup(Level.Trial)
     public void load() throws Exception {
         Nd4jRuntime.limitThreads(1);
-        System.setProperty(ForecastModel.FUSED_PROPERTY, String.valueOf(!impl.equals("dl4j")));
+        switch (impl) {
+            case "fused" -> System.clearProperty(ForecastModel.FUSED_PROPERTY);
+            case "dl4j" -> System.setProperty(ForecastModel.FUSED_PROPERTY, "false");
+            default -> System.setProperty(ForecastModel.FUSED_PROPERTY, impl);
+        }
         model = ForecastModel.load(Path.of(bundle));
         Random random = new Random(batch);
         windows = new float[batch][model.spec().inputLength()];

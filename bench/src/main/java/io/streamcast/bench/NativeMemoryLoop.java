@@ -46,8 +46,8 @@ public final class NativeMemoryLoop {
         long forecasts = 0;
         long start = System.nanoTime();
         try (ForecastModel model = ForecastModel.load(dir.resolve("m"))) {
-            System.out.printf("head=%s fused=%s batches=%d maxBatch=%d MALLOC_ARENA_MAX=%s maxPhysicalBytes=%d MiB%n", head,
-                    model.fusedForward(), batches, maxBatch, System.getenv("MALLOC_ARENA_MAX"), Pointer.maxPhysicalBytes() >> 20);
+            System.out.printf("head=%s forward=%s batches=%d maxBatch=%d MALLOC_ARENA_MAX=%s maxPhysicalBytes=%d MiB%n", head,
+                    model.fusedKernel() == null ? "dl4j" : model.fusedKernel(), batches, maxBatch, System.getenv("MALLOC_ARENA_MAX"), Pointer.maxPhysicalBytes() >> 20);
             report("start", 0, 0, start);
             for (int i = 1; i <= batches; i++) {
                 int n = 1 + rnd.nextInt(maxBatch);

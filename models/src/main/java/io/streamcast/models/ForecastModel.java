@@ -42,8 +42,9 @@ public final class ForecastModel implements AutoCloseable {
     /** Sigmoid/softmax output layer (imported classifier): the network's values are the forecast, unscaled. */
     private final boolean passThrough;
     /**
-     * Flat head: one native lstmLayer op per LSTM layer instead of DL4J's per-step ops (about 2x faster
-     * batched, 4x per window; identical outputs). Off with -Dstreamcast.inference.fused=false.
+     * Flat head: one native op per LSTM layer instead of DL4J's per-step ops (faster, identical outputs):
+     * libnd4j's lstmBlock for tanh LSTMs by default; -Dstreamcast.inference.fused=layer picks the faster
+     * lstmLayer, which leaks native memory per call; =false keeps DL4J's own pass.
      */
     private final FusedLstmForward fused;
 
@@ -65,8 +66,9 @@ public final class ForecastModel implements AutoCloseable {
         this.passThrough = classifierOutput(network);
         this.zWindow = new float[steps * channels];
         // only for loaded bundles: the fused pass copies the weights, a wrapped network may still be training
-        this.fused = mayFuse && FusedLstmForward.supports(spec, network) && !"false".equals(System.getProperty(FUSED_PROPERTY))
-                ? new FusedLstmForward(spec, network) : null;
+        FusedLstmForward.Kernel kernel = FusedLstmForward.Kernel.fromProperty(System.getProperty(FUSED_PROPERTY));
+        this.fused = mayFuse && kernel != null && FusedLstmForward.supports(spec, network, kernel)
+                ? new FusedLstmForward(spec, network, kernel) : null;
     }
 
     /** A sigmoid or softmax output layer gives probabilities, which no channel's statistics scale. */
@@ -82,7 +84,11 @@ public final class ForecastModel implements AutoCloseable {
         return passThrough;
     }
 
-    /** System property: {@code false} scores flat heads with DL4J's own forward pass (for comparison). */
+    /**
+     * System property choosing the flat head's forward pass: {@code block} (default, libnd4j lstmBlock,
+     * tanh LSTMs), {@code layer} (libnd4j lstmLayer: faster, but leaks native memory per call in
+     * 1.0.0-M2.1, so not for long-running jobs) or {@code false} (DL4J's own pass).
+     */
     public static final String FUSED_PROPERTY = "streamcast.inference.fused";
 
     /** Loads and verifies a bundle directory (checksum, spec, shapes, finite output on a probe window). */
@@ -146,6 +152,11 @@ public final class ForecastModel implements AutoCloseable {
     /** Whether flat-head forecasts use {@link FusedLstmForward} (else DL4J's own forward pass). */
     public boolean fusedForward() {
         return fused != null;
+    }
+
+    /** The native op of the fused forward pass, or null on DL4J's own pass. */
+    public FusedLstmForward.Kernel fusedKernel() {
+        return fused == null ? null : fused.kernel();
     }
 
     /** The underlying DL4J network (for tests and importers; not thread-safe). */

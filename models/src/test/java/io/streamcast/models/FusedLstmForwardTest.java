@@ -1,20 +1,26 @@
 package io.streamcast.models;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Random;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import io.streamcast.models.FusedLstmForward.Kernel;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
-/** The fused forward pass (one libnd4j lstmLayer op per layer) gives DL4J's outputs, and is used only where it can. */
+/** The fused forward passes (one libnd4j lstmBlock or lstmLayer op per layer) give DL4J's outputs, and are used only where they can. */
 class FusedLstmForwardTest {
     @TempDir
     Path tmp;
@@ -23,30 +29,63 @@ class FusedLstmForwardTest {
         return new ModelSpec(6, List.of("a", "b", "c"), head == Head.FLAT ? 4 : 6, head, PerStepTarget.NEXT, 12, layers, activation, 0);
     }
 
-    private static void assertSameAsDl4j(ModelSpec spec, long seed) {
+    private static void assertSameAsDl4j(ModelSpec spec, long seed, Kernel kernel) {
         MultiLayerNetwork net = Networks.build(spec, seed);
         Nd4j.getRandom().setSeed(seed);
         INDArray x = Nd4j.rand(DataType.FLOAT, 5, spec.channelCount(), spec.window()).subi(0.5).muli(4);
         float[][] expected = net.output(x, false).toFloatMatrix();
-        float[][] actual = new FusedLstmForward(spec, net).output(x).toFloatMatrix();
+        float[][] actual = new FusedLstmForward(spec, net, kernel).output(x).toFloatMatrix();
         for (int b = 0; b < expected.length; b++) {
-            assertArrayEquals(expected[b], actual[b], 1e-5f, "window " + b + " of " + spec);
+            assertArrayEquals(expected[b], actual[b], 1e-5f, "window " + b + " of " + spec + " on " + kernel);
         }
     }
 
-    @Test
-    void oneLayerTanhEqualsDl4j() {
-        assertSameAsDl4j(spec(1, "tanh", Head.FLAT), 1);
+    @ParameterizedTest
+    @EnumSource(Kernel.class)
+    void oneLayerTanhEqualsDl4j(Kernel kernel) {
+        assertSameAsDl4j(spec(1, "tanh", Head.FLAT), 1, kernel);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Kernel.class)
+    void stackedLayersEqualDl4j(Kernel kernel) {
+        assertSameAsDl4j(spec(3, "tanh", Head.FLAT), 2, kernel);
     }
 
     @Test
-    void stackedLayersEqualDl4j() {
-        assertSameAsDl4j(spec(3, "tanh", Head.FLAT), 2);
+    void reluEqualsDl4jOnLstmLayer() {
+        assertSameAsDl4j(spec(2, "relu", Head.FLAT), 3, Kernel.LAYER);
     }
 
     @Test
-    void reluEqualsDl4j() {
-        assertSameAsDl4j(spec(2, "relu", Head.FLAT), 3);
+    void lstmBlockRefusesReluWhoseCellActivationItCannotChange() {
+        ModelSpec relu = spec(1, "relu", Head.FLAT);
+        MultiLayerNetwork net = Networks.build(relu, 1);
+        assertFalse(FusedLstmForward.supports(relu, net, Kernel.BLOCK));
+        assertThrows(IllegalArgumentException.class, () -> new FusedLstmForward(relu, net, Kernel.BLOCK));
+    }
+
+    @Test
+    void theKernelComesFromTheSystemProperty() throws Exception {
+        Path tanh = tmp.resolve("tanh");
+        ModelBundle.createRandom(tanh, "t", spec(1, "tanh", Head.FLAT), Normalizer.identity(3), 5);
+        Path relu = tmp.resolve("relu");
+        ModelBundle.createRandom(relu, "r", spec(1, "relu", Head.FLAT), Normalizer.identity(3), 5);
+        try (ForecastModel t = ForecastModel.load(tanh); ForecastModel r = ForecastModel.load(relu)) {
+            assertEquals(Kernel.BLOCK, t.fusedKernel(), "the leak-free op is the default");
+            assertNull(r.fusedKernel(), "relu LSTMs stay on DL4J's own pass by default");
+        }
+        try {
+            System.setProperty(ForecastModel.FUSED_PROPERTY, "layer");
+            try (ForecastModel r = ForecastModel.load(relu)) {
+                assertEquals(Kernel.LAYER, r.fusedKernel());
+            }
+            System.setProperty(ForecastModel.FUSED_PROPERTY, "fast");
+            var e = assertThrows(IllegalArgumentException.class, () -> ForecastModel.load(tanh));
+            assertTrue(e.getMessage().contains("block (default), layer or false"), e.getMessage());
+        } finally {
+            System.clearProperty(ForecastModel.FUSED_PROPERTY);
+        }
     }
 
     @Test
