@@ -2,6 +2,7 @@ package io.streamcast.bench;
 
 import io.streamcast.models.ForecastModel;
 import io.streamcast.models.FusedLstmForward;
+import io.streamcast.models.JavaLstmForward;
 import io.streamcast.models.Nd4jRuntime;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
@@ -22,8 +23,8 @@ import org.openjdk.jmh.annotations.TearDown;
 
 /**
  * The network's forward pass alone on a [batch, C, T] input already in network space: DL4J's
- * {@code MultiLayerNetwork.output} against {@link FusedLstmForward} (one libnd4j op per layer:
- * lstmBlock, shipped, or lstmLayer) and {@link GemmLstmForward} (one GEMM for all input projections, experiment). The output array is copied to a Java float[][] in both, as predict does.
+ * {@code MultiLayerNetwork.output} against {@link JavaLstmForward} (shipped), {@link FusedLstmForward} (one libnd4j op per layer:
+ * lstmBlock or lstmLayer) and {@link GemmLstmForward} (one GEMM for all input projections, experiment). The output array is copied to a Java float[][] in both, as predict does.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -35,16 +36,18 @@ public class ForwardPassBenchmark {
     @Param({"1"})
     public int batch;
 
-    @Param({"dl4j", "block", "layer", "gemm"})
+    @Param({"dl4j", "java", "block", "layer", "gemm"})
     public String impl;
     /** How many forward passes {@link #impl} compares. */
-    static final int IMPLS = 4;
+    static final int IMPLS = 5;
 
     private ForecastModel model;
     private MultiLayerNetwork network;
     private FusedLstmForward fused;
     private GemmLstmForward gemm;
+    private JavaLstmForward heap;
     private INDArray x;
+    private float[] packed;
 
     @Setup(Level.Trial)
     public void load() throws Exception {
@@ -57,12 +60,15 @@ public class ForwardPassBenchmark {
             default -> null;
         };
         gemm = impl.equals("gemm") ? new GemmLstmForward(model.spec(), network) : null;
+        heap = impl.equals("java") ? new JavaLstmForward(model.spec(), network) : null;
         Nd4j.getRandom().setSeed(batch);
         x = Nd4j.rand(DataType.FLOAT, batch, model.spec().channelCount(), model.spec().window());
+        packed = x.data().asFloat();
     }
 
     @Benchmark
     public float[][] forward() {
+        if (heap != null) return heap.output(packed, batch, model.spec().window());
         INDArray y = switch (impl) {
             case "block", "layer" -> fused.output(x);
             case "gemm" -> gemm.output(x);

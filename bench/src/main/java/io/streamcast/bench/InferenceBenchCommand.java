@@ -61,11 +61,11 @@ public final class InferenceBenchCommand implements Callable<Integer> {
     int forks;
 
     @Option(names = "--impl", paramLabel = "I,...", split = ",", defaultValue = "fused",
-            description = "Forward passes to measure predict with: fused (shipped default, = block), block (one libnd4j lstmBlock op per "
-                    + "layer), layer (one lstmLayer op per layer: faster, leaks native memory), dl4j (DL4J's output()) (default ${DEFAULT-VALUE}).")
+            description = "Forward passes to measure predict with: fused (shipped default, = java), java (plain Java on the heap), "
+                    + "block (one libnd4j lstmBlock op per layer), layer (one lstmLayer op per layer: faster, leaks native memory), dl4j (DL4J's output()) (default ${DEFAULT-VALUE}).")
     List<String> impls;
 
-    @Option(names = "--forward", description = "Also compare the bare forward pass: DL4J's output(), FusedLstmForward on lstmBlock (shipped) and on lstmLayer, and GemmLstmForward (experiment).")
+    @Option(names = "--forward", description = "Also compare the bare forward pass: DL4J's output(), JavaLstmForward (shipped), FusedLstmForward on lstmBlock and on lstmLayer, and GemmLstmForward (experiment).")
     boolean forward;
 
     @Option(names = "--quick", description = "Smoke run: small matrices, few points, short iterations.")
@@ -92,8 +92,8 @@ public final class InferenceBenchCommand implements Callable<Integer> {
         check(ts, "--threads");
         check(ns, "--mmul");
         for (String i : impls) {
-            if (!List.of("fused", "block", "layer", "dl4j").contains(i)) {
-                throw new InvalidInputException("--impl " + i + " is not valid; fix: a list of fused, block, layer, dl4j");
+            if (!List.of("fused", "java", "block", "layer", "dl4j").contains(i)) {
+                throw new InvalidInputException("--impl " + i + " is not valid; fix: a list of fused, java, block, layer, dl4j");
             }
         }
         if (warm < 0 || iters < 1 || secs < 1 || forks < 0) {

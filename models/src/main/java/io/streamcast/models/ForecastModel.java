@@ -42,11 +42,12 @@ public final class ForecastModel implements AutoCloseable {
     /** Sigmoid/softmax output layer (imported classifier): the network's values are the forecast, unscaled. */
     private final boolean passThrough;
     /**
-     * Flat head: one native op per LSTM layer instead of DL4J's per-step ops (faster, identical outputs):
-     * libnd4j's lstmBlock for tanh LSTMs by default; -Dstreamcast.inference.fused=layer picks the faster
-     * lstmLayer, which leaks native memory per call; =false keeps DL4J's own pass.
+     * Flat head with -Dstreamcast.inference.fused=block or =layer: one native op per LSTM layer instead of
+     * DL4J's per-step ops (identical outputs); lstmLayer leaks native memory per call. =false keeps DL4J's own pass.
      */
     private final FusedLstmForward fused;
+    /** Flat head on the Java heap (the default): no native call per batch. */
+    private final JavaLstmForward heap;
 
     // Reused between calls (grown when a bigger batch arrives).
     private float[] packed = new float[0];
@@ -67,8 +68,9 @@ public final class ForecastModel implements AutoCloseable {
         this.zWindow = new float[steps * channels];
         // only for loaded bundles: the fused pass copies the weights, a wrapped network may still be training
         FusedLstmForward.Kernel kernel = FusedLstmForward.Kernel.fromProperty(System.getProperty(FUSED_PROPERTY));
-        this.fused = mayFuse && kernel != null && FusedLstmForward.supports(spec, network, kernel)
-                ? new FusedLstmForward(spec, network, kernel) : null;
+        boolean fuse = mayFuse && kernel != null && FusedLstmForward.supports(spec, network, kernel);
+        this.heap = fuse && kernel == FusedLstmForward.Kernel.JAVA ? new JavaLstmForward(spec, network) : null;
+        this.fused = fuse && heap == null ? new FusedLstmForward(spec, network, kernel) : null;
     }
 
     /** A sigmoid or softmax output layer gives probabilities, which no channel's statistics scale. */
@@ -85,9 +87,9 @@ public final class ForecastModel implements AutoCloseable {
     }
 
     /**
-     * System property choosing the flat head's forward pass: {@code block} (default, libnd4j lstmBlock,
-     * tanh LSTMs), {@code layer} (libnd4j lstmLayer: faster, but leaks native memory per call in
-     * 1.0.0-M2.1, so not for long-running jobs) or {@code false} (DL4J's own pass).
+     * System property choosing the flat head's forward pass: {@code java} (default, {@link JavaLstmForward}),
+     * {@code block} (libnd4j lstmBlock, tanh LSTMs), {@code layer} (libnd4j lstmLayer: leaks native memory
+     * per call in 1.0.0-M2.1, so not for long-running jobs) or {@code false} (DL4J's own pass).
      */
     public static final String FUSED_PROPERTY = "streamcast.inference.fused";
 
@@ -149,14 +151,14 @@ public final class ForecastModel implements AutoCloseable {
         return manifest.version();
     }
 
-    /** Whether flat-head forecasts use {@link FusedLstmForward} (else DL4J's own forward pass). */
+    /** Whether flat-head forecasts use {@link JavaLstmForward} or {@link FusedLstmForward} (else DL4J's own forward pass). */
     public boolean fusedForward() {
-        return fused != null;
+        return fused != null || heap != null;
     }
 
-    /** The native op of the fused forward pass, or null on DL4J's own pass. */
+    /** The flat head's forward pass, or null on DL4J's own pass. */
     public FusedLstmForward.Kernel fusedKernel() {
-        return fused == null ? null : fused.kernel();
+        return heap != null ? FusedLstmForward.Kernel.JAVA : fused == null ? null : fused.kernel();
     }
 
     /** The underlying DL4J network (for tests and importers; not thread-safe). */
@@ -272,6 +274,7 @@ public final class ForecastModel implements AutoCloseable {
 
     /** Forecast in the network's (normalised, offset) space, step-major [B][H*C_out]. */
     private float[][] forecastNetworkSpace(int batch) {
+        if (heap != null) return perWindow(heap.output(packed, batch * rowsPerWindow, steps), batch);
         INDArray x = input(batch);
         try {
             return forecastNetworkSpace(x, batch);

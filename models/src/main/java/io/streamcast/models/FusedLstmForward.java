@@ -25,23 +25,26 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * that runs for days would grow without bound on it.
  */
 public final class FusedLstmForward {
-    /** Which libnd4j op runs each LSTM layer. */
+    /** Which forward pass runs a flat head: one of two libnd4j ops per LSTM layer, or {@link JavaLstmForward}. */
     public enum Kernel {
         /**
          * {@code lstmBlock}: no leak; tanh LSTMs only (its cell activation is fixed); writes all seven
          * gate/state sequences, so about 1.1-2x slower than {@code lstmLayer}.
          */
         BLOCK,
-        /** {@code lstmLayer}: the fastest; tanh or relu; leaks ~95 bytes per time step per call (native). */
-        LAYER;
+        /** {@code lstmLayer}: tanh or relu; leaks ~95 bytes per time step per call (native). */
+        LAYER,
+        /** {@link JavaLstmForward}: plain Java on the heap, no native call; tanh or relu. */
+        JAVA;
 
-        /** From {@link ForecastModel#FUSED_PROPERTY}: block (default), layer, or false (null: DL4J's own pass). */
+        /** From {@link ForecastModel#FUSED_PROPERTY}: java (default), block, layer, or false (null: DL4J's own pass). */
         static Kernel fromProperty(String value) {
-            if (value == null || value.isBlank() || value.equalsIgnoreCase("true") || value.equalsIgnoreCase("block")) return BLOCK;
+            if (value == null || value.isBlank() || value.equalsIgnoreCase("true") || value.equalsIgnoreCase("java")) return JAVA;
+            if (value.equalsIgnoreCase("block")) return BLOCK;
             if (value.equalsIgnoreCase("layer")) return LAYER;
             if (value.equalsIgnoreCase("false")) return null;
             throw new IllegalArgumentException(ForecastModel.FUSED_PROPERTY + "=" + value
-                    + " is not valid; fix: use block (default), layer or false");
+                    + " is not valid; fix: use java (default), block, layer or false");
         }
     }
 
@@ -110,6 +113,7 @@ public final class FusedLstmForward {
     }
 
     FusedLstmForward(ModelSpec spec, MultiLayerNetwork net, Kernel kernel, int[] blockOrder) {
+        if (kernel == Kernel.JAVA) throw new IllegalArgumentException("JAVA is JavaLstmForward, not a libnd4j op");
         if (!supports(spec, net, kernel)) {
             throw new IllegalArgumentException("the fused forward pass (" + kernel + ") does not cover this network: " + spec);
         }

@@ -41,13 +41,13 @@ class FusedLstmForwardTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Kernel.class)
+    @EnumSource(value = Kernel.class, names = "JAVA", mode = EnumSource.Mode.EXCLUDE)
     void oneLayerTanhEqualsDl4j(Kernel kernel) {
         assertSameAsDl4j(spec(1, "tanh", Head.FLAT), 1, kernel);
     }
 
     @ParameterizedTest
-    @EnumSource(Kernel.class)
+    @EnumSource(value = Kernel.class, names = "JAVA", mode = EnumSource.Mode.EXCLUDE)
     void stackedLayersEqualDl4j(Kernel kernel) {
         assertSameAsDl4j(spec(3, "tanh", Head.FLAT), 2, kernel);
     }
@@ -55,6 +55,12 @@ class FusedLstmForwardTest {
     @Test
     void reluEqualsDl4jOnLstmLayer() {
         assertSameAsDl4j(spec(2, "relu", Head.FLAT), 3, Kernel.LAYER);
+    }
+
+    @Test
+    void theJavaPassIsNotANativeKernel() {
+        ModelSpec spec = spec(1, "tanh", Head.FLAT);
+        assertThrows(IllegalArgumentException.class, () -> new FusedLstmForward(spec, Networks.build(spec, 1), Kernel.JAVA));
     }
 
     @Test
@@ -72,17 +78,22 @@ class FusedLstmForwardTest {
         Path relu = tmp.resolve("relu");
         ModelBundle.createRandom(relu, "r", spec(1, "relu", Head.FLAT), Normalizer.identity(3), 5);
         try (ForecastModel t = ForecastModel.load(tanh); ForecastModel r = ForecastModel.load(relu)) {
-            assertEquals(Kernel.BLOCK, t.fusedKernel(), "the leak-free op is the default");
-            assertNull(r.fusedKernel(), "relu LSTMs stay on DL4J's own pass by default");
+            assertEquals(Kernel.JAVA, t.fusedKernel(), "the heap pass is the default");
+            assertEquals(Kernel.JAVA, r.fusedKernel(), "for relu LSTMs too");
         }
         try {
+            System.setProperty(ForecastModel.FUSED_PROPERTY, "block");
+            try (ForecastModel t = ForecastModel.load(tanh); ForecastModel r = ForecastModel.load(relu)) {
+                assertEquals(Kernel.BLOCK, t.fusedKernel());
+                assertNull(r.fusedKernel(), "lstmBlock cannot run relu: DL4J's own pass");
+            }
             System.setProperty(ForecastModel.FUSED_PROPERTY, "layer");
             try (ForecastModel r = ForecastModel.load(relu)) {
                 assertEquals(Kernel.LAYER, r.fusedKernel());
             }
             System.setProperty(ForecastModel.FUSED_PROPERTY, "fast");
             var e = assertThrows(IllegalArgumentException.class, () -> ForecastModel.load(tanh));
-            assertTrue(e.getMessage().contains("block (default), layer or false"), e.getMessage());
+            assertTrue(e.getMessage().contains("java (default), block, layer or false"), e.getMessage());
         } finally {
             System.clearProperty(ForecastModel.FUSED_PROPERTY);
         }
@@ -93,7 +104,7 @@ class FusedLstmForwardTest {
         ModelSpec spec = spec(1, "tanh", Head.FLAT);
         Path dir = tmp.resolve("flat");
         ModelBundle.createRandom(dir, "flat", spec, Normalizer.identity(3), 5);
-        float[][] windows = new float[7][spec.inputLength()];
+        float[][] windows = new float[11][spec.inputLength()];
         Random r = new Random(9);
         for (float[] w : windows) for (int i = 0; i < w.length; i++) w[i] = (float) r.nextGaussian();
         float[][] fused;

@@ -1,0 +1,207 @@
+package io.streamcast.models;
+
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * The flat head's forward pass (stacked LSTMs, last step, Dense) on the Java heap: the weights are
+ * copied once into float arrays, and each call runs in plain loops the JIT vectorises, with no
+ * native call, no native buffer and no op setup per batch. At the small batches a streaming job
+ * cuts (a few windows per call at moderate rates) libnd4j's ops spend most of a call setting up
+ * (BENCHMARKS.md, "The forward pass"); and no native allocation means nothing to leak.
+ *
+ * <p>The same network as {@link FusedLstmForward#supports}: LSTM layers with sigmoid gates and a tanh or
+ * relu activation, then an identity Dense/Output layer. DL4J's parameter layout is kept: W [nIn, 4n],
+ * RW [n, 4n], b [4n], gate blocks [block input (activation), forget, output, input gate];
+ * c = f*c' + i*a, h = o*act(c). Outputs equal DL4J's up to float rounding (JavaLstmForwardTest).
+ *
+ * <p>Not thread-safe: each instance reuses its scratch arrays (one per operator instance, as the model is).
+ */
+public final class JavaLstmForward {
+    private final int units;
+    private final int nIn;
+    private final int nOut;
+    private final boolean relu;
+    /**
+     * Per layer, one array per row: w[l][k][j]. Rows as separate arrays, not offsets into one: C2 vectorises
+     * {@code y[j] += a * row[j]} but not {@code y[j] += a * m[from + j]}, where it cannot rule out that y
+     * and m are one array (measured ~6x on JDK 17).
+     */
+    private final float[][][] w;
+    private final float[][][] rw;
+    private final float[][] b;
+    /** [n][nOut]. */
+    private final float[][] denseW;
+    private final float[] denseB;
+
+    /** Windows run together: each weight row is read once per group, from L1, instead of once per window. */
+    static final int GROUP = 8;
+
+    // Scratch per window of a group, reused between calls (sequences grown to the longest seen).
+    private final float[][] z = new float[GROUP][];
+    private final float[][] h = new float[GROUP][];
+    private final float[][] c = new float[GROUP][];
+    private final float[][] seqIn = new float[GROUP][0];
+    private final float[][] seqOut = new float[GROUP][0];
+
+    public JavaLstmForward(ModelSpec spec, MultiLayerNetwork net) {
+        if (!FusedLstmForward.supports(spec, net, FusedLstmForward.Kernel.JAVA)) {
+            throw new IllegalArgumentException("the Java forward pass does not cover this network: " + spec);
+        }
+        int layers = spec.layers();
+        units = spec.units();
+        nIn = spec.networkInputs();
+        relu = spec.activation().equals("relu");
+        w = new float[layers][][];
+        rw = new float[layers][][];
+        b = new float[layers][];
+        for (int l = 0; l < layers; l++) {
+            w[l] = rows(net.getLayer(l).getParam("W"));
+            rw[l] = rows(net.getLayer(l).getParam("RW"));
+            b[l] = rowMajor(net.getLayer(l).getParam("b"));
+        }
+        INDArray outW = net.getLayer(layers).getParam("W");
+        nOut = (int) outW.size(1);
+        denseW = rows(outW);
+        denseB = rowMajor(net.getLayer(layers).getParam("b"));
+        for (int g = 0; g < GROUP; g++) {
+            z[g] = new float[4 * units];
+            h[g] = new float[units];
+            c[g] = new float[units];
+        }
+    }
+
+    private static float[] rowMajor(INDArray a) {
+        return a.dup('c').data().asFloat();
+    }
+
+    private static float[][] rows(INDArray a) {
+        return a.toFloatMatrix();
+    }
+
+    /** Outputs per window (H*C_out for a forecast network). */
+    public int outputs() {
+        return nOut;
+    }
+
+    /**
+     * @param x     {@code rows} windows as [rows, nIn, steps] (DL4J's NCW, row-major), in network space
+     * @param rows  how many windows of x to run
+     * @param steps time steps per window
+     * @return rows x {@link #outputs()}
+     */
+    public float[][] output(float[] x, int rows, int steps) {
+        if (x.length < rows * nIn * steps) {
+            throw new IllegalArgumentException("input holds " + x.length + " values, " + rows + " windows of "
+                    + nIn + "x" + steps + " need " + rows * nIn * steps);
+        }
+        int widest = Math.max(nIn, units) * steps;
+        if (seqIn[0].length < widest) {
+            for (int g = 0; g < GROUP; g++) {
+                seqIn[g] = new float[widest];
+                seqOut[g] = new float[widest];
+            }
+        }
+        float[][] out = new float[rows][];
+        for (int first = 0; first < rows; first += GROUP) group(x, first, Math.min(GROUP, rows - first), steps, out);
+        return out;
+    }
+
+    /** Windows first..first+count-1 through every layer; each last hidden state through the Dense layer. */
+    private void group(float[] x, int first, int count, int steps, float[][] out) {
+        float[][] in = new float[count][];
+        float[][] spare = new float[count][];
+        for (int g = 0; g < count; g++) {
+            // time-major copy of the input: each step's inputs contiguous
+            in[g] = seqIn[g];
+            spare[g] = seqOut[g];
+            int offset = (first + g) * nIn * steps;
+            for (int k = 0; k < nIn; k++) {
+                for (int t = 0; t < steps; t++) in[g][t * nIn + k] = x[offset + k * steps + t];
+            }
+        }
+        int width = nIn;
+        for (int l = 0; l < w.length; l++) {
+            boolean last = l == w.length - 1;
+            layer(l, in, width, steps, count, last ? null : spare);
+            if (!last) {
+                float[][] t = in;
+                in = spare;
+                spare = t;
+                width = units;
+            }
+        }
+        for (int g = 0; g < count; g++) {
+            float[] y = denseB.clone();
+            for (int k = 0; k < units; k++) axpy(y, denseW[k], h[g][k], nOut);
+            out[first + g] = y;
+        }
+    }
+
+    /** One LSTM layer over time-major sequences; the hidden states to {@code seq} (null: only the last, in h). */
+    private void layer(int l, float[][] in, int width, int steps, int count, float[][] seq) {
+        int n = units;
+        int gates = 4 * n;
+        float[][] wl = w[l];
+        float[][] rwl = rw[l];
+        for (int g = 0; g < count; g++) {
+            java.util.Arrays.fill(h[g], 0f);
+            java.util.Arrays.fill(c[g], 0f);
+        }
+        for (int t = 0; t < steps; t++) {
+            for (int g = 0; g < count; g++) System.arraycopy(b[l], 0, z[g], 0, gates);
+            int base = t * width;
+            for (int k = 0; k < width; k++) {
+                float[] row = wl[k];
+                for (int g = 0; g < count; g++) {
+                    float v = in[g][base + k];
+                    if (v != 0f) axpy(z[g], row, v, gates);
+                }
+            }
+            if (t > 0) {
+                for (int k = 0; k < n; k++) {
+                    float[] row = rwl[k];
+                    for (int g = 0; g < count; g++) {
+                        float v = h[g][k];
+                        if (v != 0f) axpy(z[g], row, v, gates);
+                    }
+                }
+            }
+            for (int g = 0; g < count; g++) {
+                float[] zg = z[g];
+                float[] cg = c[g];
+                float[] hg = h[g];
+                for (int k = 0; k < n; k++) {
+                    float a = activation(zg[k]);
+                    float f = sigmoid(zg[n + k]);
+                    float o = sigmoid(zg[2 * n + k]);
+                    float i = sigmoid(zg[3 * n + k]);
+                    float cell = f * cg[k] + i * a;
+                    cg[k] = cell;
+                    hg[k] = o * activation(cell);
+                }
+                if (seq != null) System.arraycopy(hg, 0, seq[g], t * n, n);
+            }
+        }
+    }
+
+    /** y[0..len) += a * row[0..len): the loop shape C2 turns into vector instructions. */
+    private static void axpy(float[] y, float[] row, float a, int len) {
+        for (int j = 0; j < len; j++) y[j] += a * row[j];
+    }
+
+    private float activation(float v) {
+        return relu ? Math.max(0f, v) : tanh(v);
+    }
+
+    private static float sigmoid(float v) {
+        return (float) (1.0 / (1.0 + Math.exp(-v)));
+    }
+
+    /** tanh through exp (an intrinsic), in double: exact to float precision, unlike a float 2σ(2x)-1 near 0. */
+    private static float tanh(float v) {
+        double e = Math.exp(-2.0 * Math.abs(v));
+        double t = (1.0 - e) / (1.0 + e);
+        return (float) (v < 0 ? -t : t);
+    }
+}
