@@ -7,8 +7,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * The flat head's forward pass (stacked LSTMs, last step, Dense) on the Java heap: the weights are
  * copied once into float arrays, and each call runs in plain loops the JIT vectorises, with no
  * native call, no native buffer and no op setup per batch. At the small batches a streaming job
- * cuts (a few windows per call at moderate rates) libnd4j's ops spend most of a call setting up
- * (BENCHMARKS.md, "The forward pass"); and no native allocation means nothing to leak.
+ * cuts (a few windows per call at moderate rates) it is 2-8x libnd4j's lstmBlock op (BENCHMARKS.md,
+ * "The flat head's forward pass"); and no native allocation means nothing to leak.
  *
  * <p>The same network as {@link FusedLstmForward#supports}: LSTM layers with sigmoid gates and a tanh or
  * relu activation, then an identity Dense/Output layer. DL4J's parameter layout is kept: W [nIn, 4n],
@@ -56,13 +56,13 @@ public final class JavaLstmForward {
         rw = new float[layers][][];
         b = new float[layers][];
         for (int l = 0; l < layers; l++) {
-            w[l] = rows(net.getLayer(l).getParam("W"));
-            rw[l] = rows(net.getLayer(l).getParam("RW"));
+            w[l] = net.getLayer(l).getParam("W").toFloatMatrix();
+            rw[l] = net.getLayer(l).getParam("RW").toFloatMatrix();
             b[l] = rowMajor(net.getLayer(l).getParam("b"));
         }
         INDArray outW = net.getLayer(layers).getParam("W");
         nOut = (int) outW.size(1);
-        denseW = rows(outW);
+        denseW = outW.toFloatMatrix();
         denseB = rowMajor(net.getLayer(layers).getParam("b"));
         for (int g = 0; g < GROUP; g++) {
             z[g] = new float[4 * units];
@@ -75,20 +75,11 @@ public final class JavaLstmForward {
         return a.dup('c').data().asFloat();
     }
 
-    private static float[][] rows(INDArray a) {
-        return a.toFloatMatrix();
-    }
-
-    /** Outputs per window (H*C_out for a forecast network). */
-    public int outputs() {
-        return nOut;
-    }
-
     /**
      * @param x     {@code rows} windows as [rows, nIn, steps] (DL4J's NCW, row-major), in network space
      * @param rows  how many windows of x to run
      * @param steps time steps per window
-     * @return rows x {@link #outputs()}
+     * @return rows x the Dense layer's outputs (H*C_out for a forecast network)
      */
     public float[][] output(float[] x, int rows, int steps) {
         if (x.length < rows * nIn * steps) {
@@ -109,12 +100,10 @@ public final class JavaLstmForward {
 
     /** Windows first..first+count-1 through every layer; each last hidden state through the Dense layer. */
     private void group(float[] x, int first, int count, int steps, float[][] out) {
-        float[][] in = new float[count][];
-        float[][] spare = new float[count][];
+        float[][] in = seqIn;
+        float[][] spare = seqOut;
         for (int g = 0; g < count; g++) {
             // time-major copy of the input: each step's inputs contiguous
-            in[g] = seqIn[g];
-            spare[g] = seqOut[g];
             int offset = (first + g) * nIn * steps;
             for (int k = 0; k < nIn; k++) {
                 for (int t = 0; t < steps; t++) in[g][t * nIn + k] = x[offset + k * steps + t];
@@ -158,13 +147,11 @@ public final class JavaLstmForward {
                     if (v != 0f) axpy(z[g], row, v, gates);
                 }
             }
-            if (t > 0) {
-                for (int k = 0; k < n; k++) {
-                    float[] row = rwl[k];
-                    for (int g = 0; g < count; g++) {
-                        float v = h[g][k];
-                        if (v != 0f) axpy(z[g], row, v, gates);
-                    }
+            for (int k = 0; k < n; k++) {
+                float[] row = rwl[k];
+                for (int g = 0; g < count; g++) {
+                    float v = h[g][k]; // 0 at t = 0: nothing to add
+                    if (v != 0f) axpy(z[g], row, v, gates);
                 }
             }
             for (int g = 0; g < count; g++) {
