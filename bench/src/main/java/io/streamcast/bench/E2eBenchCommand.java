@@ -227,6 +227,16 @@ public final class E2eBenchCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "%-12s  %11.0f  %7d  %7d  %7d  %7d  %16.2f  %16.0f%n", r.get("mode"), r.get("forecastsPerSec"),
                     lat.get("p50"), lat.get("p95"), lat.get("p99"), lat.get("max"), jp.get("cpuCores"), jp.get("rssMiBMax"));
         }
+        for (Map<String, Object> r : results) {
+            @SuppressWarnings("unchecked") Map<String, Object> jp = (Map<String, Object>) r.get("jobProcess");
+            @SuppressWarnings("unchecked") Map<String, Double> byThread = (Map<String, Double>) jp.get("cpuCoresByThread");
+            if (byThread.isEmpty()) continue;
+            StringBuilder line = new StringBuilder();
+            byThread.entrySet().stream().limit(6).forEach(e -> line.append(String.format(Locale.ROOT, "%s%s %.2f",
+                    line.length() == 0 ? "" : ", ", e.getKey(), e.getValue())));
+            out.printf(Locale.ROOT, "%s job CPU by thread (cores): %s; JIT compiler %.2f%s%n", r.get("mode"), line,
+                    jp.get("jitCompilerCores"), (double) jp.get("jitCompilerCores") > 0.1 ? " (still warming up: a longer --warmup measures the steady state)" : "");
+        }
         Map<String, Object> doc = new LinkedHashMap<>();
         if (inference != null) {
             out.printf(Locale.ROOT, "%nsame-run inference, 1 thread, batch 256: %,.0f windows per CPU-second (%,.0f per wall-clock second, load %.2f)%n",
@@ -650,6 +660,8 @@ public final class E2eBenchCommand implements Callable<Integer> {
         private long self1;
         private double rssMax;
         private double rssLast;
+        private Map<String, Long> threads0 = Map.of();
+        private Map<String, Long> threads1 = Map.of();
 
         Sampler(long jobPid, long brokerPid) {
             this.jobPid = jobPid;
@@ -659,6 +671,7 @@ public final class E2eBenchCommand implements Callable<Integer> {
         void start() {
             t0 = System.nanoTime();
             job0 = ProcessStats.cpuNanos(jobPid);
+            threads0 = ProcessStats.cpuNanosByThread(jobPid);
             broker0 = brokerPid > 0 ? ProcessStats.cpuNanos(brokerPid) : -1;
             self0 = ProcessStats.cpuNanos(selfPid);
             sample();
@@ -676,6 +689,7 @@ public final class E2eBenchCommand implements Callable<Integer> {
             sample();
             t1 = System.nanoTime();
             job1 = ProcessStats.cpuNanos(jobPid);
+            threads1 = ProcessStats.cpuNanosByThread(jobPid);
             broker1 = brokerPid > 0 ? ProcessStats.cpuNanos(brokerPid) : -1;
             self1 = ProcessStats.cpuNanos(selfPid);
         }
@@ -692,9 +706,33 @@ public final class E2eBenchCommand implements Callable<Integer> {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("pid", jobPid);
             m.put("cpuCores", cores(job0, job1));
+            Map<String, Double> byThread = coresByThread();
+            m.put("jitCompilerCores", byThread.entrySet().stream().filter(e -> isJitCompiler(e.getKey()))
+                    .mapToDouble(Map.Entry::getValue).sum());
+            m.put("cpuCoresByThread", byThread);
             m.put("rssMiBMax", rssMax);
             m.put("rssMiBEnd", rssLast);
             return m;
+        }
+
+        /**
+         * Cores each thread name (digits folded) used over the measurement, busiest first, above 0.005.
+         * Threads that ended during it are missing: their time is only in the process total.
+         */
+        Map<String, Double> coresByThread() {
+            Map<String, Double> cores = new LinkedHashMap<>();
+            if (t1 <= t0) return cores;
+            threads1.entrySet().stream()
+                    .map(e -> Map.entry(e.getKey(), (e.getValue() - threads0.getOrDefault(e.getKey(), 0L)) / (double) (t1 - t0)))
+                    .filter(e -> e.getValue() >= 0.005)
+                    .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+                    .forEach(e -> cores.put(e.getKey(), Math.round(e.getValue() * 1000) / 1000.0));
+            return cores;
+        }
+
+        /** HotSpot's "C1 CompilerThread0", "C2 CompilerThread1" (15 characters kept, digits folded). */
+        static boolean isJitCompiler(String thread) {
+            return thread.contains("CompilerThre");
         }
 
         Map<String, Object> broker() {

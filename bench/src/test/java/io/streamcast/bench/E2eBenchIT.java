@@ -36,6 +36,7 @@ class E2eBenchIT {
             assertEquals(r.path("forecastsMeasured").asLong(), r.path("latencyMs").path("count").asLong());
             assertTrue(r.path("readingsSent").asLong() > 0);
             assertTrue(r.path("jobProcess").path("rssMiBMax").asDouble() > 0);
+            assertTrue(r.path("jobProcess").path("cpuCoresByThread").size() > 0, r.path("jobProcess").toString());
             assertTrue(r.path("problem").isNull(), r.path("problem").asText());
             assertTrue(Files.size(Path.of(r.path("plot").asText())) > 0);
             assertTrue(r.path("forecastsPerJobCoreSecond").asDouble() > 0, r.toString());
