@@ -3,6 +3,7 @@ package io.streamcast.models;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -20,7 +21,7 @@ class JavaLstmForwardTest {
     }
 
     @ParameterizedTest(name = "{0} layer(s), {1}, {2} units, batch {3}")
-    @CsvSource({"1, tanh, 12, 5", "3, tanh, 12, 4", "2, relu, 12, 3", "1, tanh, 37, 1", "2, tanh, 64, 9", "1, tanh, 20, 17"})
+    @CsvSource({"1, tanh, 12, 5", "3, tanh, 12, 4", "2, relu, 12, 3", "1, tanh, 37, 1", "2, tanh, 64, 9", "1, tanh, 20, 17", "1, tanh, 100, 8"})
     void equalsDl4j(int layers, String activation, int units, int batch) {
         ModelSpec spec = spec(layers, activation, Head.FLAT, units);
         MultiLayerNetwork net = Networks.build(spec, layers * 31L + units);
@@ -52,5 +53,27 @@ class JavaLstmForwardTest {
         ModelSpec spec = spec(1, "tanh", Head.FLAT, 12);
         JavaLstmForward forward = new JavaLstmForward(spec, Networks.build(spec, 1));
         assertThrows(IllegalArgumentException.class, () -> forward.output(new float[10], 1, spec.window()));
+    }
+
+    /** The activations' rational approximation against the exact functions, across the float range. */
+    @Test
+    void activationsAreWithin4e7OfTheExactFunctions() {
+        double worstTanh = 0;
+        double worstSigmoid = 0;
+        for (double v = -40; v <= 40; v += 1.0 / 4096) {
+            float x = (float) v;
+            worstTanh = Math.max(worstTanh, Math.abs(JavaLstmForward.tanh(x) - Math.tanh(x)));
+            worstSigmoid = Math.max(worstSigmoid, Math.abs(JavaLstmForward.sigmoid(x) - 1 / (1 + Math.exp(-x))));
+            assertEquals(-JavaLstmForward.tanh(x), JavaLstmForward.tanh(-x), "odd");
+        }
+        assertTrue(worstTanh <= 4e-7, "tanh off by " + worstTanh);
+        assertTrue(worstSigmoid <= 4e-7, "sigmoid off by " + worstSigmoid);
+        for (float tiny : new float[] {1e-30f, 1e-7f, 3e-4f}) {
+            assertEquals(tiny, JavaLstmForward.tanh(tiny), tiny * 2e-7, "tanh(x) ~ x near 0");
+        }
+        assertEquals(1f, JavaLstmForward.tanh(Float.MAX_VALUE), 4e-7);
+        assertEquals(-1f, JavaLstmForward.tanh(Float.NEGATIVE_INFINITY), 4e-7);
+        assertEquals(0f, JavaLstmForward.sigmoid(-1e6f), 1e-7);
+        assertTrue(Float.isNaN(JavaLstmForward.tanh(Float.NaN)), "NaN stays NaN");
     }
 }
