@@ -102,7 +102,7 @@ public final class E2eBenchCommand implements Callable<Integer> {
     int pauseTimeout;
 
     @Option(names = "--inference-seconds", paramLabel = "S", defaultValue = "6",
-            description = "Same-run reference: seconds of single-thread batch-256 inference of the same model in this JVM after the job stopped (0 = skip; default ${DEFAULT-VALUE}).")
+            description = "Same-run reference: seconds of single-thread batch-256 inference of the same model in this JVM, before the job starts and again after it stopped; the ratio uses their mean (0 = skip; default ${DEFAULT-VALUE} each).")
     int inferenceSeconds;
 
     @Option(names = "--object-reuse", description = "Enable Flink object reuse in the job.")
@@ -138,6 +138,7 @@ public final class E2eBenchCommand implements Callable<Integer> {
 
     private Process job;
     private InferenceRate.Result inference;
+    private InferenceRate.Result inferenceBefore;
     private int restPort;
 
     private static int freePort() throws IOException {
@@ -201,14 +202,14 @@ public final class E2eBenchCommand implements Callable<Integer> {
                 if (rc != 0) throw new InvalidInputException("kafka start failed (exit " + rc + "); see its message above");
             }
             long brokerPid = ownBroker ? ProcessStats.pidFile(kafkaWork.resolve("kafka.pid")) : -1;
+            // before and after the job: what this machine gives one thread drifts by up to 2x within
+            // minutes when other tenants share it, so one measurement on one side can mislead
+            if (inferenceSeconds > 0) inferenceBefore = referenceInference(bundle, "before the job");
             for (String m : modes) {
                 results.add(runOnce(m, max, perSecond, servers, bundle, spec, work, brokerPid));
             }
             stopJob();
-            if (inferenceSeconds > 0) {
-                System.err.printf(Locale.ROOT, "bench e2e: same-run reference, single-thread batch-256 inference (%d s)%n", inferenceSeconds);
-                inference = InferenceRate.measure(bundle, 256, inferenceSeconds);
-            }
+            if (inferenceSeconds > 0) inference = referenceInference(bundle, "after the job");
         } finally {
             stopJob();
             if (ownBroker) stopBroker(kafkaWork);
@@ -239,12 +240,15 @@ public final class E2eBenchCommand implements Callable<Integer> {
         }
         Map<String, Object> doc = new LinkedHashMap<>();
         if (inference != null) {
-            out.printf(Locale.ROOT, "%nsame-run inference, 1 thread, batch 256: %,.0f windows per CPU-second (%,.0f per wall-clock second, load %.2f)%n",
-                    inference.windowsPerSec(), inference.wallWindowsPerSec(), inference.loadAverage());
+            out.printf(Locale.ROOT, "%nsame-run inference, 1 thread, batch 256: %,.0f windows per CPU-second (before the job %,.0f, after %,.0f; %,.0f per wall-clock second after, load %.2f)%n",
+                    referenceRate(), inferenceBefore.windowsPerSec(), inference.windowsPerSec(), inference.wallWindowsPerSec(), inference.loadAverage());
             Map<String, Object> ref = new LinkedHashMap<>();
             ref.put("batch", 256);
             ref.put("threads", 1);
-            ref.put("windowsPerCpuSecond", inference.windowsPerSec());
+            ref.put("windowsPerCpuSecond", referenceRate());
+            ref.put("windowsPerCpuSecondBefore", inferenceBefore.windowsPerSec());
+            ref.put("windowsPerCpuSecondAfter", inference.windowsPerSec());
+            ref.put("roundsWindowsPerCpuSecondBefore", inferenceBefore.rounds());
             ref.put("roundsWindowsPerCpuSecond", inference.rounds());
             ref.put("windowsPerWallSecond", inference.wallWindowsPerSec());
             ref.put("loadAverage1m", inference.loadAverage());
@@ -254,7 +258,7 @@ public final class E2eBenchCommand implements Callable<Integer> {
             double perCore = (double) r.get("forecastsPerJobCoreSecond");
             out.printf(Locale.ROOT, "%s: %,.0f forecasts per job core-second", r.get("mode"), perCore);
             if (inference != null) {
-                double ratio = perCore / inference.windowsPerSec();
+                double ratio = perCore / referenceRate();
                 r.put("perCoreOverInference", ratio);
                 out.printf(Locale.ROOT, " = %.0f%% of the same-run single-thread batch-256 inference rate (per CPU-second)", 100 * ratio);
             }
@@ -638,6 +642,16 @@ public final class E2eBenchCommand implements Callable<Integer> {
         if (job != null && !job.isAlive()) {
             throw new InvalidInputException("the job stopped (exit " + job.exitValue() + "); see " + log);
         }
+    }
+
+    private InferenceRate.Result referenceInference(Path bundle, String when) throws BundleException {
+        System.err.printf(Locale.ROOT, "bench e2e: same-run reference %s, single-thread batch-256 inference (%d s)%n", when, inferenceSeconds);
+        return InferenceRate.measure(bundle, 256, inferenceSeconds);
+    }
+
+    /** The mean of the reference measured before and after the job, windows per CPU-second. */
+    private double referenceRate() {
+        return (inferenceBefore.windowsPerSec() + inference.windowsPerSec()) / 2;
     }
 
     private void stopJob() {
