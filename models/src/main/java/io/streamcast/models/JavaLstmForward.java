@@ -127,11 +127,8 @@ public final class JavaLstmForward {
                 width = units;
             }
         }
-        for (int g = 0; g < count; g++) {
-            float[] y = denseB.clone();
-            for (int k = 0; k < units; k++) axpy(y, denseW[k], h[g][k], nOut);
-            out[first + g] = y;
-        }
+        for (int g = 0; g < count; g++) out[first + g] = denseB.clone();
+        multiplyAdd(out, first, denseW, h, 0, units, nOut, count);
     }
 
     /** One LSTM layer over time-major sequences; the hidden states to {@code seq} (null: only the last, in h). */
@@ -147,20 +144,8 @@ public final class JavaLstmForward {
         for (int t = 0; t < steps; t++) {
             for (int g = 0; g < count; g++) System.arraycopy(b[l], 0, z[g], 0, gates);
             int base = t * width;
-            for (int k = 0; k < width; k++) {
-                float[] row = wl[k];
-                for (int g = 0; g < count; g++) {
-                    float v = in[g][base + k];
-                    if (v != 0f) axpy(z[g], row, v, gates);
-                }
-            }
-            for (int k = 0; k < n; k++) {
-                float[] row = rwl[k];
-                for (int g = 0; g < count; g++) {
-                    float v = h[g][k]; // 0 at t = 0: nothing to add
-                    if (v != 0f) axpy(z[g], row, v, gates);
-                }
-            }
+            multiplyAdd(z, wl, in, base, width, gates, count);
+            if (t > 0) multiplyAdd(z, rwl, h, 0, n, gates, count); // h is 0 at t = 0: nothing to add
             for (int g = 0; g < count; g++) {
                 gates(z[g], c[g], h[g]);
                 if (seq != null) System.arraycopy(h[g], 0, seq[g], t * n, n);
@@ -196,7 +181,39 @@ public final class JavaLstmForward {
         }
     }
 
-    /** y[0..len) += a * row[0..len): the loop shape C2 turns into vector instructions. */
+    private static void multiplyAdd(float[][] ys, float[][] rows, float[][] xs, int from, int count, int len, int windows) {
+        multiplyAdd(ys, 0, rows, xs, from, count, len, windows);
+    }
+
+    /**
+     * For each window g &lt; windows: ys[at + g][0..len) += sum over k &lt; count of xs[g][from + k] * rows[k][0..len).
+     * Four rows per pass over y: a pass loads and stores y once for four multiply-adds per element, where
+     * one row per pass is bound by moving y through L1 (a load and a store per multiply-add). The four
+     * rows serve every window of the group while they are in L1.
+     */
+    private static void multiplyAdd(float[][] ys, int at, float[][] rows, float[][] xs, int from, int count, int len, int windows) {
+        int k = 0;
+        for (; k + 4 <= count; k += 4) {
+            float[] r0 = rows[k];
+            float[] r1 = rows[k + 1];
+            float[] r2 = rows[k + 2];
+            float[] r3 = rows[k + 3];
+            for (int g = 0; g < windows; g++) {
+                float[] x = xs[g];
+                axpy4(ys[at + g], r0, r1, r2, r3, x[from + k], x[from + k + 1], x[from + k + 2], x[from + k + 3], len);
+            }
+        }
+        for (; k < count; k++) {
+            for (int g = 0; g < windows; g++) axpy(ys[at + g], rows[k], xs[g][from + k], len);
+        }
+    }
+
+    /** The loop shapes C2 turns into vector instructions: one index over arrays of their own. */
+    private static void axpy4(float[] y, float[] r0, float[] r1, float[] r2, float[] r3,
+                              float a0, float a1, float a2, float a3, int len) {
+        for (int j = 0; j < len; j++) y[j] += a0 * r0[j] + a1 * r1[j] + a2 * r2[j] + a3 * r3[j];
+    }
+
     private static void axpy(float[] y, float[] row, float a, int len) {
         for (int j = 0; j < len; j++) y[j] += a * row[j];
     }
