@@ -12,7 +12,11 @@ import java.util.Map;
  * TaskManager's RSS and heap, back-pressure and busy time per vertex, restarts.
  */
 final class SoakSampler {
-    /** Vertex-name parts of the two keyed operators (operator names in ForecastPipeline / the evaluator). */
+    /**
+     * Vertex-name parts of the two keyed operators (operator names in ForecastPipeline / the evaluator).
+     * Flink reports state and busy time per task: where the evaluator runs in the assembler's chain
+     * (fixed bundle, per record), both figures are that one task's.
+     */
     static final String ASSEMBLER = "assemble-windows";
     static final String EVALUATOR = "evaluate-forecasts";
 

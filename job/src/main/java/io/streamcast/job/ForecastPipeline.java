@@ -1,5 +1,6 @@
 package io.streamcast.job;
 
+import io.streamcast.job.assembly.AcceptedStep;
 import io.streamcast.job.assembly.SequenceAssembler;
 import io.streamcast.job.evaluation.OnlineEvaluation;
 import io.streamcast.job.inference.Inference;
@@ -9,7 +10,6 @@ import io.streamcast.job.ingest.ValidReadingsOnly;
 import io.streamcast.job.ingest.ValidateReadings;
 import io.streamcast.job.kafka.KafkaEndpoints.Sinks;
 import io.streamcast.job.records.Reading;
-import io.streamcast.job.records.Window;
 import io.streamcast.job.records.WindowForecast;
 import io.streamcast.job.reload.ModelReload;
 import java.util.function.UnaryOperator;
@@ -19,6 +19,7 @@ import org.apache.flink.api.java.functions.KeySelector;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.types.Either;
 
 /**
  * The whole job in one place:
@@ -26,14 +27,16 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * readings (Kafka) -> watermarks -> validate ----------------------> dead letters (Kafka)
  *                                      |
  *                          keyBy(sensorId) -> SequenceAssembler ---> late readings (Kafka)
- *                                               |
- *                                           Inference -> forecasts (Kafka, Avro)
- *                                               ^ (broadcast)
- *                             model store -> ModelWatcher   (only with model.store: hot reload)
- *                                               |
- *   the assembler's accepted steps + forecasts -> ForecastEvaluator -> evaluations (Kafka, Avro)
+ *                                               | steps, with the windows they completed
+ *                                           Inference --(forecasts)--> forecasts (Kafka, Avro)
+ *                 (broadcast, only with model.store: hot reload) ^   |
+ *                                   model store -> ModelWatcher      | steps + forecasts
+ *                                                                ForecastEvaluator -> evaluations (Kafka, Avro)
  * </pre>
- * Sources and sinks are parameters, so that tests run the same graph against what they choose.
+ * The only shuffle is the keyBy: the assembler, inference (unless hot reload makes it a two-input
+ * operator, the head of its own chain), the evaluator and the sinks behind them run chained, on the
+ * partitioning by sensor the keyBy made. Sources and sinks are parameters, so that tests run the
+ * same graph against what they choose.
  */
 public final class ForecastPipeline {
     private ForecastPipeline() {
@@ -62,20 +65,22 @@ public final class ForecastPipeline {
         readings.getSideOutput(ValidateReadings.DEAD_LETTERS)
                 .sinkTo(sinks.deadLetters()).name("dead-letters").uid("dead-letters-sink");
 
-        SingleOutputStreamOperator<Window> windows = readings
+        SingleOutputStreamOperator<AcceptedStep> steps = readings
                 .keyBy(new BySensor())
                 .process(new SequenceAssembler(settings.assembler())).name("assemble-windows").uid("assemble-windows");
-        windows.getSideOutput(SequenceAssembler.LATE)
+        steps.getSideOutput(SequenceAssembler.LATE)
                 .sinkTo(sinks.late()).name("late-readings").uid("late-readings-sink");
 
         ModelReload reload = settings.reload();
-        DataStream<WindowForecast> forecasts = reload == null
-                ? Inference.apply(windows, settings.inference())
-                : Inference.withReload(windows, reload.watch(env), settings.inference(), reload);
+        DataStream<Either<AcceptedStep, WindowForecast>> inferred = reload == null
+                ? Inference.apply(steps, settings.inference())
+                : Inference.withReload(steps, reload.watch(env), settings.inference(), reload);
+        DataStream<WindowForecast> forecasts = inferred
+                .flatMap(new Inference.ForecastsOnly()).name("forecasts only").uid("forecasts-only");
         beforeSink.apply(forecasts).sinkTo(sinks.forecasts()).name("forecasts").uid("forecasts-sink");
 
         if (settings.evaluation() != null && sinks.evaluations() != null) {
-            OnlineEvaluation.apply(windows.getSideOutput(SequenceAssembler.STEPS), forecasts, settings.evaluation())
+            OnlineEvaluation.apply(inferred, settings.evaluation())
                     .sinkTo(sinks.evaluations()).name("forecast-evaluations").uid("evaluations-sink");
         }
     }

@@ -17,7 +17,8 @@ import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
 /**
- * Turns one sensor's readings into model windows (keyed by sensorId).
+ * Turns one sensor's readings into steps and model windows (keyed by sensorId): one
+ * {@link AcceptedStep} out per step, carrying the window it completed, if any.
  *
  * <p>When a reading becomes a step ({@link AssemblerConfig.Ordering}, rules in {@link StepRules}):
  * <ul>
@@ -35,8 +36,9 @@ import org.apache.flink.util.OutputTag;
  * the release time of the oldest: a reading costs O(1) amortised, a release O(steps released).
  *
  * <p>Released steps enter a ring of the last T steps ({@link StepBuffer}); a {@link Window} leaves at
- * steps T, T+stride, T+2*stride, ... counted since the ring (re)started. Every released step also
- * goes to {@link #STEPS}, the actuals of the online evaluation.
+ * steps T, T+stride, T+2*stride, ... counted since the ring (re)started, with its step. Every released
+ * step leaves, window or not: the steps are the actuals of the online evaluation, which sits in the
+ * same operator chain (no shuffle between the assembler, inference and the evaluator).
  *
  * <p>Fixed-step mode: bucket {@code b} covers {@code [b, b+stepMillis)}; its step is the LAST (latest
  * timestamp) or MEAN of its readings; the step's time, and a window's endTime, is the bucket start.
@@ -49,16 +51,12 @@ import org.apache.flink.util.OutputTag;
  * a restore from an old checkpoint the replayed readings arrive before event time moves on. Steps
  * still waiting postpone the cleanup (never dropped).
  */
-public class SequenceAssembler extends KeyedProcessFunction<String, Reading, Window> {
+public class SequenceAssembler extends KeyedProcessFunction<String, Reading, AcceptedStep> {
     private static final long serialVersionUID = 1L;
 
     /** Readings that arrived after their step was final (see the class comment). */
     public static final OutputTag<Reading> LATE =
             new OutputTag<>("late-readings", TypeInformation.of(Reading.class));
-
-    /** Every step built from accepted readings, in order per sensor (the evaluator's actuals). */
-    public static final OutputTag<AcceptedStep> STEPS =
-            new OutputTag<>("accepted-steps", TypeInformation.of(AcceptedStep.class));
 
     private final AssemblerConfig cfg;
 
@@ -100,7 +98,7 @@ public class SequenceAssembler extends KeyedProcessFunction<String, Reading, Win
     }
 
     @Override
-    public void processElement(Reading reading, Context ctx, Collector<Window> out) throws Exception {
+    public void processElement(Reading reading, Context ctx, Collector<AcceptedStep> out) throws Exception {
         long watermark = ctx.timerService().currentWatermark();
         StepBuffer sb = state.value();
         if (sb == null || !sb.current) sb = upgrade(sb);
@@ -135,7 +133,7 @@ public class SequenceAssembler extends KeyedProcessFunction<String, Reading, Win
     }
 
     @Override
-    public void onTimer(long time, OnTimerContext ctx, Collector<Window> out) throws Exception {
+    public void onTimer(long time, OnTimerContext ctx, Collector<AcceptedStep> out) throws Exception {
         StepBuffer sb = state.value();
         if (sb == null || !sb.current) {
             sb = upgrade(sb);
@@ -154,7 +152,7 @@ public class SequenceAssembler extends KeyedProcessFunction<String, Reading, Win
     }
 
     /** Turns every pending step final at {@code finalUpTo} into a step of the ring, oldest first. */
-    private void release(StepBuffer sb, long finalUpTo, String sensor, Context ctx, Collector<Window> out) {
+    private void release(StepBuffer sb, long finalUpTo, String sensor, Context ctx, Collector<AcceptedStep> out) {
         PendingSteps pending = sb.pending;
         while (!pending.isEmpty() && rules.releaseTime(pending.firstTime()) <= finalUpTo) {
             long time = pending.firstTime();
@@ -172,8 +170,8 @@ public class SequenceAssembler extends KeyedProcessFunction<String, Reading, Win
         }
     }
 
-    /** Appends a final step: fills or resets across a fixed-step gap, emits the window if due, reports the step. */
-    private void append(StepBuffer sb, long time, float[] step, String sensor, Context ctx, Collector<Window> out) {
+    /** Appends a final step: fills or resets across a fixed-step gap, emits the step with its window if one is due. */
+    private void append(StepBuffer sb, long time, float[] step, String sensor, Context ctx, Collector<AcceptedStep> out) {
         if (rules.fixedStep() && sb.lastTime != Long.MIN_VALUE) {
             long missing = rules.missingSteps(sb.lastTime, time);
             if (missing > cfg.maxGapSteps()) {
@@ -187,12 +185,12 @@ public class SequenceAssembler extends KeyedProcessFunction<String, Reading, Win
             }
         }
         sb.push(step, time);
-        boolean emitted = sb.isFull(cfg.channels()) && (sb.steps - cfg.window()) % cfg.stride() == 0;
-        if (emitted) {
-            out.collect(new Window(sensor, sb.lastTime, rules.stepMillis(), sb.timeOrdered(cfg.channels())));
+        Window window = null;
+        if (sb.isFull(cfg.channels()) && (sb.steps - cfg.window()) % cfg.stride() == 0) {
+            window = new Window(sensor, sb.lastTime, rules.stepMillis(), sb.timeOrdered(cfg.channels()));
             windowsEmitted.inc();
         }
-        ctx.output(STEPS, new AcceptedStep(sensor, time, step, emitted));
+        out.collect(new AcceptedStep(sensor, time, step, window));
     }
 
     /** Returns true when the sensor's state is gone. */

@@ -11,12 +11,14 @@ import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.types.Either;
 import org.apache.flink.util.Collector;
 
 /**
- * Scores each sensor's forecasts against the steps that follow them (keyed by sensorId; input 1: the
- * assembler's {@link AcceptedStep}s, input 2: forecasts).
+ * Scores each sensor's forecasts against the steps that follow them (keyed by sensorId; its input is
+ * inference's output: the assembler's {@link AcceptedStep}s, left, and the forecasts, right). It sits in
+ * the chain of the assembler and inference: the input is partitioned by sensor already.
  *
  * <p><b>Actuals are the assembler's steps</b>, as it built them: the assembler alone decides what a
  * step is (resampling, buckets) and what is late, and a step it sends is final. Count mode: step h of
@@ -26,8 +28,8 @@ import org.apache.flink.util.Collector;
  * last step), scored on the same H steps. A forecast is scored as soon as its H steps are here: on
  * the step completing it, or on its own arrival; no watermark is needed for that.
  *
- * <p><b>Bounded state, O(1) amortised per step and forecast.</b> A step that says a window left
- * ({@code windowEmitted}) announces a forecast; announced and arrived forecasts wait in issuedAt order
+ * <p><b>Bounded state, O(1) amortised per step and forecast.</b> A step that carries a window
+ * announces a forecast; announced and arrived forecasts wait in issuedAt order
  * (forecasts of one sensor arrive in order), and only steps from the oldest waiting forecast's on are
  * kept. A forecast leaves when it is scored, incomplete, or expired: its deadline is
  * {@code issuedAt + H*stepMillis (+ step-1 in fixed-step mode) + allowedLateness} in event time (count
@@ -36,7 +38,7 @@ import org.apache.flink.util.Collector;
  * sensor holds about H steps and forecasts plus those in flight through inference; a silent one
  * empties at its last deadline. One expiry timer per sensor.
  */
-public class ForecastEvaluator extends KeyedCoProcessFunction<String, AcceptedStep, WindowForecast, EvaluatedForecast> {
+public class ForecastEvaluator extends KeyedProcessFunction<String, Either<AcceptedStep, WindowForecast>, EvaluatedForecast> {
     private static final long serialVersionUID = 1L;
 
     private final EvaluationConfig cfg;
@@ -73,20 +75,28 @@ public class ForecastEvaluator extends KeyedCoProcessFunction<String, AcceptedSt
     }
 
     @Override
-    public void processElement1(AcceptedStep s, Context ctx, Collector<EvaluatedForecast> out) throws Exception {
+    public void processElement(Either<AcceptedStep, WindowForecast> e, Context ctx, Collector<EvaluatedForecast> out)
+            throws Exception {
+        if (e.isLeft()) {
+            step(e.left(), ctx, out);
+        } else {
+            forecast(e.right(), ctx, out);
+        }
+    }
+
+    private void step(AcceptedStep s, Context ctx, Collector<EvaluatedForecast> out) throws Exception {
         EvaluationQueue q = queue.value();
         if (q == null) q = new EvaluationQueue();
         if (s.time <= q.lastStepTime) return; // the assembler sends each sensor's steps in order
         q.lastStepTime = s.time;
-        if (!s.windowEmitted && q.entryCount == 0) return; // no forecast can use this step: nothing kept
+        if (!s.windowEmitted() && q.entryCount == 0) return; // no forecast can use this step: nothing kept
         q.addStep(s.time, s.values);
-        if (s.windowEmitted && q.entryIndex(s.time) < 0) q.addEntry(s.time, s.time + cfg.allowedLatenessMillis());
+        if (s.windowEmitted() && q.entryIndex(s.time) < 0) q.addEntry(s.time, s.time + cfg.allowedLatenessMillis());
         settle(q, ctx.timerService().currentWatermark(), out);
         save(q, ctx);
     }
 
-    @Override
-    public void processElement2(WindowForecast f, Context ctx, Collector<EvaluatedForecast> out) throws Exception {
+    private void forecast(WindowForecast f, Context ctx, Collector<EvaluatedForecast> out) throws Exception {
         metrics.forecastSeen(f.modelVersion);
         EvaluationQueue q = queue.value();
         if (q == null) q = new EvaluationQueue();
@@ -99,7 +109,8 @@ public class ForecastEvaluator extends KeyedCoProcessFunction<String, AcceptedSt
             i = q.addEntry(f.issuedAt, 0); // it overtook its own step on the way here
         }
         q.markArrived(i, deadline(f));
-        waiting.put(f.issuedAt, f);
+        // the names stay out of the state: scoring matches channels by targetIndex (30 strings per forecast of R)
+        waiting.put(f.issuedAt, f.withoutNames());
         settle(q, ctx.timerService().currentWatermark(), out);
         save(q, ctx);
     }

@@ -1,6 +1,6 @@
 package io.streamcast.job.inference;
 
-import io.streamcast.job.records.Window;
+import io.streamcast.job.assembly.AcceptedStep;
 import io.streamcast.job.records.WindowForecast;
 import org.apache.flink.api.common.operators.ProcessingTimeService.ProcessingTimeCallback;
 import org.apache.flink.metrics.Histogram;
@@ -12,11 +12,13 @@ import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
+import org.apache.flink.types.Either;
 
 import java.util.concurrent.ScheduledFuture;
 
 /**
- * Scores windows of all sensors in micro-batches: a batch is scored as soon as it holds
+ * Scores the windows of all sensors' steps in micro-batches (steps pass through at once, see
+ * {@link Inference}): a batch is scored as soon as it holds
  * {@code maxBatch} windows, or {@code flushTimeoutMillis} (processing time) after its first window,
  * with one {@code ForecastModel.predict} call on the task thread.
  *
@@ -34,10 +36,11 @@ import java.util.concurrent.ScheduledFuture;
  *       time moving on does not cut a batch: only its size, its timeout or a barrier do.</li>
  *   <li>End of input flushes ({@link #endInput}, {@link #finish}).</li>
  * </ul>
- * The buffer holds {@link Window}s (float[]), never INDArray.
+ * The buffer holds {@link io.streamcast.job.records.Window}s (float[]), never INDArray.
  */
-public class BatchedInferenceOperator extends AbstractStreamOperator<WindowForecast>
-        implements OneInputStreamOperator<Window, WindowForecast>, BoundedOneInput, ProcessingTimeCallback {
+public class BatchedInferenceOperator extends AbstractStreamOperator<Either<AcceptedStep, WindowForecast>>
+        implements OneInputStreamOperator<AcceptedStep, Either<AcceptedStep, WindowForecast>>, BoundedOneInput,
+        ProcessingTimeCallback {
     private static final long serialVersionUID = 1L;
 
     private final InferenceConfig cfg;
@@ -72,8 +75,8 @@ public class BatchedInferenceOperator extends AbstractStreamOperator<WindowForec
     }
 
     @Override
-    public void processElement(StreamRecord<Window> element) throws Exception {
-        batch.add(element);
+    public void processElement(StreamRecord<AcceptedStep> element) throws Exception {
+        if (!batch.add(element, output)) return;
         if (batch.size() >= cfg.maxBatch()) {
             flush();
         } else if (flushTimer == null) {

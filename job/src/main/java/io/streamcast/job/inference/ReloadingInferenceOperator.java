@@ -1,6 +1,6 @@
 package io.streamcast.job.inference;
 
-import io.streamcast.job.records.Window;
+import io.streamcast.job.assembly.AcceptedStep;
 import io.streamcast.job.records.WindowForecast;
 import io.streamcast.job.reload.BundleValidator;
 import io.streamcast.job.reload.ModelUpdate;
@@ -21,12 +21,14 @@ import org.apache.flink.streaming.api.operators.TwoInputStreamOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
+import org.apache.flink.types.Either;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Batched inference with hot model reload: input 1 are windows, input 2 the broadcast
- * {@link ModelUpdate}s of the model watcher.
+ * Batched inference with hot model reload: input 1 are the assembler's steps (they pass through at
+ * once, their windows are scored; see {@link Inference}), input 2 the broadcast {@link ModelUpdate}s
+ * of the model watcher.
  *
  * <ul>
  *   <li>Micro-batching as {@link BatchedInferenceOperator}: up to {@code maxBatch} windows or
@@ -47,8 +49,8 @@ import org.slf4j.LoggerFactory;
  * Metrics: {@code modelVersion} (gauge, per subtask; {@code modelVersionNumber} its numeric twin), {@code reloadsAccepted}, {@code reloadsRejected},
  * {@code windowsAwaitingModel}, {@code windowsScored}, {@code batchSize}, {@code inferenceLatencyMicros}.
  */
-public class ReloadingInferenceOperator extends AbstractStreamOperator<WindowForecast>
-        implements TwoInputStreamOperator<Window, ModelUpdate, WindowForecast>, BoundedMultiInput {
+public class ReloadingInferenceOperator extends AbstractStreamOperator<Either<AcceptedStep, WindowForecast>>
+        implements TwoInputStreamOperator<AcceptedStep, ModelUpdate, Either<AcceptedStep, WindowForecast>>, BoundedMultiInput {
     private static final long serialVersionUID = 1L;
 
     /** Broadcast state: one entry, {@link #SERVING} -> the pointer of the model being served. */
@@ -145,9 +147,9 @@ public class ReloadingInferenceOperator extends AbstractStreamOperator<WindowFor
     }
 
     @Override
-    public void processElement1(StreamRecord<Window> element) throws Exception {
+    public void processElement1(StreamRecord<AcceptedStep> element) throws Exception {
         if (batch.isEmpty()) swapIfLoaded();
-        batch.add(element);
+        if (!batch.add(element, output)) return;
         if (!model.isLoaded()) {
             if (batch.size() >= awaitLimit) awaitFirstModel();
             return;

@@ -1,5 +1,6 @@
 package io.streamcast.job.inference;
 
+import io.streamcast.job.assembly.AcceptedStep;
 import io.streamcast.job.records.Window;
 import io.streamcast.job.records.WindowForecast;
 import java.util.ArrayList;
@@ -18,6 +19,7 @@ import org.apache.flink.streaming.api.operators.Output;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
+import org.apache.flink.types.Either;
 
 /**
  * The windows an inference operator holds but has not scored, in arrival order, and how they are
@@ -62,9 +64,20 @@ final class WindowBatch {
         inferenceMicros = metrics.histogram("inferenceLatencyMicros", new DescriptiveStatisticsHistogram(1000));
     }
 
-    /** Buffers a copy of the record (the upstream may reuse it). */
-    void add(StreamRecord<Window> element) {
-        records.add(element.copy(element.getValue()));
+    /**
+     * Passes the step on at once and buffers its window, if it has one, with the step's timestamp.
+     * The step's record is the upstream's, reused: it is not kept.
+     *
+     * @return whether a window was buffered
+     */
+    boolean add(StreamRecord<AcceptedStep> element, Output<StreamRecord<Either<AcceptedStep, WindowForecast>>> output) {
+        AcceptedStep step = element.getValue();
+        boolean window = step.window != null;
+        if (window) {
+            records.add(element.hasTimestamp() ? new StreamRecord<>(step.window, element.getTimestamp()) : new StreamRecord<>(step.window));
+        }
+        output.collect(element.replace(Either.Left(step)));
+        return window;
     }
 
     int size() {
@@ -94,7 +107,7 @@ final class WindowBatch {
     }
 
     /** Scores everything buffered, {@code maxBatch} windows per predict call, and empties the buffer. */
-    void scoreAll(ModelHolder model, int maxBatch, Output<StreamRecord<WindowForecast>> output) {
+    void scoreAll(ModelHolder model, int maxBatch, Output<StreamRecord<Either<AcceptedStep, WindowForecast>>> output) {
         for (int from = 0; from < records.size(); from += maxBatch) {
             List<StreamRecord<Window>> chunk = records.subList(from, Math.min(records.size(), from + maxBatch));
             List<Window> windows = new ArrayList<>(chunk.size());
@@ -106,7 +119,7 @@ final class WindowBatch {
             inferenceMicros.update((System.nanoTime() - start) / 1_000);
             batchSizes.update(forecasts.length);
             for (int i = 0; i < forecasts.length; i++) {
-                output.collect(chunk.get(i).replace(forecasts[i])); // keeps the window's timestamp, as a map would
+                output.collect(chunk.get(i).replace(Either.Right(forecasts[i]))); // keeps the window's timestamp, as a map would
             }
             windowsScored.inc(forecasts.length);
         }

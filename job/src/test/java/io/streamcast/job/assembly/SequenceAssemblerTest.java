@@ -45,7 +45,7 @@ class SequenceAssemblerTest {
         return out;
     }
 
-    private static KeyedOneInputStreamOperatorTestHarness<String, Reading, Window> harness(AssemblerConfig cfg)
+    private static KeyedOneInputStreamOperatorTestHarness<String, Reading, AcceptedStep> harness(AssemblerConfig cfg)
             throws Exception {
         var h = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(new SequenceAssembler(cfg)),
                 (Reading r) -> r.sensorId, Types.STRING);
@@ -53,21 +53,26 @@ class SequenceAssemblerTest {
         return h;
     }
 
-    private static KeyedOneInputStreamOperatorTestHarness<String, Reading, Window> opened(AssemblerConfig cfg)
+    private static KeyedOneInputStreamOperatorTestHarness<String, Reading, AcceptedStep> opened(AssemblerConfig cfg)
             throws Exception {
         var h = harness(cfg);
         h.open();
         return h;
     }
 
-    private static void feed(KeyedOneInputStreamOperatorTestHarness<String, Reading, Window> h, Reading... rs)
+    private static void feed(KeyedOneInputStreamOperatorTestHarness<String, Reading, AcceptedStep> h, Reading... rs)
             throws Exception {
         for (Reading r : rs) {
             h.processElement(r, r.timestamp);
         }
     }
 
-    private static List<Reading> late(KeyedOneInputStreamOperatorTestHarness<String, Reading, Window> h) {
+    /** The windows the steps out so far carried. */
+    private static List<Window> windows(KeyedOneInputStreamOperatorTestHarness<String, Reading, AcceptedStep> h) {
+        return h.extractOutputValues().stream().filter(AcceptedStep::windowEmitted).map(s -> s.window).toList();
+    }
+
+    private static List<Reading> late(KeyedOneInputStreamOperatorTestHarness<String, Reading, AcceptedStep> h) {
         List<Reading> out = new ArrayList<>();
         var side = h.getSideOutput(SequenceAssembler.LATE);
         if (side != null) {
@@ -89,9 +94,9 @@ class SequenceAssemblerTest {
     void countModeEmitsEveryStepOnceTStepsExistInTimeOrder() throws Exception {
         try (var h = opened(AssemblerConfig.count(3, C).withOrdering(EVENT_TIME))) {
             feed(h, reading("s1", 1), reading("s1", 2), reading("s1", 3), reading("s1", 4), reading("s1", 5));
-            assertEquals(List.of(), h.extractOutputValues(), "nothing leaves before the watermark passes");
+            assertEquals(List.of(), windows(h), "nothing leaves before the watermark passes");
             h.processWatermark(5);
-            List<Window> out = h.extractOutputValues();
+            List<Window> out = windows(h);
             assertEquals(3, out.size());
             assertWindow(out.get(0), "s1", 3, 0, stepsOf(1, 2, 3));
             assertWindow(out.get(1), "s1", 4, 0, stepsOf(2, 3, 4));
@@ -107,7 +112,7 @@ class SequenceAssemblerTest {
             h.processWatermark(25); // releases a@10, a@20 and all of b
             feed(h, reading("a", 35), reading("b", 14));
             h.processWatermark(100);
-            List<Window> out = h.extractOutputValues();
+            List<Window> out = windows(h);
             assertEquals(4, out.size(), out.toString());
             assertWindow(out.get(0), "b", 13, 0, stepsOf(11, 12, 13));
             assertWindow(out.get(1), "a", 30, 0, stepsOf(10, 20, 30));
@@ -124,7 +129,7 @@ class SequenceAssemblerTest {
         try (var h = opened(AssemblerConfig.count(2, C).withOrdering(EVENT_TIME))) {
             feed(h, reading("s", 10), reading("s", 11));
             h.processWatermark(11);
-            assertEquals(1, h.extractOutputValues().size());
+            assertEquals(1, windows(h).size());
             int entries = h.numKeyedStateEntries();
             feed(h, reading("s", 5), reading("s", 11), reading("x", 3));
             assertEquals(List.of(reading("s", 5), reading("s", 11), reading("x", 3)), late(h));
@@ -132,7 +137,7 @@ class SequenceAssemblerTest {
             assertEquals(1, h.numEventTimeTimers(), "only s's idle-cleanup timer: late readings register none");
             feed(h, reading("s", 12));
             h.processWatermark(12);
-            List<Window> out = h.extractOutputValues();
+            List<Window> out = windows(h);
             assertEquals(2, out.size());
             assertWindow(out.get(1), "s", 12, 0, stepsOf(11, 12));
         }
@@ -143,7 +148,7 @@ class SequenceAssemblerTest {
         try (var h = opened(AssemblerConfig.count(2, C).withOrdering(EVENT_TIME))) {
             feed(h, reading("s", 1), reading("s", 2, 7f, 7f), reading("s", 2, 8f, 9f));
             h.processWatermark(2);
-            List<Window> out = h.extractOutputValues();
+            List<Window> out = windows(h);
             assertEquals(1, out.size(), "one step per timestamp");
             assertArrayEquals(new float[] {1, 101, 8, 9}, out.get(0).values);
         }
@@ -156,7 +161,7 @@ class SequenceAssemblerTest {
                 feed(h, reading("s", t));
             }
             h.processWatermark(9);
-            List<Window> out = h.extractOutputValues();
+            List<Window> out = windows(h);
             assertEquals(3, out.size(), out.toString());
             assertWindow(out.get(0), "s", 2, 0, stepsOf(1, 2));
             assertWindow(out.get(1), "s", 5, 0, stepsOf(4, 5));
@@ -171,13 +176,13 @@ class SequenceAssemblerTest {
             feed(h, reading("s", 9), reading("s", 0), reading("s", 4), reading("s", 15), reading("s", 12),
                     reading("s", 27));
             h.processWatermark(18);
-            assertEquals(List.of(), h.extractOutputValues(), "bucket 10 is open until the watermark reaches 19");
+            assertEquals(List.of(), windows(h), "bucket 10 is open until the watermark reaches 19");
             h.processWatermark(19);
-            List<Window> out = h.extractOutputValues();
+            List<Window> out = windows(h);
             assertEquals(1, out.size());
             assertWindow(out.get(0), "s", 10, 10, stepsOf(9, 15));
             h.processWatermark(29);
-            out = h.extractOutputValues();
+            out = windows(h);
             assertEquals(2, out.size());
             assertWindow(out.get(1), "s", 20, 10, stepsOf(15, 27));
             assertEquals(1, h.numEventTimeTimers(), "every bucket timer fired; the idle-cleanup timer is left");
@@ -190,7 +195,7 @@ class SequenceAssemblerTest {
             // timestamps chosen so that neither arrival order nor hash order is time order
             feed(h, reading("s", 64), reading("s", 3), reading("s", 17));
             h.processWatermark(99);
-            List<Window> out = h.extractOutputValues();
+            List<Window> out = windows(h);
             assertEquals(1, out.size());
             assertWindow(out.get(0), "s", 0, 100, stepsOf(64));
         }
@@ -202,7 +207,7 @@ class SequenceAssemblerTest {
             feed(h, reading("s", 1, 1f, 10f), reading("s", 5, 2f, 20f), reading("s", 8, 6f, 60f),
                     reading("s", 13, 4f, 40f));
             h.processWatermark(1000);
-            List<Window> out = h.extractOutputValues();
+            List<Window> out = windows(h);
             assertEquals(1, out.size());
             assertWindow(out.get(0), "s", 10, 10, new float[] {3f, 30f, 4f, 40f});
         }
@@ -213,7 +218,7 @@ class SequenceAssemblerTest {
         try (var h = opened(AssemblerConfig.fixedStep(3, C, 10).withOrdering(EVENT_TIME).withMaxGapSteps(2))) {
             feed(h, reading("s", 0), reading("s", 10), reading("s", 40), reading("s", 50));
             h.processWatermark(59);
-            List<Window> out = h.extractOutputValues();
+            List<Window> out = windows(h);
             assertEquals(2, out.size(), out.toString());
             // steps: 0, 10, 20 (=10), 30 (=10), 40, 50; the windows ending at filled 20 and 30 are not emitted
             assertWindow(out.get(0), "s", 40, 10, stepsOf(10, 10, 40));
@@ -226,12 +231,12 @@ class SequenceAssemblerTest {
         try (var h = opened(AssemblerConfig.fixedStep(3, C, 10).withOrdering(EVENT_TIME).withMaxGapSteps(1))) {
             feed(h, reading("s", 0), reading("s", 10), reading("s", 20), reading("s", 60), reading("s", 70));
             h.processWatermark(79);
-            List<Window> out = h.extractOutputValues();
+            List<Window> out = windows(h);
             assertEquals(1, out.size(), "after the reset only 2 of T=3 steps exist: " + out);
             assertWindow(out.get(0), "s", 20, 10, stepsOf(0, 10, 20));
             feed(h, reading("s", 80));
             h.processWatermark(89);
-            out = h.extractOutputValues();
+            out = windows(h);
             assertEquals(2, out.size());
             assertWindow(out.get(1), "s", 80, 10, stepsOf(60, 70, 80));
         }
@@ -243,7 +248,7 @@ class SequenceAssemblerTest {
         try (var h = opened(cfg)) {
             feed(h, reading("idle", 1), reading("busy", 1), reading("idle", 2), reading("busy", 2));
             h.processWatermark(2);
-            assertEquals(2, h.extractOutputValues().size());
+            assertEquals(2, windows(h).size());
             assertEquals(2, h.numEventTimeTimers(), "one cleanup timer per sensor (at 1 + ttl)");
 
             feed(h, reading("busy", 600));
@@ -260,13 +265,13 @@ class SequenceAssemblerTest {
             assertEquals(0, h.numProcessingTimeTimers(), "no timer left");
 
             // an expired sensor starts over: T fresh steps before its next window
-            int before = h.extractOutputValues().size();
+            int before = windows(h).size();
             feed(h, reading("idle", 2000));
             h.processWatermark(2000);
-            assertEquals(before, h.extractOutputValues().size());
+            assertEquals(before, windows(h).size());
             feed(h, reading("idle", 2001));
             h.processWatermark(2001);
-            List<Window> out = h.extractOutputValues();
+            List<Window> out = windows(h);
             assertWindow(out.get(out.size() - 1), "idle", 2001, 0, stepsOf(2000, 2001));
         }
     }
@@ -281,11 +286,11 @@ class SequenceAssemblerTest {
             assertTrue(h.numKeyedStateEntries() > 0, "pending readings and the sensor's state are kept");
             assertEquals(2, h.numEventTimeTimers(), "one release timer (the oldest pending reading's, at 5), cleanup at 1005");
             h.processWatermark(6);
-            assertEquals(1, h.extractOutputValues().size(), "kept readings still become a window");
+            assertEquals(1, windows(h).size(), "kept readings still become a window");
             h.setProcessingTime(20_000_000); // nothing pending now: a wall-clock TTL would drop the buffer here
             feed(h, reading("s", 7));
             h.processWatermark(7);
-            assertEquals(2, h.extractOutputValues().size(), "the buffer survived: the next reading completes a window");
+            assertEquals(2, windows(h).size(), "the buffer survived: the next reading completes a window");
             h.processWatermark(1005); // the latest reading was at 7: the cleanup moves to 1007
             assertTrue(h.numKeyedStateEntries() > 0);
             assertEquals(1, h.numEventTimeTimers());
@@ -300,7 +305,7 @@ class SequenceAssemblerTest {
     void inOrderCountModeEmitsTheWindowWithTheReadingThatCompletesItNoWatermarkNeeded() throws Exception {
         try (var h = opened(AssemblerConfig.count(3, C))) {
             feed(h, reading("s", 1), reading("s", 2), reading("s", 3));
-            List<Window> out = h.extractOutputValues();
+            List<Window> out = windows(h);
             assertEquals(1, out.size(), "no watermark at all, the window is out");
             assertWindow(out.get(0), "s", 3, 0, stepsOf(1, 2, 3));
             assertEquals(1, h.numEventTimeTimers(), "no timer per reading: only the sensor's idle-cleanup timer");
@@ -309,13 +314,13 @@ class SequenceAssemblerTest {
             feed(h, reading("t", -5));
             feed(h, reading("s", 2), reading("s", 3), reading("s", 7));
             assertEquals(List.of(reading("s", 2), reading("s", 3)), late(h), "not newer than s's last accepted reading");
-            out = h.extractOutputValues();
+            out = windows(h);
             assertEquals(2, out.size());
             assertWindow(out.get(1), "s", 7, 0, stepsOf(2, 3, 7));
 
             h.processWatermark(100); // ahead of s: does not make its next reading late
             feed(h, reading("s", 8));
-            assertEquals(3, h.extractOutputValues().size());
+            assertEquals(3, windows(h).size());
         }
     }
 
@@ -323,9 +328,9 @@ class SequenceAssemblerTest {
     void inOrderFixedStepClosesABucketOnTheSensorsNextBucketOrWhenTheWatermarkPassesItsEnd() throws Exception {
         try (var h = opened(AssemblerConfig.fixedStep(2, C, 10))) {
             feed(h, reading("s", 4), reading("s", 1), reading("s", 12)); // 4 is bucket 0's latest
-            assertEquals(List.of(), h.extractOutputValues(), "only one bucket closed so far");
+            assertEquals(List.of(), windows(h), "only one bucket closed so far");
             feed(h, reading("s", 23));
-            List<Window> out = h.extractOutputValues();
+            List<Window> out = windows(h);
             assertEquals(1, out.size());
             assertWindow(out.get(0), "s", 10, 10, stepsOf(4, 12));
             feed(h, reading("s", 9)); // bucket 0 is closed
@@ -333,9 +338,9 @@ class SequenceAssemblerTest {
 
             // the producer pauses: the watermark closes the open bucket 20
             h.processWatermark(28);
-            assertEquals(1, h.extractOutputValues().size());
+            assertEquals(1, windows(h).size());
             h.processWatermark(29);
-            out = h.extractOutputValues();
+            out = windows(h);
             assertEquals(2, out.size());
             assertWindow(out.get(1), "s", 20, 10, stepsOf(12, 23));
             feed(h, reading("s", 25));
@@ -345,16 +350,14 @@ class SequenceAssemblerTest {
     }
 
     @Test
-    void everyStepGoesToTheAcceptedStepsWithWhetherAWindowLeftThereFilledStepsDoNot() throws Exception {
+    void everyStepLeavesWithTheWindowItCompletedFilledStepsDoNot() throws Exception {
         try (var h = opened(AssemblerConfig.fixedStep(2, C, 10).withMaxGapSteps(1))) {
             feed(h, reading("s", 0), reading("s", 10), reading("s", 30), reading("s", 40));
-            var steps = h.getSideOutput(SequenceAssembler.STEPS);
-            List<AcceptedStep> out = new ArrayList<>();
-            for (StreamRecord<AcceptedStep> r : steps) out.add(r.getValue());
-            // bucket 20 is filled forward (no step sent, no window); bucket 40 is still open
-            assertEquals(List.of(new AcceptedStep("s", 0, new float[] {0, 100}, false),
-                    new AcceptedStep("s", 10, new float[] {10, 110}, true),
-                    new AcceptedStep("s", 30, new float[] {30, 130}, true)), out);
+            List<AcceptedStep> out = h.extractOutputValues();
+            // bucket 20 is filled forward (no step sent, but in the ring); bucket 40 is still open
+            assertEquals(List.of(new AcceptedStep("s", 0, new float[] {0, 100}, null),
+                    new AcceptedStep("s", 10, new float[] {10, 110}, new Window("s", 10, 10, stepsOf(0, 10))),
+                    new AcceptedStep("s", 30, new float[] {30, 130}, new Window("s", 30, 10, stepsOf(10, 30)))), out);
         }
     }
 
@@ -364,7 +367,7 @@ class SequenceAssemblerTest {
             for (int t = 1; t <= 50; t++) feed(h, reading("s", t));
             assertEquals(2, h.numEventTimeTimers(), "the oldest pending reading's release timer and the cleanup timer");
             h.processWatermark(50);
-            assertEquals(49, h.extractOutputValues().size());
+            assertEquals(49, windows(h).size());
             assertEquals(1, h.numEventTimeTimers());
         }
     }
@@ -387,7 +390,7 @@ class SequenceAssemblerTest {
             List<Reading> second = List.of(reading("a", 21), reading("b", 33), reading("a", 26), reading("b", 40),
                     reading("a", 31), reading("a", 45), reading("b", 51));
 
-            List<Window> expected;
+            List<AcceptedStep> expected;
             try (var h = opened(cfg)) {
                 first.forEach(r -> feedQuietly(h, r));
                 h.processWatermark(9);
@@ -395,9 +398,9 @@ class SequenceAssemblerTest {
                 h.processWatermark(100);
                 expected = h.extractOutputValues();
             }
-            assertTrue(expected.size() >= 3, cfg + " emits something to compare: " + expected);
+            assertTrue(expected.stream().filter(AcceptedStep::windowEmitted).count() >= 3, cfg + " emits windows to compare: " + expected);
 
-            List<Window> before;
+            List<AcceptedStep> before;
             OperatorSubtaskState snapshot;
             try (var h = opened(cfg)) {
                 first.forEach(r -> feedQuietly(h, r));
@@ -410,7 +413,7 @@ class SequenceAssemblerTest {
                 h.open();
                 second.forEach(r -> feedQuietly(h, r));
                 h.processWatermark(100);
-                List<Window> all = new ArrayList<>(before);
+                List<AcceptedStep> all = new ArrayList<>(before);
                 all.addAll(h.extractOutputValues());
                 assertEquals(expected, all, cfg.toString());
                 assertEquals(List.of(), late(h));
@@ -418,7 +421,7 @@ class SequenceAssemblerTest {
         }
     }
 
-    private static void feedQuietly(KeyedOneInputStreamOperatorTestHarness<String, Reading, Window> h, Reading r) {
+    private static void feedQuietly(KeyedOneInputStreamOperatorTestHarness<String, Reading, AcceptedStep> h, Reading r) {
         try {
             h.processElement(r, r.timestamp);
         } catch (Exception e) {

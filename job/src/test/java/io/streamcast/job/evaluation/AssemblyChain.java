@@ -8,31 +8,28 @@ import io.streamcast.job.records.Window;
 import io.streamcast.job.records.WindowForecast;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Queue;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
-import org.apache.flink.streaming.api.operators.co.KeyedCoProcessOperator;
-import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
-import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
+import org.apache.flink.types.Either;
 
 /**
  * The assembler and the evaluator wired as in the job, in test harnesses: readings go into the
- * assembler, its accepted steps into the evaluator; the test plays inference by handing forecasts to
- * {@link #forecast}, and reads the windows with {@link #takeWindows}.
+ * assembler, its steps into the evaluator; the test plays inference by handing forecasts to
+ * {@link #forecast}, and reads the windows the steps carried with {@link #takeWindows}.
  */
 final class AssemblyChain implements AutoCloseable {
     final ForecastEvaluator evaluatorFunction;
-    final KeyedOneInputStreamOperatorTestHarness<String, Reading, Window> assembler;
-    final KeyedTwoInputStreamOperatorTestHarness<String, AcceptedStep, WindowForecast, EvaluatedForecast> evaluator;
+    final KeyedOneInputStreamOperatorTestHarness<String, Reading, AcceptedStep> assembler;
+    final KeyedOneInputStreamOperatorTestHarness<String, Either<AcceptedStep, WindowForecast>, EvaluatedForecast> evaluator;
+    private final List<Window> windows = new ArrayList<>();
 
     AssemblyChain(AssemblerConfig steps, EvaluationConfig evaluation) throws Exception {
         assembler = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(new SequenceAssembler(steps)),
                 (Reading r) -> r.sensorId, Types.STRING);
         evaluatorFunction = new ForecastEvaluator(evaluation);
-        evaluator = new KeyedTwoInputStreamOperatorTestHarness<>(new KeyedCoProcessOperator<>(evaluatorFunction),
-                (AcceptedStep s) -> s.sensorId, (WindowForecast f) -> f.sensorId, Types.STRING);
+        evaluator = ForecastEvaluatorTest.evaluatorHarness(evaluatorFunction);
         assembler.open();
         evaluator.open();
     }
@@ -45,20 +42,17 @@ final class AssemblyChain implements AutoCloseable {
     void watermark(long t) throws Exception {
         assembler.processWatermark(t);
         passSteps();
-        evaluator.processBothWatermarks(new Watermark(t));
+        evaluator.processWatermark(t);
     }
 
     void forecast(WindowForecast f) throws Exception {
-        evaluator.processElement2(f, f.issuedAt);
+        evaluator.processElement(Either.Right(f), f.issuedAt);
     }
 
-    /** Windows emitted since the last call (taken out of the harness's output). */
-    @SuppressWarnings("unchecked")
+    /** Windows emitted since the last call. */
     List<Window> takeWindows() {
-        List<Window> fresh = new ArrayList<>();
-        for (Object o; (o = assembler.getOutput().poll()) != null; ) {
-            if (o instanceof StreamRecord<?> r) fresh.add(((StreamRecord<Window>) r).getValue());
-        }
+        List<Window> fresh = new ArrayList<>(windows);
+        windows.clear();
         return fresh;
     }
 
@@ -66,11 +60,14 @@ final class AssemblyChain implements AutoCloseable {
         return evaluator.extractOutputValues();
     }
 
+    /** Moves the assembler's steps to the evaluator, keeping their windows for {@link #takeWindows}. */
+    @SuppressWarnings("unchecked")
     private void passSteps() throws Exception {
-        Queue<StreamRecord<AcceptedStep>> steps = assembler.getSideOutput(SequenceAssembler.STEPS);
-        if (steps == null) return;
-        for (StreamRecord<AcceptedStep> s; (s = steps.poll()) != null; ) {
-            evaluator.processElement1(s.getValue(), s.getValue().time);
+        for (Object o; (o = assembler.getOutput().poll()) != null; ) {
+            if (!(o instanceof StreamRecord<?> r)) continue;
+            AcceptedStep s = ((StreamRecord<AcceptedStep>) r).getValue();
+            if (s.window != null) windows.add(s.window);
+            evaluator.processElement(Either.Left(s), s.time);
         }
     }
 

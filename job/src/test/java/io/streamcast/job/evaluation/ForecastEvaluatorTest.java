@@ -9,15 +9,16 @@ import io.streamcast.job.assembly.AcceptedStep;
 import io.streamcast.job.assembly.AssemblerConfig;
 import io.streamcast.job.assembly.SequenceAssembler;
 import io.streamcast.job.records.Reading;
+import io.streamcast.job.records.Window;
 import io.streamcast.job.records.WindowForecast;
 import java.time.Duration;
 import java.util.List;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
-import org.apache.flink.streaming.api.operators.co.KeyedCoProcessOperator;
-import org.apache.flink.streaming.api.watermark.Watermark;
-import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.types.Either;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -47,13 +48,19 @@ class ForecastEvaluatorTest {
 
     private ForecastEvaluator evaluator;
 
-    private KeyedTwoInputStreamOperatorTestHarness<String, AcceptedStep, WindowForecast, EvaluatedForecast> harness(
+    private KeyedOneInputStreamOperatorTestHarness<String, Either<AcceptedStep, WindowForecast>, EvaluatedForecast> harness(
             EvaluationConfig cfg) throws Exception {
         evaluator = new ForecastEvaluator(cfg);
-        var h = new KeyedTwoInputStreamOperatorTestHarness<>(new KeyedCoProcessOperator<>(evaluator),
-                (AcceptedStep s) -> s.sensorId, (WindowForecast f) -> f.sensorId, Types.STRING);
+        var h = evaluatorHarness(evaluator);
         h.open();
         return h;
+    }
+
+    /** The evaluator as the job runs it: one input, keyed as inference's output is partitioned. */
+    static KeyedOneInputStreamOperatorTestHarness<String, Either<AcceptedStep, WindowForecast>, EvaluatedForecast> evaluatorHarness(
+            ForecastEvaluator evaluator) throws Exception {
+        return new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(evaluator),
+                new OnlineEvaluation.BySensor(), Types.STRING);
     }
 
     private static EvaluationConfig count(Duration lateness) {
@@ -74,7 +81,7 @@ class ForecastEvaluatorTest {
 
     /** A step as the assembler sends it; {@code window}: a window ended here, so its forecast follows. */
     private static AcceptedStep step(String sensor, long t, float a, float b, boolean window) {
-        return new AcceptedStep(sensor, t, new float[] {a, b}, window);
+        return new AcceptedStep(sensor, t, new float[] {a, b}, window ? new Window(sensor, t, 0, new float[] {a, b}) : null);
     }
 
     private static WindowForecast forecast(String sensor, long issuedAt, long stepMillis, String version) {
@@ -91,9 +98,9 @@ class ForecastEvaluatorTest {
         return f;
     }
 
-    private static void feed(KeyedTwoInputStreamOperatorTestHarness<String, AcceptedStep, WindowForecast, EvaluatedForecast> h,
+    private static void feed(KeyedOneInputStreamOperatorTestHarness<String, Either<AcceptedStep, WindowForecast>, EvaluatedForecast> h,
                              AcceptedStep... steps) throws Exception {
-        for (AcceptedStep s : steps) h.processElement1(s, s.time);
+        for (AcceptedStep s : steps) h.processElement(Either.Left(s), s.time);
     }
 
     private static void assertHandComputed(EvaluatedForecast e, String sensor, long issuedAt, long lastActualAt) {
@@ -113,7 +120,7 @@ class ForecastEvaluatorTest {
         assertArrayEquals(REPEAT_SQ_Z, e.repeatSqNorm, "Repeat z^2");
     }
 
-    private static void assertEmpty(KeyedTwoInputStreamOperatorTestHarness<?, ?, ?, ?> h) {
+    private static void assertEmpty(KeyedOneInputStreamOperatorTestHarness<?, ?, ?> h) {
         assertEquals(0, h.numKeyedStateEntries(), "keyed state entries left");
         assertEquals(0, h.numEventTimeTimers(), "event-time timers left");
     }
@@ -122,7 +129,7 @@ class ForecastEvaluatorTest {
     void countModeScoresTheNextHStepsAsSoonAsTheyArriveWithoutWaitingForTheWatermark() throws Exception {
         var h = harness(count(Duration.ofMillis(100)));
         feed(h, step("s", 10, 1, 10, true), step("other", 10, 1, 1, true));
-        h.processElement2(forecast("s", 10, 10, "1"), 10);
+        h.processElement(Either.Right(forecast("s", 10, 10, "1")), 10);
         feed(h, step("s", 20, 3, 14, true), step("other", 20, 1, 1, true));
         assertTrue(h.extractOutputValues().isEmpty(), "one of H=2 steps is here");
 
@@ -150,7 +157,7 @@ class ForecastEvaluatorTest {
         assertEquals(-1, EvaluationMetrics.numericVersion(null));
         assertEquals(-1, EvaluationMetrics.numericVersion("99999999999999999999"), "beyond a long");
 
-        h.processBothWatermarks(new Watermark(1_000)); // the forecasts announced at 20 (s) and 10, 20 (other) never came
+        h.processWatermark(1_000); // the forecasts announced at 20 (s) and 10, 20 (other) never came
         assertEquals(0, evaluator.metrics().expired.getCount(), "forecasts that never arrived are not counted");
         assertEmpty(h);
     }
@@ -159,8 +166,8 @@ class ForecastEvaluatorTest {
     void aForecastWhoseActualsAreAlreadyHereIsScoredOnArrival() throws Exception {
         var h = harness(count(Duration.ofMillis(100)));
         feed(h, step("s", 10, 1, 10, true), step("s", 20, 3, 14, false), step("s", 30, 2, 6, false));
-        h.processBothWatermarks(new Watermark(40));
-        h.processElement2(forecast("s", 10, 10, "1"), 10); // delayed, but within allowed lateness
+        h.processWatermark(40);
+        h.processElement(Either.Right(forecast("s", 10, 10, "1")), 10); // delayed, but within allowed lateness
         List<EvaluatedForecast> out = h.extractOutputValues();
         assertEquals(1, out.size());
         assertHandComputed(out.get(0), "s", 10, 30);
@@ -170,7 +177,7 @@ class ForecastEvaluatorTest {
     @Test
     void aForecastThatOvertookItsOwnStepWaitsForIt() throws Exception {
         var h = harness(count(Duration.ofMillis(100)));
-        h.processElement2(forecast("s", 10, 10, "1"), 10);
+        h.processElement(Either.Right(forecast("s", 10, 10, "1")), 10);
         feed(h, step("s", 10, 1, 10, true), step("s", 20, 3, 14, false), step("s", 30, 2, 6, false));
         List<EvaluatedForecast> out = h.extractOutputValues();
         assertEquals(1, out.size());
@@ -185,7 +192,7 @@ class ForecastEvaluatorTest {
         assertEmpty(h);
         feed(h, step("s", 30, 1, 10, true));
         assertTrue(h.numKeyedStateEntries() > 0, "a forecast issued at 30 is announced: its steps are kept");
-        h.processElement2(forecast("s", 30, 10, "1"), 30);
+        h.processElement(Either.Right(forecast("s", 30, 10, "1")), 30);
         feed(h, step("s", 40, 3, 14, false), step("s", 50, 2, 6, false));
         assertEquals(1, h.extractOutputValues().size());
         assertEquals(0, h.numKeyedStateEntries(), "scored: nothing left");
@@ -196,20 +203,20 @@ class ForecastEvaluatorTest {
         // deadline = issuedAt + H*step + allowed lateness = 10 + 2*10 + 5 = 35
         var h = harness(count(Duration.ofMillis(5)));
         feed(h, step("s", 10, 1, 10, true), step("s", 20, 3, 14, false));
-        h.processElement2(forecast("s", 10, 10, "1"), 10);
-        h.processBothWatermarks(new Watermark(34));
+        h.processElement(Either.Right(forecast("s", 10, 10, "1")), 10);
+        h.processWatermark(34);
         assertEquals(0, evaluator.metrics().expired.getCount(), "still waiting before its deadline");
         assertTrue(h.numKeyedStateEntries() > 0);
 
-        h.processBothWatermarks(new Watermark(35));
+        h.processWatermark(35);
         assertEquals(1, evaluator.metrics().expired.getCount(), "expired at its deadline");
         assertTrue(h.extractOutputValues().isEmpty());
         assertEmpty(h);
 
         // the step that would have completed it comes after the deadline: nothing is kept for it
         feed(h, step("s", 30, 2, 6, false));
-        h.processElement2(forecast("s", 10, 10, "1"), 10); // and a forecast after its deadline
-        h.processBothWatermarks(new Watermark(1_000));
+        h.processElement(Either.Right(forecast("s", 10, 10, "1")), 10); // and a forecast after its deadline
+        h.processWatermark(1_000);
         assertTrue(h.extractOutputValues().isEmpty());
         assertEmpty(h);
     }
@@ -218,10 +225,10 @@ class ForecastEvaluatorTest {
     void anAnnouncedForecastThatNeverArrivesIsGivenUpWhenItsSuccessorArrives() throws Exception {
         var h = harness(count(Duration.ofHours(1)));
         feed(h, step("s", 5, 9, 9, true), step("s", 10, 1, 10, true));
-        h.processElement2(forecast("s", 10, 10, "1"), 10); // the one issued at 5 was lost on the way
+        h.processElement(Either.Right(forecast("s", 10, 10, "1")), 10); // the one issued at 5 was lost on the way
         feed(h, step("s", 20, 3, 14, true), step("s", 30, 2, 6, true));
-        h.processElement2(forecast("s", 20, 10, "1"), 20);
-        h.processElement2(forecast("s", 30, 10, "1"), 30);
+        h.processElement(Either.Right(forecast("s", 20, 10, "1")), 20);
+        h.processElement(Either.Right(forecast("s", 30, 10, "1")), 30);
         List<EvaluatedForecast> out = h.extractOutputValues();
         assertEquals(1, out.size(), "the forecast issued at 10 is not held back by the lost one: " + out);
         assertHandComputed(out.get(0), "s", 10, 30);
@@ -231,7 +238,7 @@ class ForecastEvaluatorTest {
     void fixedStepModeScoresTheBucketsAfterIssuedAt() throws Exception {
         var h = harness(fixedStep(fixedSteps(10, AssemblerConfig.Resample.LAST)));
         feed(h, step("s", 0, 1, 10, true));
-        h.processElement2(forecast("s", 0, 10, "3"), 9);
+        h.processElement(Either.Right(forecast("s", 0, 10, "3")), 9);
         feed(h, step("s", 10, 3, 14, true), step("s", 20, 2, 6, true));
         List<EvaluatedForecast> out = h.extractOutputValues();
         assertEquals(1, out.size());
@@ -242,11 +249,11 @@ class ForecastEvaluatorTest {
     void aGapInTheActualsMakesAFixedStepForecastIncomplete() throws Exception {
         var h = harness(fixedStep(fixedSteps(10, AssemblerConfig.Resample.LAST)));
         feed(h, step("s", 0, 1, 10, true));
-        h.processElement2(forecast("s", 0, 10, "1"), 9);
+        h.processElement(Either.Right(forecast("s", 0, 10, "1")), 9);
         feed(h, step("s", 20, 2, 6, true)); // bucket 10 stayed empty (or was filled forward)
         assertTrue(h.extractOutputValues().isEmpty());
         assertEquals(1, evaluator.metrics().incomplete.getCount());
-        h.processBothWatermarks(new Watermark(1_000));
+        h.processWatermark(1_000);
         assertEmpty(h);
     }
 
@@ -320,13 +327,11 @@ class ForecastEvaluatorTest {
     void waitingForecastsAndActualsSurviveASnapshotAndRestore() throws Exception {
         var h = harness(count(Duration.ofMillis(100)));
         feed(h, step("s", 10, 1, 10, true), step("s", 20, 3, 14, false));
-        h.processElement2(forecast("s", 10, 10, "1"), 10);
+        h.processElement(Either.Right(forecast("s", 10, 10, "1")), 10);
         OperatorSubtaskState snapshot = h.snapshot(1, 1);
         h.close();
 
-        var restored = new KeyedTwoInputStreamOperatorTestHarness<>(
-                new KeyedCoProcessOperator<>(new ForecastEvaluator(count(Duration.ofMillis(100)))),
-                (AcceptedStep s) -> s.sensorId, (WindowForecast f) -> f.sensorId, Types.STRING);
+        var restored = evaluatorHarness(new ForecastEvaluator(count(Duration.ofMillis(100))));
         restored.initializeState(snapshot);
         restored.open();
         feed(restored, step("s", 30, 2, 6, false));
@@ -347,15 +352,15 @@ class ForecastEvaluatorTest {
         var h = harness(count(Duration.ofMillis(100)).withDrift(2, 0.5));
         feed(h, step("s", 10, 1, 10, true), step("s", 20, 3, 14, false), step("s", 30, 2, 6, false),
                 step("t", 10, 1, 10, true), step("t", 20, 3, 14, false), step("t", 30, 2, 6, false));
-        h.processElement2(forecast("s", 10, 10, "2"), 10);
+        h.processElement(Either.Right(forecast("s", 10, 10, "2")), 10);
         assertFalse(evaluator.metrics().driftAlarm("m", "2"), "one forecast is too few to judge a window of 2");
-        h.processElement2(forecast("t", 10, 10, "2"), 30);
+        h.processElement(Either.Right(forecast("t", 10, 10, "2")), 30);
         assertTrue(evaluator.metrics().driftAlarm("m", "2"), "skill 0.23 < 0.5 over the last 2 forecasts");
 
         WindowForecast perfect = forecast("u", 31, 10, "2");
         perfect.values = new float[] {3, 14, 2, 6};
         feed(h, step("u", 31, 1, 10, true), step("u", 32, 3, 14, false), step("u", 33, 2, 6, false));
-        h.processElement2(perfect, 33);
+        h.processElement(Either.Right(perfect), 33);
         // window = {t: 0.23, u: 1.0}: skill = 1 - (0.625 + 0) / (0.8125 + 0.8125) = 0.615 >= 0.5
         assertFalse(evaluator.metrics().driftAlarm("m", "2"), "recovered");
         assertEquals(3, h.extractOutputValues().size());

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import io.streamcast.job.records.WindowForecast;
 import org.junit.jupiter.api.Test;
 
-/** The evaluator's forecast input keeps everything scoring needs and drops the names only. */
+/** What the evaluator keeps of a forecast: everything scoring needs, without the names. */
 class WithoutNamesTest {
     @Test
     void keepsWhatScoringNeedsAndDropsTheNames() {
@@ -28,7 +28,7 @@ class WithoutNamesTest {
         f.coverage = 0.9f;
         f.producedAt = 20;
 
-        WindowForecast e = new OnlineEvaluation.WithoutNames().map(f);
+        WindowForecast e = f.withoutNames();
         assertNull(e.targets);
         assertNull(e.head);
         f.targets = null;

@@ -3,7 +3,7 @@ package io.streamcast.job.inference;
 import io.streamcast.job.assembly.AssemblerConfig;
 import io.streamcast.job.assembly.SequenceAssembler;
 import io.streamcast.job.records.Reading;
-import io.streamcast.job.records.Window;
+import io.streamcast.job.assembly.AcceptedStep;
 import io.streamcast.job.records.WindowForecast;
 import io.streamcast.models.ForecastModel;
 import io.streamcast.models.Head;
@@ -94,7 +94,11 @@ class AssemblyAndInferenceMiniClusterTest {
         return windows;
     }
 
-    private static List<WindowForecast> run(List<Reading> readings, InferenceConfig cfg) throws Exception {
+    /** What inference sent on: the steps passed through, and the forecasts. */
+    private record Inferred(List<AcceptedStep> steps, List<WindowForecast> forecasts) {
+    }
+
+    private static Inferred run(List<Reading> readings, InferenceConfig cfg) throws Exception {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(2);
         env.enableCheckpointing(100);
@@ -102,14 +106,17 @@ class AssemblyAndInferenceMiniClusterTest {
                 .assignTimestampsAndWatermarks(WatermarkStrategy.<Reading>forBoundedOutOfOrderness(Duration.ofMillis(BOUND))
                         .withTimestampAssigner((r, ts) -> r.timestamp))
                 .setParallelism(1);
-        DataStream<Window> windows = input.keyBy(r -> r.sensorId)
+        DataStream<AcceptedStep> steps = input.keyBy(r -> r.sensorId)
                 // event-time ordering: the readings are disordered within the watermark bound
                 .process(new SequenceAssembler(AssemblerConfig.count(TinyModel.T, TinyModel.C)
                         .withOrdering(AssemblerConfig.Ordering.EVENT_TIME)))
                 .name("assemble");
-        List<WindowForecast> out = new ArrayList<>();
-        try (var it = Inference.apply(windows, cfg).executeAndCollect()) {
-            it.forEachRemaining(out::add);
+        Inferred out = new Inferred(new ArrayList<>(), new ArrayList<>());
+        try (var it = Inference.apply(steps, cfg).executeAndCollect()) {
+            it.forEachRemaining(e -> {
+                if (e.isLeft()) out.steps().add(e.left());
+                else out.forecasts().add(e.right());
+            });
         }
         return out;
     }
@@ -123,7 +130,10 @@ class AssemblyAndInferenceMiniClusterTest {
         try (ForecastModel model = ForecastModel.load(bundle)) {
             for (InferenceConfig cfg : List.of(new InferenceConfig(bundle.toString(), InferenceConfig.Mode.BATCHED, 256, 5).withMaxBatch(16),
                     new InferenceConfig(bundle.toString(), InferenceConfig.Mode.PER_RECORD, 1, 0))) {
-                List<WindowForecast> out = run(readings, cfg);
+                Inferred inferred = run(readings, cfg);
+                assertEquals(SENSORS * READINGS, inferred.steps().size(), cfg + ": every step passes through once");
+                assertEquals(expectedCount, inferred.steps().stream().filter(AcceptedStep::windowEmitted).count(), cfg.toString());
+                List<WindowForecast> out = inferred.forecasts();
                 assertEquals(expectedCount, out.size(), cfg.toString());
                 Map<String, Long> last = new HashMap<>();
                 Map<String, Integer> perSensor = new HashMap<>();

@@ -1,15 +1,17 @@
 package io.streamcast.job.inference;
 
+import io.streamcast.job.assembly.AcceptedStep;
 import io.streamcast.job.records.Window;
 import io.streamcast.job.records.WindowForecast;
 import io.streamcast.models.ForecastModel;
 import io.streamcast.models.Head;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
-import org.apache.flink.streaming.api.operators.StreamMap;
+import org.apache.flink.streaming.api.operators.StreamFlatMap;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
 import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
+import org.apache.flink.types.Either;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -20,6 +22,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import static io.streamcast.job.inference.InferenceOutput.forecastRecords;
+import static io.streamcast.job.inference.InferenceOutput.forecasts;
+import static io.streamcast.job.inference.InferenceOutput.step;
 import static io.streamcast.job.inference.TinyModel.window;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -45,33 +50,33 @@ class BatchedInferenceOperatorTest {
         return new InferenceConfig(flat.toString(), InferenceConfig.Mode.BATCHED, 256, 5).withMaxBatch(maxBatch).withFlushTimeoutMillis(timeoutMillis);
     }
 
-    private static OneInputStreamOperatorTestHarness<Window, WindowForecast> harness(InferenceConfig cfg)
+    private static OneInputStreamOperatorTestHarness<AcceptedStep, Either<AcceptedStep, WindowForecast>> harness(InferenceConfig cfg)
             throws Exception {
-        var h = new OneInputStreamOperatorTestHarness<>(new BatchedInferenceOperator(cfg));
+        var h = InferenceOutput.typed(new OneInputStreamOperatorTestHarness<>(new BatchedInferenceOperator(cfg)));
         h.setProcessingTime(0);
         return h;
     }
 
-    private static OneInputStreamOperatorTestHarness<Window, WindowForecast> opened(InferenceConfig cfg)
+    private static OneInputStreamOperatorTestHarness<AcceptedStep, Either<AcceptedStep, WindowForecast>> opened(InferenceConfig cfg)
             throws Exception {
         var h = harness(cfg);
         h.open();
         return h;
     }
 
-    private static BatchedInferenceOperator operator(OneInputStreamOperatorTestHarness<Window, WindowForecast> h) {
+    private static BatchedInferenceOperator operator(OneInputStreamOperatorTestHarness<AcceptedStep, Either<AcceptedStep, WindowForecast>> h) {
         return (BatchedInferenceOperator) h.getOperator();
     }
 
     /** Flush timers still armed (the operator's own processing-time timers, not keyed ones). */
-    private static int activeTimers(OneInputStreamOperatorTestHarness<Window, WindowForecast> h) {
+    private static int activeTimers(OneInputStreamOperatorTestHarness<AcceptedStep, Either<AcceptedStep, WindowForecast>> h) {
         return h.getProcessingTimeService().getNumActiveTimers();
     }
 
-    private static void feed(OneInputStreamOperatorTestHarness<Window, WindowForecast> h, List<Window> ws)
+    private static void feed(OneInputStreamOperatorTestHarness<AcceptedStep, Either<AcceptedStep, WindowForecast>> h, List<Window> ws)
             throws Exception {
         for (Window w : ws) {
-            h.processElement(w, w.endTime);
+            h.processElement(step(w), w.endTime);
         }
     }
 
@@ -113,12 +118,12 @@ class BatchedInferenceOperatorTest {
         List<Window> ws = interleaved(2, 3); // 6 windows
         try (var h = opened(cfg(4, 1000))) {
             feed(h, ws.subList(0, 3));
-            assertEquals(List.of(), h.extractOutputValues(), "3 < maxBatch: still buffered");
+            assertEquals(List.of(), forecasts(h), "3 < maxBatch: still buffered");
             assertEquals(3, operator(h).buffered());
             assertEquals(1, activeTimers(h), "flush timer armed by the first window");
 
             feed(h, ws.subList(3, 4));
-            assertEquals(ids(h.extractOutputValues()), windowIds(ws.subList(0, 4)));
+            assertEquals(ids(forecasts(h)), windowIds(ws.subList(0, 4)));
             var sizes = operator(h).batchSizes();
             assertEquals(1, sizes.getCount(), "one predict call");
             assertEquals(4, sizes.getStatistics().getMax());
@@ -126,12 +131,33 @@ class BatchedInferenceOperatorTest {
 
             feed(h, ws.subList(4, 6));
             h.setProcessingTime(999);
-            assertEquals(4, h.extractOutputValues().size(), "timeout not reached yet");
+            assertEquals(4, forecasts(h).size(), "timeout not reached yet");
             h.setProcessingTime(1000);
-            assertEquals(windowIds(ws), ids(h.extractOutputValues()));
+            assertEquals(windowIds(ws), ids(forecasts(h)));
             assertEquals(2, sizes.getCount());
             assertEquals(2, sizes.getStatistics().getMin(), "the remainder went as one batch of 2");
             assertEquals(0, operator(h).buffered());
+        }
+    }
+
+    @Test
+    void stepsPassThroughAtOnceAndOnlyTheirWindowsWaitForTheBatch() throws Exception {
+        List<Window> ws = interleaved(1, 2);
+        AcceptedStep plain = new AcceptedStep("sensor-0", 9_000, new float[TinyModel.C], null);
+        try (var h = opened(cfg(100, 1000))) {
+            h.processElement(plain, plain.time);
+            feed(h, ws);
+            List<StreamRecord<?>> out = new ArrayList<>();
+            h.getOutput().forEach(o -> out.add((StreamRecord<?>) o));
+            assertEquals(List.of(Either.Left(plain), Either.Left(step(ws.get(0))), Either.Left(step(ws.get(1)))),
+                    out.stream().map(StreamRecord::getValue).toList(), "every step at once, in order; no forecast yet");
+            assertEquals(List.of(9_000L, ws.get(0).endTime, ws.get(1).endTime),
+                    out.stream().map(StreamRecord::getTimestamp).toList(), "record timestamps kept");
+            assertEquals(2, operator(h).buffered(), "a step without a window is not buffered");
+
+            h.setProcessingTime(1000);
+            assertEquals(windowIds(ws), ids(forecasts(h)), "the forecasts follow their steps");
+            assertEquals(5, h.getOutput().size());
         }
     }
 
@@ -143,7 +169,7 @@ class BatchedInferenceOperatorTest {
             try (var h = opened(new InferenceConfig(bundle.toString(), InferenceConfig.Mode.BATCHED, 256, 5).withMaxBatch(12))) {
                 long before = System.currentTimeMillis();
                 feed(h, ws);
-                List<StreamRecord<? extends WindowForecast>> out = h.extractOutputStreamRecords();
+                List<StreamRecord<WindowForecast>> out = forecastRecords(h);
                 assertEquals(12, out.size());
                 for (int i = 0; i < 12; i++) {
                     WindowForecast f = out.get(i).getValue();
@@ -172,9 +198,9 @@ class BatchedInferenceOperatorTest {
         List<WindowForecast> beforeBarrier;
         try (var h = opened(cfg(100, 1000))) {
             feed(h, ws.subList(0, 6));
-            assertEquals(List.of(), h.extractOutputValues());
+            assertEquals(List.of(), forecasts(h));
             h.prepareSnapshotPreBarrier(1);
-            beforeBarrier = h.extractOutputValues();
+            beforeBarrier = forecasts(h);
             assertEquals(windowIds(ws.subList(0, 6)), ids(beforeBarrier), "everything buffered leaves before the barrier");
             assertEquals(0, activeTimers(h));
             snapshot = h.snapshot(1, 1);
@@ -183,11 +209,11 @@ class BatchedInferenceOperatorTest {
             h.initializeState(snapshot);
             h.open();
             h.setProcessingTime(5000);
-            assertEquals(List.of(), h.extractOutputValues(), "nothing comes back from the snapshot: no duplicates");
+            assertEquals(List.of(), forecasts(h), "nothing comes back from the snapshot: no duplicates");
             feed(h, ws.subList(6, 10));
             h.endInput();
             List<WindowForecast> all = new ArrayList<>(beforeBarrier);
-            all.addAll(h.extractOutputValues());
+            all.addAll(forecasts(h));
             assertEquals(windowIds(ws), ids(all), "every window exactly once, in order");
         }
     }
@@ -205,8 +231,8 @@ class BatchedInferenceOperatorTest {
             h.open();
             feed(h, ws.subList(4, 6));
             h.setProcessingTime(1000);
-            List<StreamRecord<? extends WindowForecast>> out = h.extractOutputStreamRecords();
-            assertEquals(windowIds(ws), ids(out.stream().map(r -> (WindowForecast) r.getValue()).toList()));
+            List<StreamRecord<WindowForecast>> out = forecastRecords(h);
+            assertEquals(windowIds(ws), ids(out.stream().map(StreamRecord::getValue).toList()));
             for (int i = 0; i < out.size(); i++) {
                 assertEquals(ws.get(i).endTime, out.get(i).getTimestamp(), "timestamp survives the snapshot");
             }
@@ -220,13 +246,13 @@ class BatchedInferenceOperatorTest {
         try (var h = opened(cfg(7, 10))) {
             long now = 0;
             for (int i = 0; i < ws.size(); i++) {
-                h.processElement(ws.get(i), ws.get(i).endTime);
+                h.processElement(step(ws.get(i)), ws.get(i).endTime);
                 if (i % 4 == 0) {
                     h.setProcessingTime(now += 10); // timeouts and full batches interleave
                 }
             }
             h.endInput();
-            List<WindowForecast> out = h.extractOutputValues();
+            List<WindowForecast> out = forecasts(h);
             assertEquals(windowIds(ws), ids(out));
             Map<String, Long> last = new HashMap<>();
             for (WindowForecast f : out) {
@@ -238,12 +264,15 @@ class BatchedInferenceOperatorTest {
         }
     }
 
-    /** The operator's output as a list of forecast ids ("sensor@issuedAt"), "WM t" and "IDLE"/"ACTIVE". */
-    private static List<String> events(OneInputStreamOperatorTestHarness<Window, WindowForecast> h) {
+    /**
+     * The operator's output as a list of forecast ids ("sensor@issuedAt"), "WM t" and "IDLE"/"ACTIVE";
+     * the steps passed through are left out.
+     */
+    private static List<String> events(OneInputStreamOperatorTestHarness<AcceptedStep, Either<AcceptedStep, WindowForecast>> h) {
         List<String> out = new ArrayList<>();
-        for (Object o : h.getOutput()) {
-            if (o instanceof StreamRecord<?> r) {
-                out.add(id((WindowForecast) r.getValue()));
+        for (Object o : InferenceOutput.withoutSteps(h)) {
+            if (o instanceof StreamRecord<?> r && r.getValue() instanceof Either<?, ?> e) {
+                out.add(id((WindowForecast) e.right()));
             } else if (o instanceof Watermark w) {
                 out.add("WM " + w.getTimestamp());
             } else if (o instanceof WatermarkStatus st) {
@@ -331,7 +360,7 @@ class BatchedInferenceOperatorTest {
         try (var h = opened(cfg(16, 50))) {
             long now = 0;
             for (int i = 0; i < ws.size(); i++) {
-                h.processElement(ws.get(i), ws.get(i).endTime);
+                h.processElement(step(ws.get(i)), ws.get(i).endTime);
                 // other sensors may still send this step: the input's watermark stays just below it
                 if (i % 3 == 2) h.processWatermark(new Watermark(ws.get(i).endTime - 1));
                 if (i % 7 == 0) h.setProcessingTime(now += 10);
@@ -344,8 +373,8 @@ class BatchedInferenceOperatorTest {
                 if (o instanceof Watermark w) {
                     assertTrue(w.getTimestamp() >= watermark, "watermarks rise");
                     watermark = w.getTimestamp();
-                } else {
-                    WindowForecast f = (WindowForecast) ((StreamRecord<?>) o).getValue();
+                } else if (((StreamRecord<?>) o).getValue() instanceof Either<?, ?> e && e.isRight()) {
+                    WindowForecast f = (WindowForecast) e.right();
                     assertTrue(f.issuedAt > watermark, f + " came after watermark " + watermark + ": it would be late downstream");
                     Long prev = last.put(f.sensorId, f.issuedAt);
                     assertTrue(prev == null || prev < f.issuedAt, "order of " + f.sensorId);
@@ -365,7 +394,7 @@ class BatchedInferenceOperatorTest {
         try (var h = opened(cfg(100, 60_000))) {
             feed(h, ws);
             h.endInput();
-            assertEquals(windowIds(ws), ids(h.extractOutputValues()));
+            assertEquals(windowIds(ws), ids(forecasts(h)));
         }
     }
 
@@ -376,14 +405,14 @@ class BatchedInferenceOperatorTest {
         try (var h = opened(cfg(8, 5))) {
             feed(h, ws);
             h.endInput();
-            batched = h.extractOutputValues();
+            batched = forecasts(h);
         }
         List<WindowForecast> single;
-        try (var h = new OneInputStreamOperatorTestHarness<>(
-                new StreamMap<>(new PerRecordInference(new InferenceConfig(flat.toString(), InferenceConfig.Mode.PER_RECORD, 1, 0))))) {
+        try (var h = InferenceOutput.typed(new OneInputStreamOperatorTestHarness<>(
+                new StreamFlatMap<>(new PerRecordInference(new InferenceConfig(flat.toString(), InferenceConfig.Mode.PER_RECORD, 1, 0)))))) {
             h.open();
             feed(h, ws);
-            single = h.extractOutputValues();
+            single = forecasts(h);
         }
         assertEquals(ids(batched), ids(single));
         for (int i = 0; i < ws.size(); i++) {

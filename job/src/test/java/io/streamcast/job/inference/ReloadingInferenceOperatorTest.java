@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.streamcast.job.assembly.AcceptedStep;
 import io.streamcast.job.records.Window;
 import io.streamcast.job.records.WindowForecast;
 import io.streamcast.job.reload.BundleValidator;
@@ -27,6 +28,7 @@ import org.apache.flink.runtime.state.OperatorStateHandle;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.TwoInputStreamOperatorTestHarness;
+import org.apache.flink.types.Either;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -50,30 +52,30 @@ class ReloadingInferenceOperatorTest {
         threeChannels = fx.pointer(fx.publish(4, 3));
     }
 
-    private static TwoInputStreamOperatorTestHarness<Window, ModelUpdate, WindowForecast> harness(
+    private static TwoInputStreamOperatorTestHarness<AcceptedStep, ModelUpdate, Either<AcceptedStep, WindowForecast>> harness(
             int maxBatch, long timeoutMillis, int awaitLimit, BundleValidator validator) throws Exception {
         var cfg = new InferenceConfig("(from the store)", InferenceConfig.Mode.BATCHED, 256, 5).withMaxBatch(maxBatch).withFlushTimeoutMillis(timeoutMillis);
-        var h = new TwoInputStreamOperatorTestHarness<>(new ReloadingInferenceOperator(cfg, validator, awaitLimit));
+        var h = InferenceOutput.typed(new TwoInputStreamOperatorTestHarness<>(new ReloadingInferenceOperator(cfg, validator, awaitLimit)));
         h.setProcessingTime(0);
         return h;
     }
 
-    private static TwoInputStreamOperatorTestHarness<Window, ModelUpdate, WindowForecast> harness(int maxBatch, long timeoutMillis)
+    private static TwoInputStreamOperatorTestHarness<AcceptedStep, ModelUpdate, Either<AcceptedStep, WindowForecast>> harness(int maxBatch, long timeoutMillis)
             throws Exception {
         return harness(maxBatch, timeoutMillis, 1000, new BundleValidator(TinyModel.T, TinyModel.C));
     }
 
-    private static ReloadingInferenceOperator op(TwoInputStreamOperatorTestHarness<Window, ModelUpdate, WindowForecast> h) {
+    private static ReloadingInferenceOperator op(TwoInputStreamOperatorTestHarness<AcceptedStep, ModelUpdate, Either<AcceptedStep, WindowForecast>> h) {
         return (ReloadingInferenceOperator) h.getOperator();
     }
 
     /** Waits for the background load, then lets the task thread's reload check run. */
-    private static void loadFinishes(TwoInputStreamOperatorTestHarness<Window, ModelUpdate, WindowForecast> h) throws Exception {
+    private static void loadFinishes(TwoInputStreamOperatorTestHarness<AcceptedStep, ModelUpdate, Either<AcceptedStep, WindowForecast>> h) throws Exception {
         op(h).loadInFlight().get(60, TimeUnit.SECONDS);
         h.setProcessingTime(h.getProcessingTime() + ReloadingInferenceOperator.RELOAD_CHECK_MILLIS);
     }
 
-    private static void update(TwoInputStreamOperatorTestHarness<Window, ModelUpdate, WindowForecast> h, ModelUpdate u)
+    private static void update(TwoInputStreamOperatorTestHarness<AcceptedStep, ModelUpdate, Either<AcceptedStep, WindowForecast>> h, ModelUpdate u)
             throws Exception {
         h.processElement2(new StreamRecord<>(u));
     }
@@ -84,8 +86,8 @@ class ReloadingInferenceOperatorTest {
         return ws;
     }
 
-    private static void feed(TwoInputStreamOperatorTestHarness<Window, ModelUpdate, WindowForecast> h, List<Window> ws) throws Exception {
-        for (Window w : ws) h.processElement1(w, w.endTime);
+    private static void feed(TwoInputStreamOperatorTestHarness<AcceptedStep, ModelUpdate, Either<AcceptedStep, WindowForecast>> h, List<Window> ws) throws Exception {
+        for (Window w : ws) h.processElement1(InferenceOutput.step(w), w.endTime);
     }
 
     /** Forecasts must be those of {@code version} for exactly these windows, in order, stamped with it. */
@@ -102,8 +104,8 @@ class ReloadingInferenceOperatorTest {
         }
     }
 
-    private static List<WindowForecast> drain(TwoInputStreamOperatorTestHarness<Window, ModelUpdate, WindowForecast> h) {
-        List<WindowForecast> out = new ArrayList<>(h.extractOutputValues());
+    private static List<WindowForecast> drain(TwoInputStreamOperatorTestHarness<AcceptedStep, ModelUpdate, Either<AcceptedStep, WindowForecast>> h) {
+        List<WindowForecast> out = InferenceOutput.forecasts(h);
         h.getOutput().clear();
         return out;
     }
@@ -118,10 +120,10 @@ class ReloadingInferenceOperatorTest {
             drain(h);
             feed(h, ws.subList(0, 2));
             h.processWatermark1(new Watermark(10_000));
-            assertTrue(h.getOutput().isEmpty(), "2 windows buffered: the watermark waits, the batch stays open");
+            assertTrue(InferenceOutput.withoutSteps(h).isEmpty(), "2 windows buffered: the watermark waits, the batch stays open");
             assertEquals(2, op(h).buffered());
             feed(h, ws.subList(2, 4)); // fills the batch of 4
-            List<Object> out = new ArrayList<>(h.getOutput());
+            List<Object> out = InferenceOutput.withoutSteps(h);
             assertEquals(5, out.size(), out.toString());
             assertEquals(new Watermark(10_000), out.get(4), "the watermark leaves right after the 4 forecasts");
             assertScoredBy(v1, ws.subList(0, 4), drain(h));
@@ -129,7 +131,7 @@ class ReloadingInferenceOperatorTest {
             feed(h, ws.subList(4, 6));
             h.processWatermark1(new Watermark(11_000));
             h.prepareSnapshotPreBarrier(3);
-            out = new ArrayList<>(h.getOutput());
+            out = InferenceOutput.withoutSteps(h);
             assertEquals(3, out.size(), out.toString());
             assertEquals(new Watermark(11_000), out.get(2), "flushed before the barrier, watermark after the forecasts");
             assertScoredBy(v1, ws.subList(4, 6), drain(h));
@@ -145,17 +147,18 @@ class ReloadingInferenceOperatorTest {
             feed(h, ws);
             h.processWatermark1(new Watermark(20_000));
             h.setProcessingTime(5_000);
-            assertTrue(h.getOutput().isEmpty(), "nothing leaves without a model, not even the watermark");
+            assertTrue(InferenceOutput.withoutSteps(h).isEmpty(), "nothing leaves without a model, not even the watermark");
+            assertEquals(ws.stream().map(InferenceOutput::step).toList(), InferenceOutput.steps(h), "only the steps, at once");
             assertEquals(5, op(h).buffered());
             assertEquals(0, h.getProcessingTimeService().getNumActiveTimers(), "no flush timer while there is no model");
             snapshot = h.snapshot(1, 1);
 
             update(h, v1);
             loadFinishes(h);
-            List<Object> out = new ArrayList<>(h.getOutput());
+            List<Object> out = InferenceOutput.withoutSteps(h);
             assertEquals(6, out.size(), "5 forecasts, then the held watermark");
             assertEquals(new Watermark(20_000), out.get(5), "the watermark did not overtake the windows");
-            assertScoredBy(v1, ws, h.extractOutputValues());
+            assertScoredBy(v1, ws, InferenceOutput.forecasts(h));
             assertEquals(0, op(h).buffered());
             assertEquals(1, op(h).reloadsAccepted());
         }
@@ -164,7 +167,7 @@ class ReloadingInferenceOperatorTest {
             h.initializeState(snapshot);
             h.open();
             assertEquals(5, op(h).buffered());
-            assertTrue(h.getOutput().isEmpty());
+            assertTrue(InferenceOutput.withoutSteps(h).isEmpty());
             update(h, v1);
             loadFinishes(h);
             assertScoredBy(v1, ws, drain(h));
@@ -326,7 +329,7 @@ class ReloadingInferenceOperatorTest {
             loadFinishes(h);
             feed(h, windows("p", 3));
             h.prepareSnapshotPreBarrier(1); // the open batch is scored before the barrier
-            assertEquals(3, h.extractOutputValues().size());
+            assertEquals(3, InferenceOutput.forecasts(h).size());
             snapshot = h.snapshot(1, 1);
         }
         Map<String, OperatorStateHandle.Mode> states = new HashMap<>();
