@@ -67,7 +67,9 @@ public final class ForecastPipeline {
 
         SingleOutputStreamOperator<AcceptedStep> steps = readings
                 .keyBy(new BySensor())
-                .process(new SequenceAssembler(settings.assembler())).name("assemble-windows").uid("assemble-windows");
+                .process(new SequenceAssembler(settings.assembler())).name("assemble-windows").uid("assemble-windows")
+                // with hot reload, inference heads its own chain: the steps cross a network edge to reach it
+                .setBufferTimeout(settings.bufferTimeout().toMillis());
         steps.getSideOutput(SequenceAssembler.LATE)
                 .sinkTo(sinks.late()).name("late-readings").uid("late-readings-sink");
 

@@ -63,7 +63,8 @@ class PipelineGraphTest {
         StreamGraph graph = env.getStreamGraph();
         assertEquals(10, node(graph, "validate").getBufferTimeout(), "the shipped default, 10 ms");
         assertNotEquals(10, flinkDefault);
-        assertEquals(flinkDefault, node(graph, "assemble-windows").getBufferTimeout(), "the late readings' edge keeps Flink's default");
+        assertEquals(10, node(graph, "assemble-windows").getBufferTimeout(), "its edge to inference with hot reload");
+        assertEquals(flinkDefault, node(graph, "inference").getBufferTimeout(), "chained outputs only: Flink's default");
 
         StreamGraph every = built(Map.of("network.buffer-timeout", "0ms")).getStreamGraph();
         assertEquals(0, node(every, "validate").getBufferTimeout(), "0: every reading is sent at once");

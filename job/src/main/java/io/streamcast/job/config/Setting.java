@@ -33,7 +33,7 @@ public enum Setting {
     STATE_TTL("window.state-ttl", text(AssemblerConfig.DEFAULT_STATE_TTL), "A sensor without readings while event time (the watermark) moves on this long loses its window state."),
     OUT_OF_ORDERNESS("watermark.out-of-orderness", "5s", "How far readings may arrive out of event-time order before they count as late."),
     WATERMARK_INTERVAL("watermark.interval", "200ms", "How often the sources emit a watermark (Flink's pipeline.auto-watermark-interval). Event-time ordering and fixed-step windows wait for it; in-order count mode does not."),
-    BUFFER_TIMEOUT("network.buffer-timeout", "10ms", "Longest a reading waits in a network buffer between the source and the assembler before the buffer is sent half full (Flink's buffer timeout on that edge; 0 = send every reading at once). Every forecast's latency includes it; the evaluator's inputs keep Flink's 100 ms."),
+    BUFFER_TIMEOUT("network.buffer-timeout", "10ms", "Longest a reading waits in a network buffer on its way to a forecast before the buffer is sent half full: between the source and the assembler, and with hot reload between the assembler and inference (Flink's buffer timeout on those edges; 0 = send every record at once). Every forecast's latency includes it."),
     IDLENESS("watermark.idleness", "1m", "A partition without readings this long stops holding the watermark back (0 = never)."),
     MAX_SKEW("validation.max-timestamp-skew", "7d", "Readings whose timestamp is further than this from the wall clock go to the DLQ (0 = no check)."),
     INFERENCE_MODE("inference.mode", "batched", "batched (micro-batches across sensors) or per-record (one window per predict call, the baseline)."),
