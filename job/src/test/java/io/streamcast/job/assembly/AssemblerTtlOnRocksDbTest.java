@@ -37,19 +37,19 @@ class AssemblerTtlOnRocksDbTest {
             h.setStateBackend(stateBackend);
             h.open();
             feed(h, 2, reading("idle", 1), reading("busy", 1), reading("idle", 2), reading("busy", 2));
-            assertEquals(2, windows(h).size(), "one window per sensor");
+            assertEquals(2, SequenceAssemblerTest.windows(h).size(), "one window per sensor");
 
             // busy stays active; idle's last reading is at 2, so it expires once event time passes 1002
             feed(h, 900, reading("busy", 900));
             feed(h, 1500, reading("busy", 1500));
-            int before = windows(h).size();
+            int before = SequenceAssemblerTest.windows(h).size();
             feed(h, 1800, reading("busy", 1800), reading("idle", 1800));
-            List<Window> out = windows(h);
+            List<Window> out = SequenceAssemblerTest.windows(h);
             assertEquals(before + 1, out.size(), "busy kept its state (window), idle starts over (no window)");
             assertEquals("busy", out.get(out.size() - 1).sensorId);
 
             feed(h, 1801, reading("idle", 1801));
-            assertEquals(before + 2, windows(h).size(), "idle's second fresh reading completes a window");
+            assertEquals(before + 2, SequenceAssemblerTest.windows(h).size(), "idle's second fresh reading completes a window");
 
             h.processWatermark(10_000); // both idle for longer than the TTL now
             assertEquals(0, stateEntries(h), "no state left");
@@ -61,10 +61,6 @@ class AssemblerTtlOnRocksDbTest {
     static int stateEntries(KeyedOneInputStreamOperatorTestHarness<String, Reading, AcceptedStep> h) {
         return h.getOperator().getKeyedStateBackend() instanceof RocksDBKeyedStateBackend<?> rocks
                 ? rocks.numKeyValueStateEntries() : h.numKeyedStateEntries();
-    }
-
-    static List<Window> windows(KeyedOneInputStreamOperatorTestHarness<String, Reading, AcceptedStep> h) {
-        return h.extractOutputValues().stream().filter(AcceptedStep::windowEmitted).map(s -> s.window).toList();
     }
 
     static Reading reading(String sensor, long t) {

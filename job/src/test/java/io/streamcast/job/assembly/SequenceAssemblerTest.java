@@ -68,7 +68,7 @@ class SequenceAssemblerTest {
     }
 
     /** The windows the steps out so far carried. */
-    private static List<Window> windows(KeyedOneInputStreamOperatorTestHarness<String, Reading, AcceptedStep> h) {
+    static List<Window> windows(KeyedOneInputStreamOperatorTestHarness<String, Reading, AcceptedStep> h) {
         return h.extractOutputValues().stream().filter(AcceptedStep::windowEmitted).map(s -> s.window).toList();
     }
 

@@ -48,19 +48,16 @@ final class InferenceOutput {
 
     /** The output so far (forecasts, watermarks, statuses) without the steps passed through. */
     static List<Object> withoutSteps(AbstractStreamOperatorTestHarness<Either<AcceptedStep, WindowForecast>> h) {
-        List<Object> out = new ArrayList<>();
-        for (Object o : h.getOutput()) {
-            if (!(o instanceof StreamRecord<?> r && r.getValue() instanceof Either<?, ?> e && e.isLeft())) out.add(o);
-        }
-        return out;
+        return h.getOutput().stream().filter(o -> !isStep(o)).toList();
     }
 
     /** The steps passed through so far. */
     static List<AcceptedStep> steps(AbstractStreamOperatorTestHarness<Either<AcceptedStep, WindowForecast>> h) {
-        List<AcceptedStep> out = new ArrayList<>();
-        for (Object o : h.getOutput()) {
-            if (o instanceof StreamRecord<?> r && r.getValue() instanceof Either<?, ?> e && e.isLeft()) out.add((AcceptedStep) e.left());
-        }
-        return out;
+        return h.getOutput().stream().filter(InferenceOutput::isStep)
+                .map(o -> (AcceptedStep) ((Either<?, ?>) ((StreamRecord<?>) o).getValue()).left()).toList();
+    }
+
+    private static boolean isStep(Object o) {
+        return o instanceof StreamRecord<?> r && r.getValue() instanceof Either<?, ?> e && e.isLeft();
     }
 }
