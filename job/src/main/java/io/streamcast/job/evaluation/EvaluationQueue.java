@@ -1,10 +1,13 @@
 package io.streamcast.job.evaluation;
 
+import io.streamcast.job.records.WindowForecast;
+
 /**
  * One sensor's evaluation state (a Flink POJO of plain arrays): the forecasts expected or waiting for
- * actuals, by issuedAt, and the accepted steps from the oldest of them on. Nothing older is kept: a
- * step no waiting forecast can use is dropped, so the state holds about H steps plus what is in flight
- * through inference, whatever the allowed lateness.
+ * actuals, by issuedAt, with those that arrived, and the accepted steps from the oldest of them on.
+ * Nothing older is kept: a step no waiting forecast can use is dropped, so the state holds about H
+ * steps plus what is in flight through inference, whatever the allowed lateness. One value per sensor:
+ * a record costs one state lookup, not one per forecast.
  *
  * <p>Both are arrays used from {@code first}: the oldest leaves in O(1), new ones append at the end.
  */
@@ -23,8 +26,13 @@ public class EvaluationQueue {
     public long[] issuedAt = new long[4];
     /** Event time after which the entry expires. */
     public long[] deadline = new long[4];
-    /** The forecast arrived (it waits in the forecast state). */
+    /** The forecast arrived (it waits in {@link #forecasts}, or in the older layout's map state). */
     public boolean[] arrived = new boolean[4];
+    /**
+     * The arrived forecasts, by entry; null where none arrived. May be shorter than {@link #issuedAt}
+     * (or null) in a queue restored from a layout without it: read it through {@link #forecastSlots()}.
+     */
+    public WindowForecast[] forecasts;
     public int entryFirst;
     public int entryCount;
     /** The latest issuedAt of an arrived forecast: forecasts of one sensor arrive in order. */
@@ -106,15 +114,19 @@ public class EvaluationQueue {
         System.arraycopy(issuedAt, slot, issuedAt, slot + 1, tail);
         System.arraycopy(deadline, slot, deadline, slot + 1, tail);
         System.arraycopy(arrived, slot, arrived, slot + 1, tail);
+        WindowForecast[] f = forecastSlots();
+        System.arraycopy(f, slot, f, slot + 1, tail);
         issuedAt[slot] = at;
         deadline[slot] = expiresAt;
         arrived[slot] = false;
+        f[slot] = null;
         entryCount++;
         return pos;
     }
 
-    void markArrived(int i, long expiresAt) {
+    void markArrived(int i, long expiresAt, WindowForecast forecast) {
         arrived[entryFirst + i] = true;
+        forecastSlots()[entryFirst + i] = forecast;
         deadline[entryFirst + i] = expiresAt;
         lastArrived = Math.max(lastArrived, issuedAt[entryFirst + i]);
     }
@@ -131,7 +143,13 @@ public class EvaluationQueue {
         return arrived[entryFirst];
     }
 
+    /** The oldest entry's forecast: null if it has not arrived, or arrived into the older layout's map state. */
+    WindowForecast frontForecast() {
+        return forecastSlots()[entryFirst];
+    }
+
     void removeFront() {
+        forecastSlots()[entryFirst] = null;
         entryFirst++;
         entryCount--;
         if (entryCount == 0) entryFirst = 0;
@@ -165,9 +183,22 @@ public class EvaluationQueue {
         System.arraycopy(issuedAt, entryFirst, i, 0, entryCount);
         System.arraycopy(deadline, entryFirst, d, 0, entryCount);
         System.arraycopy(arrived, entryFirst, a, 0, entryCount);
+        WindowForecast[] f = new WindowForecast[capacity];
+        System.arraycopy(forecastSlots(), entryFirst, f, 0, entryCount);
         issuedAt = i;
         deadline = d;
         arrived = a;
+        forecasts = f;
         entryFirst = 0;
+    }
+
+    /** {@link #forecasts}, as long as the entry arrays. */
+    private WindowForecast[] forecastSlots() {
+        if (forecasts == null || forecasts.length != issuedAt.length) {
+            WindowForecast[] f = new WindowForecast[issuedAt.length];
+            if (forecasts != null) System.arraycopy(forecasts, 0, f, 0, Math.min(forecasts.length, f.length));
+            forecasts = f;
+        }
+        return forecasts;
     }
 }

@@ -45,8 +45,11 @@ public class ForecastEvaluator extends KeyedProcessFunction<String, Either<Accep
 
     private transient StepRules rules;
     private transient ValueState<EvaluationQueue> queue;
-    /** Arrived forecasts waiting for their actuals: issuedAt -> forecast. */
-    private transient MapState<Long, WindowForecast> waiting;
+    /**
+     * Where an older layout kept the arrived forecasts (issuedAt -> forecast); now they wait in the
+     * queue. Read only for an arrived entry the queue has no forecast for, i.e. one restored from it.
+     */
+    private transient MapState<Long, WindowForecast> legacyWaiting;
     /** The state of older versions (readings kept for the allowed lateness), cleared as their timers fire. */
     private transient MapState<Long, float[]> legacyReadings;
     private transient MapState<Long, WindowForecast> legacyForecasts;
@@ -60,7 +63,7 @@ public class ForecastEvaluator extends KeyedProcessFunction<String, Either<Accep
     public void open(OpenContext openContext) {
         rules = cfg.steps().rules();
         queue = getRuntimeContext().getState(new ValueStateDescriptor<>("evaluation-queue", EvaluationQueue.class));
-        waiting = getRuntimeContext().getMapState(new MapStateDescriptor<>("forecasts-awaiting-actuals", Types.LONG,
+        legacyWaiting = getRuntimeContext().getMapState(new MapStateDescriptor<>("forecasts-awaiting-actuals", Types.LONG,
                 TypeInformation.of(WindowForecast.class)));
         legacyReadings = getRuntimeContext().getMapState(new MapStateDescriptor<>("actuals", Types.LONG,
                 PrimitiveArrayTypeInfo.FLOAT_PRIMITIVE_ARRAY_TYPE_INFO));
@@ -108,9 +111,8 @@ public class ForecastEvaluator extends KeyedProcessFunction<String, Either<Accep
             }
             i = q.addEntry(f.issuedAt, 0); // it overtook its own step on the way here
         }
-        q.markArrived(i, deadline(f));
         // the names stay out of the state: scoring matches channels by targetIndex (30 strings per forecast of R)
-        waiting.put(f.issuedAt, f.withoutNames());
+        q.markArrived(i, deadline(f), f.withoutNames());
         settle(q, ctx.timerService().currentWatermark(), out);
         save(q, ctx);
     }
@@ -143,7 +145,9 @@ public class ForecastEvaluator extends KeyedProcessFunction<String, Either<Accep
                 }
                 break;
             }
-            WindowForecast f = waiting.get(issuedAt);
+            WindowForecast f = q.frontForecast();
+            boolean legacy = f == null;
+            if (legacy) f = legacyWaiting.get(issuedAt);
             Outcome o = f == null ? Outcome.INCOMPLETE : score(f, q);
             if (o.evaluation != null) {
                 out.collect(o.evaluation);
@@ -156,7 +160,7 @@ public class ForecastEvaluator extends KeyedProcessFunction<String, Either<Accep
                 break;
             }
             q.removeFront();
-            waiting.remove(issuedAt);
+            if (legacy) legacyWaiting.remove(issuedAt);
         }
         q.dropStepsBefore(q.entryCount > 0 ? q.frontIssuedAt() : Long.MAX_VALUE);
     }

@@ -14,7 +14,16 @@ import io.streamcast.job.records.WindowForecast;
 import java.time.Duration;
 import java.util.List;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.java.typeutils.ObjectArrayTypeInfo;
+import org.apache.flink.api.java.typeutils.PojoTypeInfo;
+import org.apache.flink.runtime.state.VoidNamespace;
+import org.apache.flink.runtime.state.VoidNamespaceSerializer;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
@@ -341,9 +350,40 @@ class ForecastEvaluatorTest {
     }
 
     @Test
+    void aForecastWaitingInTheOlderLayoutsMapStateIsStillScoredAndRemoved() throws Exception {
+        var h = harness(count(Duration.ofMillis(100)));
+        feed(h, step("s", 10, 1, 10, true), step("s", 20, 3, 14, false));
+        h.processElement(Either.Right(forecast("s", 10, 10, "1")), 10);
+        // move the waiting forecast to where the older layout kept it, as a restored savepoint has it
+        var backend = h.getOperator().getKeyedStateBackend();
+        backend.setCurrentKey("s");
+        ValueState<EvaluationQueue> queue = backend.getPartitionedState(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE,
+                new ValueStateDescriptor<>("evaluation-queue", EvaluationQueue.class));
+        MapState<Long, WindowForecast> legacy = backend.getPartitionedState(VoidNamespace.INSTANCE,
+                VoidNamespaceSerializer.INSTANCE, new MapStateDescriptor<>("forecasts-awaiting-actuals", Types.LONG,
+                        TypeInformation.of(WindowForecast.class)));
+        EvaluationQueue q = queue.value();
+        WindowForecast waiting = q.frontForecast();
+        assertEquals(10, waiting.issuedAt);
+        q.forecasts = null;
+        queue.update(q);
+        legacy.put(10L, waiting);
+
+        feed(h, step("s", 30, 2, 6, false));
+        List<EvaluatedForecast> out = h.extractOutputValues();
+        assertEquals(1, out.size());
+        assertHandComputed(out.get(0), "s", 10, 30);
+        assertEmpty(h);
+    }
+
+    @Test
     void theQueueIsAFlinkPojoNeverKryo() {
-        assertTrue(org.apache.flink.api.common.typeinfo.TypeInformation.of(EvaluationQueue.class)
-                instanceof org.apache.flink.api.java.typeutils.PojoTypeInfo);
+        TypeInformation<EvaluationQueue> type = TypeInformation.of(EvaluationQueue.class);
+        assertTrue(type instanceof PojoTypeInfo);
+        // the waiting forecasts inside it too: Kryo would copy each on every access while a snapshot runs
+        TypeInformation<?> forecasts = ((PojoTypeInfo<EvaluationQueue>) type).getTypeAt("forecasts");
+        assertTrue(forecasts instanceof ObjectArrayTypeInfo<?, ?> a && a.getComponentInfo() instanceof PojoTypeInfo,
+                "forecasts: " + forecasts);
     }
 
     @Test
