@@ -5,10 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.streamcast.job.config.JobConfig;
 import java.util.Map;
 import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.junit.jupiter.api.Test;
 
-/** The forecast and evaluation sinks batch more than Kafka's defaults, unless the user's Kafka settings say otherwise. */
+/**
+ * The forecast and evaluation sinks batch more than Kafka's defaults, and the source fetches fuller
+ * batches, unless the user's Kafka settings say otherwise.
+ */
 class SinkProducerTest {
     @Test
     void sinksBatchByDefaultAndEvaluationsLingerLonger() {
@@ -20,6 +24,19 @@ class SinkProducerTest {
         assertEquals(String.valueOf(256 * 1024), forecasts.getProperty(ProducerConfig.BATCH_SIZE_CONFIG));
         assertEquals(String.valueOf(256 * 1024), evaluations.getProperty(ProducerConfig.BATCH_SIZE_CONFIG));
         assertEquals("b:1", evaluations.getProperty("bootstrap.servers"), "the user's settings pass through");
+    }
+
+    @Test
+    void theSourceWaitsBrieflyForFullerFetches() {
+        Properties source = KafkaEndpoints.sourceConsumer(JobConfig.of(Map.of("kafka.bootstrap.servers", "b:1")));
+        assertEquals(String.valueOf(64 * 1024), source.getProperty(ConsumerConfig.FETCH_MIN_BYTES_CONFIG));
+        assertEquals("5", source.getProperty(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG), "readings: on the latency path");
+        assertEquals("b:1", source.getProperty("bootstrap.servers"));
+
+        Properties own = KafkaEndpoints.sourceConsumer(JobConfig.of(Map.of("kafka.bootstrap.servers", "b:1",
+                "kafka.fetch.min.bytes", "1", "kafka.fetch.max.wait.ms", "500")));
+        assertEquals("1", own.getProperty(ConsumerConfig.FETCH_MIN_BYTES_CONFIG));
+        assertEquals("500", own.getProperty(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG));
     }
 
     @Test
