@@ -4,7 +4,7 @@ package io.streamcast.job.evaluation;
  * Errors of the last {@code capacity} evaluated forecasts, per horizon step: rolling MAE, RMSE and
  * skill vs Repeat (1 - MSE_model / MSE_repeat), normalised, MAE/RMSE in raw units, and the empirical
  * coverage of the forecasts' intervals (over the forecasts that had one). A ring of
- * per-forecast errors with running sums; the sums are rebuilt from the ring once per lap, so
+ * per-forecast errors (copied in, primitive) with running sums; the sums are rebuilt from the ring once per lap, so
  * floating-point drift from add/subtract cannot build up. Lives in the operator, not in state:
  * metrics start afresh after a restart.
  */
@@ -13,12 +13,18 @@ final class RollingErrors {
 
     private final int capacity;
     private final int horizon;
-    /** ring[slot][kind][step]. */
-    private final float[][][] ring;
+    /**
+     * Slot-major, flat: {@code ring[(slot * KINDS + kind) * horizon + step]}. One primitive array, so
+     * adding a forecast and the lap's rebuild read consecutive memory; it grows to {@code capacity}
+     * slots as they fill, so a large window costs memory only once used.
+     */
+    private float[] ring;
     /** sums[kind][step] over the filled slots. */
     private final double[][] sums;
-    /** inInterval per slot (empty: no interval), summed per step over the slots that had one. */
-    private final float[][] covered;
+    /** inInterval per slot, flat like {@link #ring}: {@code covered[slot * horizon + step]}. */
+    private float[] covered;
+    /** The slot's forecast had an interval. */
+    private boolean[] hasInterval;
     private final double[] coveredSums;
     private int withInterval;
     private int next;
@@ -27,38 +33,52 @@ final class RollingErrors {
     RollingErrors(int capacity, int horizon) {
         this.capacity = capacity;
         this.horizon = horizon;
-        ring = new float[capacity][][];
+        int slots = Math.min(capacity, 64);
+        ring = new float[slots * KINDS * horizon];
+        covered = new float[slots * horizon];
+        hasInterval = new boolean[slots];
         sums = new double[KINDS][horizon];
-        covered = new float[capacity][];
         coveredSums = new double[horizon];
     }
 
     void add(EvaluatedForecast e) {
-        float[][] row = {e.modelSqNorm, e.modelAbsNorm, e.modelSq, e.modelAbs, e.repeatSqNorm, e.repeatAbsNorm};
-        float[][] old = ring[next];
-        ring[next] = row;
-        float[] oldCovered = covered[next];
-        float[] inInterval = e.inInterval != null && e.inInterval.length == horizon ? e.inInterval : new float[0];
-        covered[next] = inInterval;
-        if (oldCovered != null && oldCovered.length > 0) {
+        if (next == hasInterval.length) grow(); // only while the first lap fills the ring
+        int slot = next;
+        boolean full = size == capacity;
+        int base = slot * KINDS * horizon;
+        int c = slot * horizon;
+        if (full && hasInterval[slot]) {
             withInterval--;
-            for (int h = 0; h < horizon; h++) coveredSums[h] -= oldCovered[h];
+            for (int h = 0; h < horizon; h++) coveredSums[h] -= covered[c + h];
         }
-        if (inInterval.length > 0) {
+        boolean interval = e.inInterval != null && e.inInterval.length == horizon;
+        hasInterval[slot] = interval;
+        if (interval) {
             withInterval++;
-            for (int h = 0; h < horizon; h++) coveredSums[h] += inInterval[h];
+            System.arraycopy(e.inInterval, 0, covered, c, horizon);
+            for (int h = 0; h < horizon; h++) coveredSums[h] += covered[c + h];
         }
         next = (next + 1) % capacity;
         if (size < capacity) size++;
-        if (next == 0) {
-            rebuild();
-            return;
-        }
+        float[][] row = {e.modelSqNorm, e.modelAbsNorm, e.modelSq, e.modelAbs, e.repeatSqNorm, e.repeatAbsNorm};
         for (int k = 0; k < KINDS; k++) {
+            int at = base + k * horizon;
+            double[] sum = sums[k];
+            float[] v = row[k];
             for (int h = 0; h < horizon; h++) {
-                sums[k][h] += row[k][h] - (old == null ? 0 : old[k][h]);
+                if (full) sum[h] -= ring[at + h];
+                ring[at + h] = v[h];
+                sum[h] += v[h];
             }
         }
+        if (next == 0) rebuild();
+    }
+
+    private void grow() {
+        int slots = (int) Math.min(capacity, 2L * hasInterval.length);
+        ring = java.util.Arrays.copyOf(ring, slots * KINDS * horizon);
+        covered = java.util.Arrays.copyOf(covered, slots * horizon);
+        hasInterval = java.util.Arrays.copyOf(hasInterval, slots);
     }
 
     private void rebuild() {
@@ -66,12 +86,13 @@ final class RollingErrors {
         java.util.Arrays.fill(coveredSums, 0);
         withInterval = 0;
         for (int i = 0; i < size; i++) {
+            int base = i * KINDS * horizon;
             for (int k = 0; k < KINDS; k++) {
-                for (int h = 0; h < horizon; h++) sums[k][h] += ring[i][k][h];
+                for (int h = 0; h < horizon; h++) sums[k][h] += ring[base + k * horizon + h];
             }
-            if (covered[i].length > 0) {
+            if (hasInterval[i]) {
                 withInterval++;
-                for (int h = 0; h < horizon; h++) coveredSums[h] += covered[i][h];
+                for (int h = 0; h < horizon; h++) coveredSums[h] += covered[i * horizon + h];
             }
         }
     }

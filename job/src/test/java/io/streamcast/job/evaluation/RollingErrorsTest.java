@@ -61,4 +61,28 @@ class RollingErrorsTest {
         r.add(errors(1, 1)); // pushes out b (a lap: sums rebuilt)
         assertTrue(Double.isNaN(r.coverage()));
     }
+
+    @Test
+    void aWindowLargerThanTheFirstAllocationMatchesTheMeanOfItsLastForecasts() {
+        int capacity = 150; // grows from 64 slots while the first lap fills
+        RollingErrors r = new RollingErrors(capacity, 2);
+        java.util.Random random = new java.util.Random(7);
+        float[] sq = new float[400];
+        for (int i = 0; i < sq.length; i++) {
+            sq[i] = random.nextInt(100);
+            EvaluatedForecast e = errors(sq[i], 1);
+            if (i % 3 == 0) e.inInterval = new float[] {1f, 0f};
+            r.add(e);
+            int from = Math.max(0, i + 1 - capacity);
+            double sum = 0;
+            int intervals = 0;
+            for (int j = from; j <= i; j++) {
+                sum += sq[j] + 3 * sq[j]; // steps 1 and 2 of errors()
+                if (j % 3 == 0) intervals++;
+            }
+            assertEquals(i + 1 - from, r.size());
+            assertEquals(sum / (2.0 * (i + 1 - from)), r.mse(), 1e-9, "after " + (i + 1) + " forecasts");
+            assertEquals(intervals == 0 ? Double.NaN : 0.5, r.coverage(), 1e-12, "after " + (i + 1) + " forecasts");
+        }
+    }
 }
