@@ -104,8 +104,8 @@ public final class KafkaEndpoints {
     /**
      * Bytes the broker gathers before it answers a fetch, unless {@link #SOURCE_FETCH_MAX_WAIT_MS}
      * passes first. Kafka's default (1 byte) answers every fetch at once: at a few thousand readings/s
-     * the source's fetcher thread spends most of its time on round trips of a few records (0.10-0.12
-     * cores of the job at 4,000-11,000/s on the 2-core bench machine, 0.07 with these settings).
+     * the source's fetcher thread then spends most of its time on round trips of a few records, not
+     * on the records (BENCHMARKS.md, 3 Dec).
      */
     static final int SOURCE_FETCH_MIN_BYTES = 64 * 1024;
     /** The most a reading waits at the broker for {@link #SOURCE_FETCH_MIN_BYTES}: readings are on the latency path. */
