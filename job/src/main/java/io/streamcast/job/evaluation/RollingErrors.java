@@ -4,8 +4,8 @@ package io.streamcast.job.evaluation;
  * Errors of the last {@code capacity} evaluated forecasts, per horizon step: rolling MAE, RMSE and
  * skill vs Repeat (1 - MSE_model / MSE_repeat), normalised, MAE/RMSE in raw units, and the empirical
  * coverage of the forecasts' intervals (over the forecasts that had one). A ring of
- * per-forecast errors (copied in, primitive) with running sums; the sums are rebuilt from the ring once per lap, so
- * floating-point drift from add/subtract cannot build up. Lives in the operator, not in state:
+ * per-forecast errors (copied in, primitive) with running sums; the sums are rebuilt from the ring
+ * once per lap, so floating-point drift from add/subtract cannot build up. Lives in the operator, not in state:
  * metrics start afresh after a restart.
  */
 final class RollingErrors {

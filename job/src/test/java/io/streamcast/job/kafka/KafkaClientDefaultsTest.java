@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
  * The forecast and evaluation sinks batch more than Kafka's defaults, and the source fetches fuller
  * batches, unless the user's Kafka settings say otherwise.
  */
-class SinkProducerTest {
+class KafkaClientDefaultsTest {
     @Test
     void sinksBatchByDefaultAndEvaluationsLingerLonger() {
         JobConfig cfg = JobConfig.of(Map.of("kafka.bootstrap.servers", "b:1"));
