@@ -53,7 +53,7 @@ class TailEvaluationIT {
         KAFKA.createTopics(1, topic);
         try (KafkaProducer<byte[], byte[]> p = KAFKA.producer()) {
             for (EvaluatedForecast e : List.of(evaluation("a", 0, 1, 2), evaluation("b", 0, 3, 2), evaluation("a", 1000, 0.5f, 2))) {
-                p.send(new ProducerRecord<>(topic, e.sensorId.getBytes(), EvaluationRecords.encode(EvaluationRecords.toAvro(e))));
+                p.send(new ProducerRecord<>(topic, e.sensorId.getBytes(), EvaluationRecords.encode(e)));
             }
             p.send(new ProducerRecord<>(topic, "junk".getBytes(), new byte[] {1, 2, 3})); // skipped, not fatal
         }

@@ -1,10 +1,11 @@
 package io.streamcast.job.evaluation;
 
 import io.streamcast.avro.ForecastEvaluation;
-import io.streamcast.job.records.SingleObjectEncoder;
+import io.streamcast.job.output.ForecastRecords;
+import io.streamcast.job.records.AvroBinaryWriter;
+import io.streamcast.job.records.AvroSingleObject;
 import java.io.IOException;
 import java.time.Instant;
-import io.streamcast.job.records.FloatArrayEncoding;
 import java.util.List;
 
 /** {@link EvaluatedForecast} as the published Avro {@link ForecastEvaluation}, and back. */
@@ -12,10 +13,40 @@ public final class EvaluationRecords {
     private EvaluationRecords() {
     }
 
-    private static final SingleObjectEncoder<ForecastEvaluation> ENCODER =
-            FloatArrayEncoding.encoder(new ForecastEvaluation().getSpecificData(), ForecastEvaluation.getClassSchema());
+    static {
+        AvroBinaryWriter.requireFields(ForecastEvaluation.getClassSchema(), List.of("sensorId", "issuedAt", "modelName",
+                "modelVersion", "horizon", "channels", "stepMillis", "lastActualAt", "modelAbsError", "modelSquaredError",
+                "modelAbsErrorNormalized", "modelSquaredErrorNormalized", "repeatAbsError", "repeatSquaredError",
+                "repeatAbsErrorNormalized", "repeatSquaredErrorNormalized", "inInterval", "coverage"));
+    }
 
-    /** The Avro record; its error arrays are views of {@code e}'s (no copy): encode it before they change. */
+    private static final ThreadLocal<AvroBinaryWriter> WRITER = AvroBinaryWriter.forThread(ForecastEvaluation.getClassSchema());
+
+    /** Avro single-object encoding of {@code e} as a {@link ForecastEvaluation}: the bytes Avro's encoder writes for {@link #toAvro}{@code (e)}. */
+    public static byte[] encode(EvaluatedForecast e) {
+        return WRITER.get().start()
+                .writeString(e.sensorId)
+                .writeLong(e.issuedAt)
+                .writeString(e.modelName)
+                .writeString(e.modelVersion)
+                .writeInt(e.horizon)
+                .writeInt(e.channels)
+                .writeLong(e.stepMillis)
+                .writeLong(e.lastActualAt)
+                .writeFloats(e.modelAbs)
+                .writeFloats(e.modelSq)
+                .writeFloats(e.modelAbsNorm)
+                .writeFloats(e.modelSqNorm)
+                .writeFloats(e.repeatAbs)
+                .writeFloats(e.repeatSq)
+                .writeFloats(e.repeatAbsNorm)
+                .writeFloats(e.repeatSqNorm)
+                .writeFloats(e.inInterval)
+                .writeFloat(e.coverage)
+                .toByteArray();
+    }
+
+    /** The Avro record (a copy): what {@link #encode(EvaluatedForecast)} writes. */
     public static ForecastEvaluation toAvro(EvaluatedForecast e) {
         return ForecastEvaluation.newBuilder()
                 .setSensorId(e.sensorId)
@@ -26,30 +57,26 @@ public final class EvaluationRecords {
                 .setChannels(e.channels)
                 .setStepMillis(e.stepMillis)
                 .setLastActualAt(Instant.ofEpochMilli(e.lastActualAt))
-                .setModelAbsError(list(e.modelAbs))
-                .setModelSquaredError(list(e.modelSq))
-                .setModelAbsErrorNormalized(list(e.modelAbsNorm))
-                .setModelSquaredErrorNormalized(list(e.modelSqNorm))
-                .setRepeatAbsError(list(e.repeatAbs))
-                .setRepeatSquaredError(list(e.repeatSq))
-                .setRepeatAbsErrorNormalized(list(e.repeatAbsNorm))
-                .setRepeatSquaredErrorNormalized(list(e.repeatSqNorm))
-                .setInInterval(list(e.inInterval == null ? new float[0] : e.inInterval))
+                .setModelAbsError(ForecastRecords.boxed(e.modelAbs))
+                .setModelSquaredError(ForecastRecords.boxed(e.modelSq))
+                .setModelAbsErrorNormalized(ForecastRecords.boxed(e.modelAbsNorm))
+                .setModelSquaredErrorNormalized(ForecastRecords.boxed(e.modelSqNorm))
+                .setRepeatAbsError(ForecastRecords.boxed(e.repeatAbs))
+                .setRepeatSquaredError(ForecastRecords.boxed(e.repeatSq))
+                .setRepeatAbsErrorNormalized(ForecastRecords.boxed(e.repeatAbsNorm))
+                .setRepeatSquaredErrorNormalized(ForecastRecords.boxed(e.repeatSqNorm))
+                .setInInterval(ForecastRecords.boxed(e.inInterval))
                 .setCoverage(e.coverage)
                 .build();
     }
 
-    /** Avro single-object encoding (marker, schema fingerprint, body). */
+    /** Avro single-object encoding of an Avro record (Avro's own encoder). */
     public static byte[] encode(ForecastEvaluation e) {
-        return ENCODER.encode(e);
+        return AvroSingleObject.encode(ForecastEvaluation.getEncoder(), e);
     }
 
     /** Decodes one record of the evaluation topic; IOException when the bytes are not one. */
     public static ForecastEvaluation decode(byte[] bytes) throws IOException {
         return ForecastEvaluation.getDecoder().decode(bytes);
-    }
-
-    private static List<Float> list(float[] a) {
-        return FloatArrayEncoding.list(a);
     }
 }

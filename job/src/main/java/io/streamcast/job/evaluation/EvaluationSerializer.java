@@ -16,6 +16,6 @@ public final class EvaluationSerializer implements KafkaRecordSerializationSchem
     @Override
     public ProducerRecord<byte[], byte[]> serialize(EvaluatedForecast e, KafkaSinkContext context, Long timestamp) {
         return new ProducerRecord<>(topic, null, (Long) null, e.sensorId.getBytes(StandardCharsets.UTF_8),
-                EvaluationRecords.encode(EvaluationRecords.toAvro(e)));
+                EvaluationRecords.encode(e));
     }
 }

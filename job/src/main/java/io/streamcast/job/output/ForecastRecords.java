@@ -1,10 +1,11 @@
 package io.streamcast.job.output;
 
-import io.streamcast.job.records.SingleObjectEncoder;
-import io.streamcast.job.records.FloatArrayEncoding;
 import io.streamcast.avro.Forecast;
+import io.streamcast.job.records.AvroBinaryWriter;
+import io.streamcast.job.records.AvroSingleObject;
 import io.streamcast.job.records.WindowForecast;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 
 /** The job's {@link WindowForecast} as the published Avro {@link Forecast} (the consumer contract). */
@@ -12,10 +13,38 @@ public final class ForecastRecords {
     private ForecastRecords() {
     }
 
-    private static final SingleObjectEncoder<Forecast> ENCODER =
-            FloatArrayEncoding.encoder(new Forecast().getSpecificData(), Forecast.getClassSchema());
+    static {
+        AvroBinaryWriter.requireFields(Forecast.getClassSchema(), List.of("sensorId", "issuedAt", "modelName", "modelVersion",
+                "head", "stepMillis", "horizon", "channels", "values", "producedAt", "targets", "lower", "upper", "coverage"));
+    }
 
-    /** The Avro record; its values and bounds are views of {@code f}'s arrays (no copy): encode it before they change. */
+    private static final ThreadLocal<AvroBinaryWriter> WRITER = AvroBinaryWriter.forThread(Forecast.getClassSchema());
+
+    /**
+     * Avro single-object encoding of {@code f} as a {@link Forecast}: the bytes Avro's encoder writes
+     * for {@link #toAvro}{@code (f)}, without building it. A forecast without intervals carries empty
+     * bounds and coverage 0, one without target names an empty list (the schema's defaults).
+     */
+    public static byte[] encode(WindowForecast f) {
+        return WRITER.get().start()
+                .writeString(f.sensorId)
+                .writeLong(f.issuedAt)
+                .writeString(f.modelName)
+                .writeString(f.modelVersion)
+                .writeString(f.head)
+                .writeLong(f.stepMillis)
+                .writeInt(f.horizon)
+                .writeInt(f.channels)
+                .writeFloats(f.values)
+                .writeLong(f.producedAt)
+                .writeStrings(f.targets)
+                .writeFloats(f.lower)
+                .writeFloats(f.upper)
+                .writeFloat(f.lower == null ? 0f : f.coverage)
+                .toByteArray();
+    }
+
+    /** The Avro record (a copy): what {@link #encode(WindowForecast)} writes, for consumers' code and tests. */
     public static Forecast toAvro(WindowForecast f) {
         return Forecast.newBuilder()
                 .setSensorId(f.sensorId)
@@ -26,22 +55,25 @@ public final class ForecastRecords {
                 .setStepMillis(f.stepMillis)
                 .setHorizon(f.horizon)
                 .setChannels(f.channels)
-                .setValues(FloatArrayEncoding.list(f.values))
+                .setValues(boxed(f.values))
                 .setProducedAt(Instant.ofEpochMilli(f.producedAt))
                 .setTargets(f.targets == null ? List.of() : List.of(f.targets))
-                .setLower(floats(f.lower))
-                .setUpper(floats(f.upper))
+                .setLower(boxed(f.lower))
+                .setUpper(boxed(f.upper))
                 .setCoverage(f.lower == null ? 0f : f.coverage)
                 .build();
     }
 
-    /** A forecast without intervals carries empty bounds (the schema's default). */
-    private static List<Float> floats(float[] a) {
-        return a == null ? List.of() : FloatArrayEncoding.list(a);
+    /** A copy as Avro's generated classes hold {@code array<float>}; null is empty. */
+    public static List<Float> boxed(float[] a) {
+        if (a == null) return List.of();
+        List<Float> out = new ArrayList<>(a.length);
+        for (float v : a) out.add(v);
+        return out;
     }
 
-    /** Avro single-object encoding (marker, schema fingerprint, body). */
+    /** Avro single-object encoding of an Avro record (Avro's own encoder). */
     public static byte[] encode(Forecast f) {
-        return ENCODER.encode(f);
+        return AvroSingleObject.encode(Forecast.getEncoder(), f);
     }
 }

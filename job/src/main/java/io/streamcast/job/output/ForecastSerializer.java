@@ -18,6 +18,6 @@ public final class ForecastSerializer implements KafkaRecordSerializationSchema<
     @Override
     public ProducerRecord<byte[], byte[]> serialize(WindowForecast f, KafkaSinkContext context, Long timestamp) {
         return new ProducerRecord<>(topic, null, f.producedAt, f.sensorId.getBytes(StandardCharsets.UTF_8),
-                ForecastRecords.encode(ForecastRecords.toAvro(f)));
+                ForecastRecords.encode(f));
     }
 }
