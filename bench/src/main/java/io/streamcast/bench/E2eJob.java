@@ -10,6 +10,7 @@ import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.configuration.WebOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -47,6 +48,8 @@ public final class E2eJob {
         JobConfig cfg = JobArgs.parse(settings.toArray(String[]::new));
         Configuration conf = new Configuration();
         conf.set(RestOptions.PORT, restPort);
+        // every checkpoint of a bench run in the REST history, so the end of the run can say why any failed
+        conf.set(WebOptions.CHECKPOINTS_HISTORY_SIZE, 1000);
         if (managedMemory != null) conf.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, MemorySize.parse(managedMemory));
         LocalCheckpoints.configure(conf, cfg, checkpointDir);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(conf);

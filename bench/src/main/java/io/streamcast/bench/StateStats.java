@@ -51,6 +51,7 @@ final class StateStats {
         out.put("stateSizeBytesMax", summary.path("state_size").path("max").asLong());
         JsonNode failed = cp.path("latest").path("failed");
         if (!failed.isMissingNode() && !failed.isNull()) out.put("lastFailure", failed.path("failure_message").asText());
+        out.put("checkpointFailures", failureReasons(cp.path("history")));
 
         long t = System.nanoTime();
         String body = JSON.createObjectNode().put("target-directory", savepointDir.toUri().toString())
@@ -91,5 +92,20 @@ final class StateStats {
         try (var files = Files.walk(dir)) {
             return files.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
         }
+    }
+
+    /**
+     * Why the failed checkpoints in the REST history failed (the bench's job keeps its last 1,000;
+     * Flink's default is 10): reason -> how many.
+     */
+    static Map<String, Integer> failureReasons(JsonNode history) {
+        Map<String, Integer> reasons = new LinkedHashMap<>();
+        for (JsonNode c : history) {
+            if (c.path("status").asText().equals("FAILED")) {
+                String reason = c.path("failure_message").asText("");
+                reasons.merge(reason.isBlank() ? "(no message)" : reason, 1, Integer::sum);
+            }
+        }
+        return reasons;
     }
 }
