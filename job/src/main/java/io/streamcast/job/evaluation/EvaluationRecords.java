@@ -1,7 +1,8 @@
 package io.streamcast.job.evaluation;
 
+import static io.streamcast.job.records.AvroFloats.boxed;
+
 import io.streamcast.avro.ForecastEvaluation;
-import io.streamcast.job.output.ForecastRecords;
 import io.streamcast.job.records.AvroBinaryWriter;
 import io.streamcast.job.records.AvroSingleObject;
 import java.io.IOException;
@@ -57,15 +58,15 @@ public final class EvaluationRecords {
                 .setChannels(e.channels)
                 .setStepMillis(e.stepMillis)
                 .setLastActualAt(Instant.ofEpochMilli(e.lastActualAt))
-                .setModelAbsError(ForecastRecords.boxed(e.modelAbs))
-                .setModelSquaredError(ForecastRecords.boxed(e.modelSq))
-                .setModelAbsErrorNormalized(ForecastRecords.boxed(e.modelAbsNorm))
-                .setModelSquaredErrorNormalized(ForecastRecords.boxed(e.modelSqNorm))
-                .setRepeatAbsError(ForecastRecords.boxed(e.repeatAbs))
-                .setRepeatSquaredError(ForecastRecords.boxed(e.repeatSq))
-                .setRepeatAbsErrorNormalized(ForecastRecords.boxed(e.repeatAbsNorm))
-                .setRepeatSquaredErrorNormalized(ForecastRecords.boxed(e.repeatSqNorm))
-                .setInInterval(ForecastRecords.boxed(e.inInterval))
+                .setModelAbsError(boxed(e.modelAbs))
+                .setModelSquaredError(boxed(e.modelSq))
+                .setModelAbsErrorNormalized(boxed(e.modelAbsNorm))
+                .setModelSquaredErrorNormalized(boxed(e.modelSqNorm))
+                .setRepeatAbsError(boxed(e.repeatAbs))
+                .setRepeatSquaredError(boxed(e.repeatSq))
+                .setRepeatAbsErrorNormalized(boxed(e.repeatAbsNorm))
+                .setRepeatSquaredErrorNormalized(boxed(e.repeatSqNorm))
+                .setInInterval(boxed(e.inInterval))
                 .setCoverage(e.coverage)
                 .build();
     }

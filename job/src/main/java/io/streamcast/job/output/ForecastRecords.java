@@ -1,11 +1,12 @@
 package io.streamcast.job.output;
 
+import static io.streamcast.job.records.AvroFloats.boxed;
+
 import io.streamcast.avro.Forecast;
 import io.streamcast.job.records.AvroBinaryWriter;
 import io.streamcast.job.records.AvroSingleObject;
 import io.streamcast.job.records.WindowForecast;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 
 /** The job's {@link WindowForecast} as the published Avro {@link Forecast} (the consumer contract). */
@@ -62,14 +63,6 @@ public final class ForecastRecords {
                 .setUpper(boxed(f.upper))
                 .setCoverage(f.lower == null ? 0f : f.coverage)
                 .build();
-    }
-
-    /** A copy as Avro's generated classes hold {@code array<float>}; null is empty. */
-    public static List<Float> boxed(float[] a) {
-        if (a == null) return List.of();
-        List<Float> out = new ArrayList<>(a.length);
-        for (float v : a) out.add(v);
-        return out;
     }
 
     /** Avro single-object encoding of an Avro record (Avro's own encoder). */

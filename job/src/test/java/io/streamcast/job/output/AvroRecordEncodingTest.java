@@ -10,6 +10,7 @@ import io.streamcast.avro.ForecastEvaluation;
 import io.streamcast.job.evaluation.EvaluatedForecast;
 import io.streamcast.job.evaluation.EvaluationRecords;
 import io.streamcast.job.records.AvroBinaryWriter;
+import io.streamcast.job.records.AvroFloats;
 import io.streamcast.job.records.AvroSingleObject;
 import io.streamcast.job.records.WindowForecast;
 import java.util.List;
@@ -78,7 +79,7 @@ class AvroRecordEncodingTest {
             assertEquals(Float.floatToRawIntBits(f.values[i]), Float.floatToRawIntBits(back.getValues().get(i)), "value " + i);
         }
         assertEquals(f.issuedAt, back.getIssuedAt().toEpochMilli(), "logical types still convert");
-        assertEquals(ForecastRecords.boxed(f.upper).toString(), back.getUpper().toString());
+        assertEquals(AvroFloats.boxed(f.upper).toString(), back.getUpper().toString());
         assertEquals(List.of("a", "b", "c"), back.getTargets().stream().map(CharSequence::toString).toList());
     }
 
@@ -157,7 +158,7 @@ class AvroRecordEncodingTest {
             }
             byte[] ours = EvaluationRecords.encode(e);
             assertArrayEquals(avros(e), ours, "evaluation " + i);
-            assertEquals(ForecastRecords.boxed(e.repeatSqNorm).toString(),
+            assertEquals(AvroFloats.boxed(e.repeatSqNorm).toString(),
                     EvaluationRecords.decode(ours).getRepeatSquaredErrorNormalized().toString());
         }
     }
