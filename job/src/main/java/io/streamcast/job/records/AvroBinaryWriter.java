@@ -14,7 +14,7 @@ import org.apache.avro.SchemaNormalization;
  * the binary body) written field by field straight from the job's records, for the two records the
  * job publishes at the rate of its forecasts. Avro's datum writer walks the schema per record,
  * converts logical types through {@code Instant}, and needs a generated record of boxed lists built
- * first; here a float array is one bulk little-endian copy. The caller writes the fields in the
+ * first; here each float is one little-endian store into a reused array (no call per byte). The caller writes the fields in the
  * schema's order; {@link #requireFields} checks at class load that the order it was written for is
  * the schema's, and the tests compare every byte with Avro's own encoder.
  *
