@@ -9,7 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamcast.avro.Forecast;
 import io.streamcast.avro.SensorReading;
 import io.streamcast.job.testing.KafkaClusterExtension;
-import io.streamcast.job.output.ForecastRecords;
+import io.streamcast.job.records.AvroSingleObject;
 import io.streamcast.command.Cli;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -158,7 +158,7 @@ class SimulateAndTailIT {
     }
 
     private static ProducerRecord<String, byte[]> record(Forecast f) throws Exception {
-        return new ProducerRecord<>("forecasts-tail", f.getSensorId(), ForecastRecords.encode(f));
+        return new ProducerRecord<>("forecasts-tail", f.getSensorId(), AvroSingleObject.encode(Forecast.getEncoder(), f));
     }
 
     private static Forecast forecast(String sensor, float first) {

@@ -5,7 +5,6 @@ import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.List;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaNormalization;
 
@@ -14,9 +13,9 @@ import org.apache.avro.SchemaNormalization;
  * the binary body) written field by field straight from the job's records, for the two records the
  * job publishes at the rate of its forecasts. Avro's datum writer walks the schema per record,
  * converts logical types through {@code Instant}, and needs a generated record of boxed lists built
- * first; here each float is one little-endian store into a reused array (no call per byte). The caller writes the fields in the
- * schema's order; {@link #requireFields} checks at class load that the order it was written for is
- * the schema's, and the tests compare every byte with Avro's own encoder.
+ * first; here each float is one little-endian store into a reused array (no call per byte). The
+ * caller writes the fields in the schema's order; the tests compare every byte with Avro's own
+ * encoder and check the schemas' field order, so a schema change fails them until the writer follows.
  *
  * <p>One instance per thread ({@link #forThread}): the buffer is reused, so {@link #toByteArray()}
  * copies the bytes out before the next record.
@@ -40,18 +39,6 @@ public final class AvroBinaryWriter {
     /** A writer per thread for records of {@code schema}. */
     public static ThreadLocal<AvroBinaryWriter> forThread(Schema schema) {
         return ThreadLocal.withInitial(() -> new AvroBinaryWriter(schema));
-    }
-
-    /**
-     * Fails unless {@code schema}'s fields are {@code names}, in this order: a writer that writes them
-     * by hand must change with the schema.
-     */
-    public static void requireFields(Schema schema, List<String> names) {
-        List<String> actual = schema.getFields().stream().map(Schema.Field::name).toList();
-        if (!actual.equals(names)) {
-            throw new IllegalStateException("the writer of " + schema.getFullName() + " writes " + names
-                    + " but the schema has " + actual + "; fix: update the writer with the schema");
-        }
     }
 
     /** Starts a record: the single-object header. */

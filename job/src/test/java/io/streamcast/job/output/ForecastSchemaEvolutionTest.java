@@ -57,7 +57,7 @@ class ForecastSchemaEvolutionTest {
 
     @Test
     void aV1ConsumerReadsV2Forecasts() throws Exception {
-        byte[] bytes = ForecastRecords.encode(ForecastRecords.toAvro(forecast()));
+        byte[] bytes = ForecastRecords.encode(forecast());
         BinaryMessageDecoder<GenericRecord> old = new BinaryMessageDecoder<>(GenericData.get(), v1("Forecast"));
         // single-object encoding names the writer schema by fingerprint: the consumer must know v2
         assertThrows(MissingSchemaException.class, () -> old.decode(bytes));
@@ -105,7 +105,7 @@ class ForecastSchemaEvolutionTest {
         assertArrayEquals(new float[] {1f, 0f}, e.inInterval, 0f, "10.5 in [9, 11]; 13 not in [9.5, 12.5]");
         assertEquals(0.9f, e.coverage);
 
-        byte[] bytes = EvaluationRecords.encode(EvaluationRecords.toAvro(e));
+        byte[] bytes = EvaluationRecords.encode(e);
         BinaryMessageDecoder<GenericRecord> old = new BinaryMessageDecoder<>(GenericData.get(), v1("ForecastEvaluation"));
         old.addSchema(ForecastEvaluation.getClassSchema());
         GenericRecord r = old.decode(bytes);
