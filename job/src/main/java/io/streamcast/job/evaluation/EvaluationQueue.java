@@ -26,11 +26,17 @@ public class EvaluationQueue {
     public long[] issuedAt = new long[4];
     /** Event time after which the entry expires. */
     public long[] deadline = new long[4];
-    /** The forecast arrived (it waits in {@link #forecasts}, or in the older layout's map state). */
+    /** The forecast arrived (it waits in {@link #waiting}, or in an older layout's state). */
     public boolean[] arrived = new boolean[4];
     /**
-     * The arrived forecasts, by entry; null where none arrived. May be shorter than {@link #issuedAt}
-     * (or null) in a queue restored from a layout without it: read it through {@link #forecastSlots()}.
+     * The arrived forecasts, by entry, as {@link WaitingForecasts} bytes; null where none arrived. May
+     * be shorter than {@link #issuedAt} (or null) in a queue restored from an older layout: read it
+     * through {@link #waitingSlots()}.
+     */
+    public byte[][] waiting;
+    /**
+     * Where the previous layout kept the arrived forecasts (as objects): a restored queue's are moved
+     * to {@link #waiting} by {@link #upgrade()}; null from then on.
      */
     public WindowForecast[] forecasts;
     public int entryFirst;
@@ -114,7 +120,7 @@ public class EvaluationQueue {
         System.arraycopy(issuedAt, slot, issuedAt, slot + 1, tail);
         System.arraycopy(deadline, slot, deadline, slot + 1, tail);
         System.arraycopy(arrived, slot, arrived, slot + 1, tail);
-        WindowForecast[] f = forecastSlots();
+        byte[][] f = waitingSlots();
         System.arraycopy(f, slot, f, slot + 1, tail);
         issuedAt[slot] = at;
         deadline[slot] = expiresAt;
@@ -126,7 +132,7 @@ public class EvaluationQueue {
 
     void markArrived(int i, long expiresAt, WindowForecast forecast) {
         arrived[entryFirst + i] = true;
-        forecastSlots()[entryFirst + i] = forecast;
+        waitingSlots()[entryFirst + i] = WaitingForecasts.encode(forecast);
         deadline[entryFirst + i] = expiresAt;
         lastArrived = Math.max(lastArrived, issuedAt[entryFirst + i]);
     }
@@ -143,13 +149,14 @@ public class EvaluationQueue {
         return arrived[entryFirst];
     }
 
-    /** The oldest entry's forecast: null if it has not arrived, or arrived into the older layout's map state. */
-    WindowForecast frontForecast() {
-        return forecastSlots()[entryFirst];
+    /** The oldest entry's forecast: null if it has not arrived, or arrived into the oldest layout's map state. */
+    WindowForecast frontForecast(String sensorId) {
+        byte[] f = waitingSlots()[entryFirst];
+        return f == null ? null : WaitingForecasts.decode(f, sensorId);
     }
 
     void removeFront() {
-        forecastSlots()[entryFirst] = null;
+        waitingSlots()[entryFirst] = null;
         entryFirst++;
         entryCount--;
         if (entryCount == 0) entryFirst = 0;
@@ -183,22 +190,35 @@ public class EvaluationQueue {
         System.arraycopy(issuedAt, entryFirst, i, 0, entryCount);
         System.arraycopy(deadline, entryFirst, d, 0, entryCount);
         System.arraycopy(arrived, entryFirst, a, 0, entryCount);
-        WindowForecast[] f = new WindowForecast[capacity];
-        System.arraycopy(forecastSlots(), entryFirst, f, 0, entryCount);
+        byte[][] f = new byte[capacity][];
+        System.arraycopy(waitingSlots(), entryFirst, f, 0, entryCount);
         issuedAt = i;
         deadline = d;
         arrived = a;
-        forecasts = f;
+        waiting = f;
         entryFirst = 0;
     }
 
-    /** {@link #forecasts}, as long as the entry arrays. */
-    private WindowForecast[] forecastSlots() {
-        if (forecasts == null || forecasts.length != issuedAt.length) {
-            WindowForecast[] f = new WindowForecast[issuedAt.length];
-            if (forecasts != null) System.arraycopy(forecasts, 0, f, 0, Math.min(forecasts.length, f.length));
-            forecasts = f;
+    /**
+     * Moves the forecasts of a queue restored from the previous layout into {@link #waiting}; O(1)
+     * when there are none.
+     */
+    void upgrade() {
+        if (forecasts == null) return;
+        byte[][] w = waitingSlots();
+        for (int i = 0; i < Math.min(forecasts.length, w.length); i++) {
+            if (forecasts[i] != null) w[i] = WaitingForecasts.encode(forecasts[i]);
         }
-        return forecasts;
+        forecasts = null;
+    }
+
+    /** {@link #waiting}, as long as the entry arrays. */
+    private byte[][] waitingSlots() {
+        if (waiting == null || waiting.length != issuedAt.length) {
+            byte[][] f = new byte[issuedAt.length][];
+            if (waiting != null) System.arraycopy(waiting, 0, f, 0, Math.min(waiting.length, f.length));
+            waiting = f;
+        }
+        return waiting;
     }
 }

@@ -88,21 +88,19 @@ public class ForecastEvaluator extends KeyedProcessFunction<String, Either<Accep
     }
 
     private void step(AcceptedStep s, Context ctx, Collector<EvaluatedForecast> out) throws Exception {
-        EvaluationQueue q = queue.value();
-        if (q == null) q = new EvaluationQueue();
+        EvaluationQueue q = load();
         if (s.time <= q.lastStepTime) return; // the assembler sends each sensor's steps in order
         q.lastStepTime = s.time;
         if (!s.windowEmitted() && q.entryCount == 0) return; // no forecast can use this step: nothing kept
         q.addStep(s.time, s.values);
         if (s.windowEmitted() && q.entryIndex(s.time) < 0) q.addEntry(s.time, s.time + cfg.allowedLatenessMillis());
-        settle(q, ctx.timerService().currentWatermark(), out);
+        settle(q, ctx.getCurrentKey(), ctx.timerService().currentWatermark(), out);
         save(q, ctx);
     }
 
     private void forecast(WindowForecast f, Context ctx, Collector<EvaluatedForecast> out) throws Exception {
         metrics.forecastSeen(f.modelVersion);
-        EvaluationQueue q = queue.value();
-        if (q == null) q = new EvaluationQueue();
+        EvaluationQueue q = load();
         int i = q.entryIndex(f.issuedAt);
         if (i < 0) {
             if (f.issuedAt <= q.lastStepTime) {
@@ -111,15 +109,15 @@ public class ForecastEvaluator extends KeyedProcessFunction<String, Either<Accep
             }
             i = q.addEntry(f.issuedAt, 0); // it overtook its own step on the way here
         }
-        // the names stay out of the state: scoring matches channels by targetIndex (30 strings per forecast of R)
-        q.markArrived(i, deadline(f), f.withoutNames());
-        settle(q, ctx.timerService().currentWatermark(), out);
+        q.markArrived(i, deadline(f), f);
+        settle(q, ctx.getCurrentKey(), ctx.timerService().currentWatermark(), out);
         save(q, ctx);
     }
 
     @Override
     public void onTimer(long time, OnTimerContext ctx, Collector<EvaluatedForecast> out) throws Exception {
         EvaluationQueue q = queue.value();
+        if (q != null) q.upgrade();
         if (q == null || time != q.timerAt) {
             // not this sensor's current timer: a timer of the older state layout, or one left behind
             legacyReadings.clear();
@@ -127,7 +125,7 @@ public class ForecastEvaluator extends KeyedProcessFunction<String, Either<Accep
             if (q == null) return;
         }
         if (q.timerAt <= time) q.timerAt = Long.MAX_VALUE;
-        settle(q, ctx.timerService().currentWatermark(), out);
+        settle(q, ctx.getCurrentKey(), ctx.timerService().currentWatermark(), out);
         save(q, ctx);
     }
 
@@ -135,7 +133,7 @@ public class ForecastEvaluator extends KeyedProcessFunction<String, Either<Accep
      * Scores, drops or keeps the waiting forecasts oldest first, then drops the steps none of them
      * needs. A forecast that still waits for steps holds back the later ones (they need more steps).
      */
-    private void settle(EvaluationQueue q, long watermark, Collector<EvaluatedForecast> out) throws Exception {
+    private void settle(EvaluationQueue q, String sensorId, long watermark, Collector<EvaluatedForecast> out) throws Exception {
         while (q.entryCount > 0) {
             long issuedAt = q.frontIssuedAt();
             if (!q.frontArrived()) {
@@ -145,7 +143,7 @@ public class ForecastEvaluator extends KeyedProcessFunction<String, Either<Accep
                 }
                 break;
             }
-            WindowForecast f = q.frontForecast();
+            WindowForecast f = q.frontForecast(sensorId);
             boolean legacy = f == null;
             if (legacy) f = legacyWaiting.get(issuedAt);
             Outcome o = f == null ? Outcome.INCOMPLETE : score(f, q);
@@ -178,6 +176,14 @@ public class ForecastEvaluator extends KeyedProcessFunction<String, Either<Accep
         float[][] actuals = new float[h][];
         for (int s = 0; s < h; s++) actuals[s] = q.step(at + 1 + s);
         return Outcome.scored(ForecastErrors.score(f, q.step(at), actuals, cfg.std(), q.stepTime(at + h)));
+    }
+
+    /** This sensor's queue, in the current layout. */
+    private EvaluationQueue load() throws Exception {
+        EvaluationQueue q = queue.value();
+        if (q == null) return new EvaluationQueue();
+        q.upgrade();
+        return q;
     }
 
     /** Stores the queue (or clears it when empty) and keeps one expiry timer, at the oldest entry's deadline. */

@@ -33,25 +33,6 @@ public class WindowForecast {
     public WindowForecast() {
     }
 
-    /** A shallow copy without {@link #targets} and {@link #head} (the arrays are shared, not copied). */
-    public WindowForecast withoutNames() {
-        WindowForecast out = new WindowForecast();
-        out.sensorId = sensorId;
-        out.issuedAt = issuedAt;
-        out.modelName = modelName;
-        out.modelVersion = modelVersion;
-        out.stepMillis = stepMillis;
-        out.horizon = horizon;
-        out.channels = channels;
-        out.targetIndex = targetIndex;
-        out.values = values;
-        out.lower = lower;
-        out.upper = upper;
-        out.coverage = coverage;
-        out.producedAt = producedAt;
-        return out;
-    }
-
     @Override
     public boolean equals(Object o) {
         return o instanceof WindowForecast f && issuedAt == f.issuedAt && stepMillis == f.stepMillis

@@ -18,6 +18,7 @@ import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.java.typeutils.ObjectArrayTypeInfo;
@@ -27,6 +28,7 @@ import org.apache.flink.runtime.state.VoidNamespaceSerializer;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.OperatorSnapshotUtil;
 import org.apache.flink.types.Either;
 import org.junit.jupiter.api.Test;
 
@@ -363,9 +365,9 @@ class ForecastEvaluatorTest {
                 VoidNamespaceSerializer.INSTANCE, new MapStateDescriptor<>("forecasts-awaiting-actuals", Types.LONG,
                         TypeInformation.of(WindowForecast.class)));
         EvaluationQueue q = queue.value();
-        WindowForecast waiting = q.frontForecast();
+        WindowForecast waiting = q.frontForecast("s");
         assertEquals(10, waiting.issuedAt);
-        q.forecasts = null;
+        q.waiting = null;
         queue.update(q);
         legacy.put(10L, waiting);
 
@@ -380,10 +382,38 @@ class ForecastEvaluatorTest {
     void theQueueIsAFlinkPojoNeverKryo() {
         TypeInformation<EvaluationQueue> type = TypeInformation.of(EvaluationQueue.class);
         assertTrue(type instanceof PojoTypeInfo);
-        // the waiting forecasts inside it too: Kryo would copy each on every access while a snapshot runs
+        // the waiting forecasts are byte arrays (written and copied in bulk); the previous layout's
+        // objects, still read on restore, a POJO too: Kryo would copy each on every access while a snapshot runs
+        TypeInformation<?> waiting = ((PojoTypeInfo<EvaluationQueue>) type).getTypeAt("waiting");
+        assertTrue(waiting instanceof ObjectArrayTypeInfo<?, ?> a
+                && a.getComponentInfo() == PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO, "waiting: " + waiting);
         TypeInformation<?> forecasts = ((PojoTypeInfo<EvaluationQueue>) type).getTypeAt("forecasts");
         assertTrue(forecasts instanceof ObjectArrayTypeInfo<?, ?> a && a.getComponentInfo() instanceof PojoTypeInfo,
                 "forecasts: " + forecasts);
+    }
+
+    /**
+     * A savepoint of the previous layout (the waiting forecasts as objects; written by
+     * {@link EvaluatorSnapshotFixture} at commit 8d686f1) restores into this one: its forecast, with
+     * intervals, is scored when its last step comes, and nothing is left behind.
+     */
+    @Test
+    void aSavepointWithTheWaitingForecastsAsObjectsRestoresAndScoresThem() throws Exception {
+        OperatorSubtaskState snapshot = OperatorSnapshotUtil.readStateHandle(
+                getClass().getResource("evaluator-forecast-objects-flink-2.2.1.snapshot").getPath());
+        var restored = evaluatorHarness(new ForecastEvaluator(EvaluatorSnapshotFixture.config()));
+        restored.initializeState(snapshot);
+        restored.open();
+        feed(restored, step("s", 30, 2, 6, false));
+        List<EvaluatedForecast> out = restored.extractOutputValues();
+        assertEquals(1, out.size());
+        assertHandComputed(out.get(0), "s", 10, 30);
+        assertEquals("1", out.get(0).modelVersion);
+        // actual step 1 [3, 14], step 2 [2, 6] against intervals [0, 10]
+        assertArrayEquals(new float[] {0.5f, 1f}, out.get(0).inInterval);
+        assertEquals(0.9f, out.get(0).coverage);
+        assertEmpty(restored);
+        restored.close();
     }
 
     @Test
