@@ -57,7 +57,13 @@ public class EvaluationQueue {
             stepValues = new float[stepTimes.length * width];
         }
         if (stepFirst + stepCount == stepTimes.length) {
-            resizeSteps(stepCount * 2 >= stepTimes.length ? stepTimes.length * 2 : stepTimes.length);
+            if (stepCount == stepTimes.length) {
+                resizeSteps(stepTimes.length * 2);
+            } else { // room at the front: move there rather than grow (a snapshot writes whole arrays)
+                System.arraycopy(stepTimes, stepFirst, stepTimes, 0, stepCount);
+                System.arraycopy(stepValues, stepFirst * width, stepValues, 0, stepCount * width);
+                stepFirst = 0;
+            }
         }
         int at = stepFirst + stepCount++;
         stepTimes[at] = time;
@@ -111,7 +117,7 @@ public class EvaluationQueue {
     /** Adds an entry in issuedAt order (nearly always at the end) and returns its index. */
     int addEntry(long at, long expiresAt) {
         if (entryFirst + entryCount == issuedAt.length) {
-            resizeEntries(entryCount * 2 >= issuedAt.length ? issuedAt.length * 2 : issuedAt.length);
+            resizeEntries(entryCount == issuedAt.length ? issuedAt.length * 2 : issuedAt.length);
         }
         int pos = entryCount;
         while (pos > 0 && issuedAt[entryFirst + pos - 1] > at) pos--;
@@ -163,12 +169,12 @@ public class EvaluationQueue {
     }
 
     /**
-     * Halves arrays that are mostly empty (after a burst, e.g. forecasts held while no model was
+     * Halves arrays under a third full (after a burst, e.g. forecasts held while no model was
      * loaded): a snapshot writes whole arrays, so capacity is state size.
      */
     void shrink() {
-        if (stepTimes.length > 16 && stepCount * 4 < stepTimes.length) resizeSteps(stepTimes.length / 2);
-        if (issuedAt.length > 16 && entryCount * 4 < issuedAt.length) resizeEntries(issuedAt.length / 2);
+        if (stepTimes.length > 16 && stepCount * 3 < stepTimes.length) resizeSteps(stepTimes.length / 2);
+        if (issuedAt.length > 16 && entryCount * 3 < issuedAt.length) resizeEntries(issuedAt.length / 2);
     }
 
     /** Moves the steps to the start of arrays of {@code capacity}. */

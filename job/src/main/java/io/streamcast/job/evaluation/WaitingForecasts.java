@@ -14,8 +14,8 @@ import java.nio.charset.StandardCharsets;
  *
  * <p>Little-endian: issuedAt, stepMillis, producedAt (8 bytes each), horizon, channels (4), coverage
  * (float), flags (1 byte: 1 intervals, 2 target indices), model name and version (length, -1 for
- * null, then UTF-8), the target indices (channels ints), values, and with intervals lower and upper
- * (horizon x channels floats each).
+ * null, then UTF-8), the target indices (channels ints; none when target k is input channel k),
+ * values, and with intervals lower and upper (horizon x channels floats each).
  */
 final class WaitingForecasts {
     private static final int INTERVALS = 1;
@@ -29,20 +29,21 @@ final class WaitingForecasts {
         boolean intervals = f.lower != null && f.upper != null;
         byte[] name = utf8(f.modelName);
         byte[] version = utf8(f.modelVersion);
+        int[] targets = isIdentity(f.targetIndex) ? null : f.targetIndex; // target k is input channel k: nothing to keep
         int values = f.values.length;
         int size = FIXED + stringSize(name) + stringSize(version)
-                + (f.targetIndex == null ? 0 : f.targetIndex.length * Integer.BYTES)
+                + (targets == null ? 0 : targets.length * Integer.BYTES)
                 + (intervals ? 3 : 1) * values * Float.BYTES;
         ByteBuffer b = ByteBuffer.allocate(size).order(ByteOrder.LITTLE_ENDIAN);
         b.putLong(f.issuedAt).putLong(f.stepMillis).putLong(f.producedAt);
         b.putInt(f.horizon).putInt(f.channels).putFloat(f.coverage);
-        b.put((byte) ((intervals ? INTERVALS : 0) | (f.targetIndex != null ? TARGET_INDEX : 0)));
+        b.put((byte) ((intervals ? INTERVALS : 0) | (targets != null ? TARGET_INDEX : 0)));
         putString(b, name);
         putString(b, version);
-        if (f.targetIndex != null) {
-            if (f.targetIndex.length != f.channels) throw new IllegalArgumentException("targetIndex length " + f.targetIndex.length + " != channels " + f.channels);
-            b.asIntBuffer().put(f.targetIndex);
-            b.position(b.position() + f.targetIndex.length * Integer.BYTES);
+        if (targets != null) {
+            if (targets.length != f.channels) throw new IllegalArgumentException("targetIndex length " + targets.length + " != channels " + f.channels);
+            b.asIntBuffer().put(targets);
+            b.position(b.position() + targets.length * Integer.BYTES);
         }
         putFloats(b, f.values);
         if (intervals) {
@@ -82,6 +83,14 @@ final class WaitingForecasts {
             f.upper = getFloats(b, (int) values);
         }
         return f;
+    }
+
+    private static boolean isIdentity(int[] index) {
+        if (index == null) return true;
+        for (int k = 0; k < index.length; k++) {
+            if (index[k] != k) return false;
+        }
+        return true;
     }
 
     private static byte[] utf8(String s) {

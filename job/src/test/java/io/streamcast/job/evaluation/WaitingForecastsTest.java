@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import io.streamcast.job.records.WindowForecast;
 import java.util.Arrays;
 import java.util.Random;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 /** What the evaluator keeps of a waiting forecast: everything scoring reads, without the names. */
@@ -18,6 +19,7 @@ class WaitingForecastsTest {
             WindowForecast back = WaitingForecasts.decode(WaitingForecasts.encode(f), f.sensorId);
             f.targets = null;
             f.head = null;
+            if (identity(f.targetIndex)) f.targetIndex = null; // target k is input channel k: kept as no index
             assertEquals(f, back, "forecast " + i);
             // equals treats NaN payloads as equal; the bits must survive too
             assertEquals(Arrays.toString(bits(f.values)), Arrays.toString(bits(back.values)));
@@ -45,7 +47,11 @@ class WaitingForecastsTest {
         f.horizon = rnd.nextInt(25);
         f.channels = rnd.nextInt(40);
         f.targets = new String[f.channels];
-        f.targetIndex = rnd.nextInt(4) == 0 ? null : rnd.ints(f.channels, 0, 1000).toArray();
+        f.targetIndex = switch (rnd.nextInt(4)) {
+            case 0 -> null;
+            case 1 -> IntStream.range(0, f.channels).toArray();
+            default -> rnd.ints(f.channels, 0, 1000).toArray();
+        };
         f.values = floats(rnd, f.horizon * f.channels);
         if (rnd.nextBoolean()) {
             f.lower = floats(rnd, f.values.length);
@@ -67,6 +73,10 @@ class WaitingForecastsTest {
             };
         }
         return v;
+    }
+
+    private static boolean identity(int[] index) {
+        return index != null && Arrays.equals(index, IntStream.range(0, index.length).toArray());
     }
 
     private static int[] bits(float[] v) {
