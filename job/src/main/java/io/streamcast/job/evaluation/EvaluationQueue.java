@@ -74,10 +74,9 @@ public class EvaluationQueue {
         return stepTimes[stepFirst + i];
     }
 
-    float[] step(int i) {
-        float[] out = new float[width];
-        System.arraycopy(stepValues, (stepFirst + i) * width, out, 0, width);
-        return out;
+    /** Where step {@code i}'s values start in {@link #stepValues}; the steps after it follow. */
+    int stepOffset(int i) {
+        return (stepFirst + i) * width;
     }
 
     /** Index of the step at {@code time}, or -1. */
@@ -156,9 +155,8 @@ public class EvaluationQueue {
     }
 
     /** The oldest entry's forecast: null if it has not arrived, or arrived into the oldest layout's map state. */
-    WindowForecast frontForecast(String sensorId) {
-        byte[] f = waitingSlots()[entryFirst];
-        return f == null ? null : WaitingForecasts.decode(f, sensorId);
+    byte[] frontWaiting() {
+        return waitingSlots()[entryFirst];
     }
 
     void removeFront() {

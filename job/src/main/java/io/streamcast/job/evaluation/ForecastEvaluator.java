@@ -44,6 +44,7 @@ public class ForecastEvaluator extends KeyedProcessFunction<String, Either<Accep
     private final EvaluationConfig cfg;
 
     private transient StepRules rules;
+    private transient double[] inverseStd;
     private transient ValueState<EvaluationQueue> queue;
     /**
      * Where an older layout kept the arrived forecasts (issuedAt -> forecast); now they wait in the
@@ -62,6 +63,7 @@ public class ForecastEvaluator extends KeyedProcessFunction<String, Either<Accep
     @Override
     public void open(OpenContext openContext) {
         rules = cfg.steps().rules();
+        inverseStd = WaitingForecasts.inverse(cfg.std());
         queue = getRuntimeContext().getState(new ValueStateDescriptor<>("evaluation-queue", EvaluationQueue.class));
         legacyWaiting = getRuntimeContext().getMapState(new MapStateDescriptor<>("forecasts-awaiting-actuals", Types.LONG,
                 TypeInformation.of(WindowForecast.class)));
@@ -143,10 +145,13 @@ public class ForecastEvaluator extends KeyedProcessFunction<String, Either<Accep
                 }
                 break;
             }
-            WindowForecast f = q.frontForecast(sensorId);
-            boolean legacy = f == null;
-            if (legacy) f = legacyWaiting.get(issuedAt);
-            Outcome o = f == null ? Outcome.INCOMPLETE : score(f, q);
+            byte[] w = q.frontWaiting();
+            boolean legacy = w == null;
+            if (legacy) {
+                WindowForecast f = legacyWaiting.get(issuedAt);
+                w = f == null ? null : WaitingForecasts.encode(f);
+            }
+            Outcome o = w == null ? Outcome.INCOMPLETE : score(w, issuedAt, sensorId, q);
             if (o.evaluation != null) {
                 out.collect(o.evaluation);
                 metrics.record(o.evaluation);
@@ -163,19 +168,18 @@ public class ForecastEvaluator extends KeyedProcessFunction<String, Either<Accep
         q.dropStepsBefore(q.entryCount > 0 ? q.frontIssuedAt() : Long.MAX_VALUE);
     }
 
-    private Outcome score(WindowForecast f, EvaluationQueue q) {
-        int at = q.stepIndex(f.issuedAt);
-        if (at < 0) return f.issuedAt > q.lastStepTime ? Outcome.WAIT : Outcome.INCOMPLETE;
-        int h = f.horizon;
+    private Outcome score(byte[] w, long issuedAt, String sensorId, EvaluationQueue q) {
+        int at = q.stepIndex(issuedAt);
+        if (at < 0) return issuedAt > q.lastStepTime ? Outcome.WAIT : Outcome.INCOMPLETE;
+        int h = WaitingForecasts.horizon(w);
         int available = Math.min(h, q.stepCount - at - 1);
         // steps are strictly increasing bucket starts: the k-th being where it belongs means no gap before it
-        if (rules.fixedStep() && available > 0 && q.stepTime(at + available) != rules.forecastStepTime(f.issuedAt, available - 1)) {
+        if (rules.fixedStep() && available > 0 && q.stepTime(at + available) != rules.forecastStepTime(issuedAt, available - 1)) {
             return Outcome.INCOMPLETE;
         }
         if (available < h) return Outcome.WAIT;
-        float[][] actuals = new float[h][];
-        for (int s = 0; s < h; s++) actuals[s] = q.step(at + 1 + s);
-        return Outcome.scored(ForecastErrors.score(f, q.step(at), actuals, cfg.std(), q.stepTime(at + h)));
+        return Outcome.scored(WaitingForecasts.score(w, sensorId, q.stepValues, q.stepOffset(at), q.stepOffset(at + 1), q.width,
+                inverseStd, q.stepTime(at + h)));
     }
 
     /** This sensor's queue, in the current layout. */

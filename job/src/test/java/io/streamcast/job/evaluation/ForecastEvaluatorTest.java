@@ -365,11 +365,10 @@ class ForecastEvaluatorTest {
                 VoidNamespaceSerializer.INSTANCE, new MapStateDescriptor<>("forecasts-awaiting-actuals", Types.LONG,
                         TypeInformation.of(WindowForecast.class)));
         EvaluationQueue q = queue.value();
-        WindowForecast waiting = q.frontForecast("s");
-        assertEquals(10, waiting.issuedAt);
+        assertEquals(10, WaitingForecasts.issuedAt(q.frontWaiting()));
         q.waiting = null;
         queue.update(q);
-        legacy.put(10L, waiting);
+        legacy.put(10L, forecast("s", 10, 10, "1"));
 
         feed(h, step("s", 30, 2, 6, false));
         List<EvaluatedForecast> out = h.extractOutputValues();

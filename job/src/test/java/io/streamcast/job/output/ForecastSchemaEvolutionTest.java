@@ -1,6 +1,5 @@
 package io.streamcast.job.output;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -9,7 +8,6 @@ import io.streamcast.avro.Forecast;
 import io.streamcast.avro.ForecastEvaluation;
 import io.streamcast.job.evaluation.EvaluatedForecast;
 import io.streamcast.job.evaluation.EvaluationRecords;
-import io.streamcast.job.evaluation.ForecastErrors;
 import io.streamcast.job.records.WindowForecast;
 import java.io.InputStream;
 import java.time.Instant;
@@ -94,16 +92,26 @@ class ForecastSchemaEvolutionTest {
     }
 
     @Test
-    void evaluationsScoreTargetsAgainstTheirInputChannelAndCountIntervalHits() throws Exception {
-        WindowForecast f = forecast();
-        float[] last = {0f, 0f, 10f};
-        float[][] actuals = {{5f, 5f, 10.5f}, {5f, 5f, 13f}};
-        EvaluatedForecast e = ForecastErrors.score(f, last, actuals, new float[] {1f, 1f, 2f}, 3_000);
-        assertArrayEquals(new float[] {0.5f, 2f}, e.modelAbs, 1e-6f);
-        assertArrayEquals(new float[] {0.5f, 3f}, e.repeatAbs, 1e-6f);
-        assertArrayEquals(new float[] {0.25f, 1f}, e.modelAbsNorm, 1e-6f);
-        assertArrayEquals(new float[] {1f, 0f}, e.inInterval, 0f, "10.5 in [9, 11]; 13 not in [9.5, 12.5]");
-        assertEquals(0.9f, e.coverage);
+    void aV1ConsumerReadsV2Evaluations() throws Exception {
+        EvaluatedForecast e = new EvaluatedForecast();
+        e.sensorId = "t1";
+        e.issuedAt = 1_000;
+        e.modelName = "m";
+        e.modelVersion = "3";
+        e.horizon = 2;
+        e.channels = 1;
+        e.stepMillis = 60_000;
+        e.lastActualAt = 3_000;
+        e.modelAbs = new float[] {0.5f, 2f};
+        e.modelSq = new float[] {0.25f, 4f};
+        e.modelAbsNorm = new float[] {0.25f, 1f};
+        e.modelSqNorm = new float[] {0.0625f, 1f};
+        e.repeatAbs = new float[] {0.5f, 3f};
+        e.repeatSq = new float[] {0.25f, 9f};
+        e.repeatAbsNorm = new float[] {0.25f, 1.5f};
+        e.repeatSqNorm = new float[] {0.0625f, 2.25f};
+        e.inInterval = new float[] {1f, 0f};
+        e.coverage = 0.9f;
 
         byte[] bytes = EvaluationRecords.encode(e);
         BinaryMessageDecoder<GenericRecord> old = new BinaryMessageDecoder<>(GenericData.get(), v1("ForecastEvaluation"));
