@@ -105,6 +105,7 @@ final class WaitingForecasts {
         if (h < 0 || c < 0 || expected != w.length) {
             throw new IllegalStateException("corrupt waiting forecast: " + w.length + " bytes for H=" + h + " C=" + c);
         }
+        if (!targets && c > width) throw new IllegalStateException("a forecast of " + c + " channels for steps of " + width);
         int lowerAt = valuesAt + h * c * Float.BYTES;
         int upperAt = lowerAt + h * c * Float.BYTES;
         e.modelAbs = new float[h];
@@ -123,6 +124,8 @@ final class WaitingForecasts {
             double ma = 0, ms = 0, mza = 0, mzs = 0, ra = 0, rs = 0, rza = 0, rzs = 0;
             for (int k = 0; k < c; k++) {
                 int ch = targets ? (int) INT.get(w, targetsAt + k * Integer.BYTES) : k;
+                // within the step, or it would read a neighbouring step's channel
+                if (ch < 0 || ch >= width) throw new IllegalStateException("target channel " + ch + " of steps of " + width);
                 int v = (s * c + k) * Float.BYTES;
                 double a = steps[actual + ch];
                 double em = (double) (float) FLOAT.get(w, valuesAt + v) - a;

@@ -133,6 +133,23 @@ class WaitingForecastsTest {
         assertThrows(IllegalStateException.class, () -> WaitingForecasts.score(hugeName, "s", steps, 0, 3, 3, inv, 0));
     }
 
+    @Test
+    void aTargetOutsideTheSensorsStepIsAnErrorNotANeighboursValue() {
+        WindowForecast f = new WindowForecast();
+        f.horizon = 2;
+        f.channels = 1;
+        f.targetIndex = new int[] {3};
+        f.values = new float[2];
+        float[] steps = new float[9]; // 3 steps of 3 channels: channel 3 would be the next step's first
+        assertThrows(IllegalStateException.class, () -> WaitingForecasts.score(WaitingForecasts.encode(f), "s", steps, 0, 3, 3,
+                new double[] {1, 1, 1, 1}, 0));
+        f.targetIndex = null;
+        f.channels = 4;
+        f.values = new float[8];
+        assertThrows(IllegalStateException.class, () -> WaitingForecasts.score(WaitingForecasts.encode(f), "s", steps, 0, 3, 3,
+                new double[] {1, 1, 1, 1}, 0));
+    }
+
     private static void assertClose(double expected, float actual, String what) {
         if (Double.isNaN(expected)) {
             assertEquals(Float.NaN, actual, what);
