@@ -1,6 +1,7 @@
 package io.streamcast.job.evaluation;
 
 import io.streamcast.job.records.WindowForecast;
+import java.util.Arrays;
 
 /**
  * One sensor's evaluation state (a Flink POJO of plain arrays): the forecasts expected or waiting for
@@ -57,13 +58,7 @@ public class EvaluationQueue {
             stepValues = new float[stepTimes.length * width];
         }
         if (stepFirst + stepCount == stepTimes.length) {
-            if (stepCount == stepTimes.length) {
-                resizeSteps(stepTimes.length * 2);
-            } else { // room at the front: move there rather than grow (a snapshot writes whole arrays)
-                System.arraycopy(stepTimes, stepFirst, stepTimes, 0, stepCount);
-                System.arraycopy(stepValues, stepFirst * width, stepValues, 0, stepCount * width);
-                stepFirst = 0;
-            }
+            resizeSteps(stepCount == stepTimes.length ? stepTimes.length * 2 : stepTimes.length);
         }
         int at = stepFirst + stepCount++;
         stepTimes[at] = time;
@@ -175,10 +170,14 @@ public class EvaluationQueue {
         if (issuedAt.length > 16 && entryCount * 3 < issuedAt.length) resizeEntries(issuedAt.length / 2);
     }
 
-    /** Moves the steps to the start of arrays of {@code capacity}. */
+    /**
+     * Moves the steps to the start of arrays of {@code capacity}: the same arrays when it is theirs
+     * (full arrays grow; others make room at the front, as a snapshot writes whole arrays).
+     */
     private void resizeSteps(int capacity) {
-        long[] t = new long[capacity];
-        float[] v = new float[capacity * width];
+        boolean same = capacity == stepTimes.length;
+        long[] t = same ? stepTimes : new long[capacity];
+        float[] v = same ? stepValues : new float[capacity * width];
         System.arraycopy(stepTimes, stepFirst, t, 0, stepCount);
         System.arraycopy(stepValues, stepFirst * width, v, 0, stepCount * width);
         stepTimes = t;
@@ -186,16 +185,20 @@ public class EvaluationQueue {
         stepFirst = 0;
     }
 
-    /** Moves the entries to the start of arrays of {@code capacity}. */
+    /** Moves the entries to the start of arrays of {@code capacity}, as {@link #resizeSteps} does the steps. */
     private void resizeEntries(int capacity) {
-        long[] i = new long[capacity];
-        long[] d = new long[capacity];
-        boolean[] a = new boolean[capacity];
+        byte[][] w = waitingSlots();
+        boolean same = capacity == issuedAt.length;
+        long[] i = same ? issuedAt : new long[capacity];
+        long[] d = same ? deadline : new long[capacity];
+        boolean[] a = same ? arrived : new boolean[capacity];
+        byte[][] f = same ? w : new byte[capacity][];
         System.arraycopy(issuedAt, entryFirst, i, 0, entryCount);
         System.arraycopy(deadline, entryFirst, d, 0, entryCount);
         System.arraycopy(arrived, entryFirst, a, 0, entryCount);
-        byte[][] f = new byte[capacity][];
-        System.arraycopy(waitingSlots(), entryFirst, f, 0, entryCount);
+        System.arraycopy(w, entryFirst, f, 0, entryCount);
+        // the slots left behind would hold on to forecasts, and a snapshot would write them
+        if (same) Arrays.fill(f, entryCount, entryFirst + entryCount, null);
         issuedAt = i;
         deadline = d;
         arrived = a;

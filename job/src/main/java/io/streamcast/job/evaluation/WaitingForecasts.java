@@ -96,9 +96,9 @@ final class WaitingForecasts {
         e.lastActualAt = lastActualAt;
         int at = NAMES;
         e.modelName = getString(w, at);
-        at += stringSize(w, at);
+        at += storedStringSize(w, at);
         e.modelVersion = getString(w, at);
-        at += stringSize(w, at);
+        at += storedStringSize(w, at);
         int targetsAt = at;
         int valuesAt = targetsAt + (targets ? c * Integer.BYTES : 0);
         long expected = (long) valuesAt + (intervals ? 3L : 1L) * h * c * Float.BYTES;
@@ -184,7 +184,7 @@ final class WaitingForecasts {
     }
 
     /** Bytes of the string stored at {@code at}, its length field included. */
-    private static int stringSize(byte[] w, int at) {
+    private static int storedStringSize(byte[] w, int at) {
         return Integer.BYTES + Math.max(0, (int) INT.get(w, at));
     }
 

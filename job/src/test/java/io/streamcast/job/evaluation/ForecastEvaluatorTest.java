@@ -334,6 +334,16 @@ class ForecastEvaluatorTest {
         }
     }
 
+    /** A new evaluator restored from {@code snapshot}, fed the hand-computed case's last actual step (30). */
+    private static KeyedOneInputStreamOperatorTestHarness<String, Either<AcceptedStep, WindowForecast>, EvaluatedForecast> restoredWithTheLastStep(
+            OperatorSubtaskState snapshot, EvaluationConfig cfg) throws Exception {
+        var restored = evaluatorHarness(new ForecastEvaluator(cfg));
+        restored.initializeState(snapshot);
+        restored.open();
+        feed(restored, step("s", 30, 2, 6, false));
+        return restored;
+    }
+
     @Test
     void waitingForecastsAndActualsSurviveASnapshotAndRestore() throws Exception {
         var h = harness(count(Duration.ofMillis(100)));
@@ -342,11 +352,7 @@ class ForecastEvaluatorTest {
         OperatorSubtaskState snapshot = h.snapshot(1, 1);
         h.close();
 
-        var restored = evaluatorHarness(new ForecastEvaluator(count(Duration.ofMillis(100))));
-        restored.initializeState(snapshot);
-        restored.open();
-        feed(restored, step("s", 30, 2, 6, false));
-        List<EvaluatedForecast> out = restored.extractOutputValues();
+        List<EvaluatedForecast> out = restoredWithTheLastStep(snapshot, count(Duration.ofMillis(100))).extractOutputValues();
         assertEquals(1, out.size());
         assertHandComputed(out.get(0), "s", 10, 30);
     }
@@ -400,10 +406,7 @@ class ForecastEvaluatorTest {
     void aSavepointWithTheWaitingForecastsAsObjectsRestoresAndScoresThem() throws Exception {
         OperatorSubtaskState snapshot = OperatorSnapshotUtil.readStateHandle(
                 getClass().getResource("evaluator-forecast-objects-flink-2.2.1.snapshot").getPath());
-        var restored = evaluatorHarness(new ForecastEvaluator(EvaluatorSnapshotFixture.config()));
-        restored.initializeState(snapshot);
-        restored.open();
-        feed(restored, step("s", 30, 2, 6, false));
+        var restored = restoredWithTheLastStep(snapshot, EvaluatorSnapshotFixture.config());
         List<EvaluatedForecast> out = restored.extractOutputValues();
         assertEquals(1, out.size());
         assertHandComputed(out.get(0), "s", 10, 30);

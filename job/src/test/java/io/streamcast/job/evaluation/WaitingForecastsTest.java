@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.streamcast.job.records.WindowForecast;
+import io.streamcast.job.testing.Forecasts;
 import java.util.Arrays;
 import java.util.Random;
 import java.util.stream.IntStream;
@@ -14,19 +15,7 @@ import org.junit.jupiter.api.Test;
 class WaitingForecastsTest {
     @Test
     void targetsAreScoredAgainstTheirInputChannelAndIntervalHitsCounted() {
-        WindowForecast f = new WindowForecast();
-        f.sensorId = "t1";
-        f.issuedAt = 1_000;
-        f.modelName = "m";
-        f.modelVersion = "3";
-        f.stepMillis = 60_000;
-        f.horizon = 2;
-        f.channels = 1;
-        f.targetIndex = new int[] {2};
-        f.values = new float[] {10f, 11f};
-        f.lower = new float[] {9f, 9.5f};
-        f.upper = new float[] {11f, 12.5f};
-        f.coverage = 0.9f;
+        WindowForecast f = Forecasts.oneTargetWithIntervals();
         // steps: the input window's last [0, 0, 10], then the actuals [5, 5, 10.5] and [5, 5, 13]
         float[] steps = {0f, 0f, 10f, 5f, 5f, 10.5f, 5f, 5f, 13f};
         EvaluatedForecast e = WaitingForecasts.score(WaitingForecasts.encode(f), "t1", steps, 0, 3, 3,

@@ -8,7 +8,7 @@ import io.streamcast.avro.Forecast;
 import io.streamcast.avro.ForecastEvaluation;
 import io.streamcast.job.evaluation.EvaluatedForecast;
 import io.streamcast.job.evaluation.EvaluationRecords;
-import io.streamcast.job.records.WindowForecast;
+import io.streamcast.job.testing.Forecasts;
 import java.io.InputStream;
 import java.time.Instant;
 import java.util.List;
@@ -33,29 +33,9 @@ class ForecastSchemaEvolutionTest {
         }
     }
 
-    static WindowForecast forecast() {
-        WindowForecast f = new WindowForecast();
-        f.sensorId = "t1";
-        f.issuedAt = 1_000;
-        f.modelName = "m";
-        f.modelVersion = "3";
-        f.head = "flat";
-        f.stepMillis = 60_000;
-        f.horizon = 2;
-        f.channels = 1;
-        f.targets = new String[] {"OT"};
-        f.targetIndex = new int[] {2};
-        f.values = new float[] {10f, 11f};
-        f.lower = new float[] {9f, 9.5f};
-        f.upper = new float[] {11f, 12.5f};
-        f.coverage = 0.9f;
-        f.producedAt = 2_000;
-        return f;
-    }
-
     @Test
     void aV1ConsumerReadsV2Forecasts() throws Exception {
-        byte[] bytes = ForecastRecords.encode(forecast());
+        byte[] bytes = ForecastRecords.encode(Forecasts.oneTargetWithIntervals());
         BinaryMessageDecoder<GenericRecord> old = new BinaryMessageDecoder<>(GenericData.get(), v1("Forecast"));
         // single-object encoding names the writer schema by fingerprint: the consumer must know v2
         assertThrows(MissingSchemaException.class, () -> old.decode(bytes));
