@@ -2,6 +2,7 @@ package io.streamcast.job.evaluation;
 
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Objects;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Gauge;
 import org.apache.flink.metrics.MetricGroup;
@@ -21,6 +22,8 @@ final class EvaluationMetrics {
     private final MetricGroup group;
     private final EvaluationConfig cfg;
     private final Map<String, VersionMetrics> versions = new HashMap<>();
+    /** The version the last evaluation was of: the next one nearly always is too. */
+    private VersionMetrics lastEvaluated;
 
     final Counter evaluated;
     final Counter expired;
@@ -59,8 +62,13 @@ final class EvaluationMetrics {
 
     void record(EvaluatedForecast e) {
         evaluated.inc();
-        versions.computeIfAbsent(e.modelName + "@" + e.modelVersion,
-                k -> new VersionMetrics(e.modelName, e.modelVersion, e.horizon)).add(e);
+        VersionMetrics v = lastEvaluated;
+        if (v == null || !Objects.equals(v.name, e.modelName) || !Objects.equals(v.version, e.modelVersion)) {
+            v = versions.computeIfAbsent(e.modelName + "@" + e.modelVersion,
+                    k -> new VersionMetrics(e.modelName, e.modelVersion, e.horizon));
+            lastEvaluated = v;
+        }
+        v.add(e);
     }
 
     /** Rolling errors of one model version (tests read them). */
