@@ -434,6 +434,16 @@ public final class E2eBenchCommand implements Callable<Integer> {
                 end = collector.lastWindowArrival() + 1;
             }
             double seconds = Math.max(0.001, (end - measureStart) / 1000.0);
+            if (max && end < measureEnd) {
+                result.put("backlogRanOutAfterSeconds", (end - measureStart) / 1000.0);
+                if (end <= measureStart) {
+                    System.err.printf(Locale.ROOT, "bench e2e [%s]: the backlog ran out before the measurement began: nothing "
+                            + "measured; give --prefill more readings%n", m);
+                } else {
+                    System.err.printf(Locale.ROOT, "bench e2e [%s]: the backlog ran out %.0f s into the %d s measured: forecasts/s "
+                            + "covers those %.0f s; for a full measurement give --prefill more readings%n", m, seconds, duration, seconds);
+                }
+            }
             Histogram h = collector.windowHistogram();
             result.put("mode", m);
             result.put("forecastsPerSec", collector.inWindow() / seconds);
@@ -451,8 +461,9 @@ public final class E2eBenchCommand implements Callable<Integer> {
             lat.put("count", h.getTotalCount());
             result.put("latencyMs", lat);
             result.put("jobProcess", sampler.job());
-            // forecasts per second of the job's own CPU time (all its threads), not the machine's
-            result.put("forecastsPerJobCoreSecond", collector.inWindow() / seconds / sampler.jobCores());
+            // forecasts per CPU-second of the job's own CPU time (all its threads), not the machine's: both over the
+            // measurement, which for a drained backlog ends idle (its forecasts/s span less time than its CPU sample)
+            result.put("forecastsPerJobCoreSecond", collector.inWindow() / sampler.jobCpuSeconds());
             result.put("brokerProcess", sampler.broker());
             result.put("benchProcessCpuCores", sampler.self());
             result.put("loadAverage1mAtEnd", Machine.loadAverage());
@@ -712,14 +723,16 @@ public final class E2eBenchCommand implements Callable<Integer> {
             return a < 0 || b < 0 || t1 <= t0 ? Double.NaN : (b - a) / (double) (t1 - t0);
         }
 
-        double jobCores() {
-            return cores(job0, job1);
+        /** CPU-seconds the job's process used over the measurement. */
+        double jobCpuSeconds() {
+            return job0 < 0 || job1 < 0 ? Double.NaN : (job1 - job0) / 1e9;
         }
 
         Map<String, Object> job() {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("pid", jobPid);
             m.put("cpuCores", cores(job0, job1));
+            m.put("cpuSeconds", jobCpuSeconds());
             Map<String, Double> byThread = coresByThread();
             m.put("jitCompilerCores", byThread.entrySet().stream().filter(e -> isJitCompiler(e.getKey()))
                     .mapToDouble(Map.Entry::getValue).sum());

@@ -47,4 +47,27 @@ class E2eBenchIT {
         assertTrue(new ObjectMapper().readTree(json.toFile()).path("inferenceReference").path("windowsPerCpuSecond").asDouble() > 0);
         assertTrue(new ObjectMapper().readTree(json.toFile()).path("batchedOverPerRecord").asDouble() > 0);
     }
+
+    /**
+     * A backlog smaller than the measurement runs out in it: the run says so, forecasts/s covers the time up to
+     * the last forecast, and per job core-second counts the forecasts against the CPU of the same measurement
+     * (dividing that forecasts/s by the cores of the longer CPU sample flattered such runs).
+     */
+    @Test
+    void aBacklogThatRunsOutIsReportedAndPerCoreCountsTheSameMeasurement() throws Exception {
+        Path json = tmp.resolve("drained.json");
+        int rc = new CommandLine(new BenchCommand()).execute("e2e", "--bootstrap", KAFKA.bootstrapServers(), "--rate", "max",
+                "--prefill", "3000", "--warmup", "0", "--duration", "120", "--sensors", "6", "--mode", "batched",
+                "--json", json.toString(), "--work-dir", tmp.toString(), "--inference-seconds", "2");
+        assertEquals(0, rc);
+        JsonNode r = new ObjectMapper().readTree(json.toFile()).path("runs").get(0);
+        double ranOut = r.path("backlogRanOutAfterSeconds").asDouble(-1);
+        assertTrue(ranOut >= 0 && ranOut < 120, r.toString());
+        long forecasts = r.path("forecastsMeasured").asLong();
+        assertTrue(forecasts > 0, r.toString());
+        double cpuSeconds = r.path("jobProcess").path("cpuSeconds").asDouble();
+        assertTrue(cpuSeconds > 0, r.toString());
+        assertEquals(forecasts / cpuSeconds, r.path("forecastsPerJobCoreSecond").asDouble(), 1e-9 * forecasts / cpuSeconds);
+        assertEquals(forecasts / r.path("measuredSeconds").asDouble(), r.path("forecastsPerSec").asDouble(), 1e-6);
+    }
 }
