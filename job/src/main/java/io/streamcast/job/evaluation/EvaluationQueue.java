@@ -76,7 +76,6 @@ public class EvaluationQueue {
 
     /** Index of the step at {@code time}, or -1. */
     int stepIndex(long time) {
-        if (stepCount > 0 && stepTimes[stepFirst] == time) return 0; // the oldest waiting forecast's step: the usual one
         int lo = 0, hi = stepCount - 1;
         while (lo <= hi) {
             int mid = (lo + hi) >>> 1;
