@@ -45,7 +45,6 @@ public class ForecastEvaluator extends KeyedProcessFunction<String, Either<Accep
 
     private transient StepRules rules;
     private transient double[] inverseStd;
-    private transient RecentNames names;
     private transient ValueState<EvaluationQueue> queue;
     /**
      * Where an older layout kept the arrived forecasts (issuedAt -> forecast); now they wait in the
@@ -65,7 +64,6 @@ public class ForecastEvaluator extends KeyedProcessFunction<String, Either<Accep
     public void open(OpenContext openContext) {
         rules = cfg.steps().rules();
         inverseStd = WaitingForecasts.inverse(cfg.std());
-        names = new RecentNames();
         queue = getRuntimeContext().getState(new ValueStateDescriptor<>("evaluation-queue", EvaluationQueue.class));
         legacyWaiting = getRuntimeContext().getMapState(new MapStateDescriptor<>("forecasts-awaiting-actuals", Types.LONG,
                 TypeInformation.of(WindowForecast.class)));
@@ -181,7 +179,7 @@ public class ForecastEvaluator extends KeyedProcessFunction<String, Either<Accep
         }
         if (available < h) return Outcome.WAIT;
         return Outcome.scored(WaitingForecasts.score(w, sensorId, q.stepValues, q.stepOffset(at), q.stepOffset(at + 1), q.width,
-                inverseStd, q.stepTime(at + h), names));
+                inverseStd, q.stepTime(at + h)));
     }
 
     /** This sensor's queue, in the current layout. */

@@ -80,10 +80,9 @@ final class WaitingForecasts {
      * @param lastOff    where the input window's last step (Repeat's forecast for every step) starts
      * @param actualsOff where the first actual step starts; the H actual steps follow it
      * @param inverseStd 1/std per input channel
-     * @param names      the model names and versions decoded before (they repeat)
      */
     static EvaluatedForecast score(byte[] w, String sensorId, float[] steps, int lastOff, int actualsOff, int width,
-                                   double[] inverseStd, long lastActualAt, RecentNames names) {
+                                   double[] inverseStd, long lastActualAt) {
         int h = horizon(w);
         int c = (int) INT.get(w, CHANNELS);
         boolean intervals = (w[FLAGS] & INTERVALS) != 0;
@@ -96,9 +95,9 @@ final class WaitingForecasts {
         e.channels = c;
         e.lastActualAt = lastActualAt;
         int at = NAMES;
-        e.modelName = getString(w, at, names);
+        e.modelName = getString(w, at);
         at += storedStringSize(w, at);
-        e.modelVersion = getString(w, at, names);
+        e.modelVersion = getString(w, at);
         at += storedStringSize(w, at);
         int targetsAt = at;
         int valuesAt = targetsAt + (targets ? c * Integer.BYTES : 0);
@@ -189,12 +188,12 @@ final class WaitingForecasts {
         return Integer.BYTES + Math.max(0, (int) INT.get(w, at));
     }
 
-    private static String getString(byte[] w, int at, RecentNames names) {
+    private static String getString(byte[] w, int at) {
         int n = (int) INT.get(w, at);
         if (n < -1 || n > w.length - at - Integer.BYTES) {
             throw new IllegalStateException("corrupt waiting forecast: string of " + n + " bytes");
         }
-        return n < 0 ? null : names.decode(w, at + Integer.BYTES, n);
+        return n < 0 ? null : new String(w, at + Integer.BYTES, n, StandardCharsets.UTF_8);
     }
 
     private static int putFloats(byte[] b, int at, float[] v) {

@@ -19,7 +19,7 @@ class WaitingForecastsTest {
         // steps: the input window's last [0, 0, 10], then the actuals [5, 5, 10.5] and [5, 5, 13]
         float[] steps = {0f, 0f, 10f, 5f, 5f, 10.5f, 5f, 5f, 13f};
         EvaluatedForecast e = WaitingForecasts.score(WaitingForecasts.encode(f), "t1", steps, 0, 3, 3,
-                WaitingForecasts.inverse(new float[] {1f, 1f, 2f}), 3_000, new RecentNames());
+                WaitingForecasts.inverse(new float[] {1f, 1f, 2f}), 3_000);
         assertEquals("t1", e.sensorId);
         assertEquals(1_000, e.issuedAt);
         assertEquals("m", e.modelName);
@@ -42,15 +42,14 @@ class WaitingForecastsTest {
     @Test
     void scoringFromTheBytesMatchesTheDirectComputation() {
         Random rnd = new Random(3);
-        RecentNames names = new RecentNames(); // shared: names repeat, hit and miss its slots
         for (int n = 0; n < 300; n++) {
             int inputs = 1 + rnd.nextInt(12);
             WindowForecast f = new WindowForecast();
             f.sensorId = "s";
             f.issuedAt = rnd.nextLong();
             f.stepMillis = rnd.nextInt(3) == 0 ? -1 : rnd.nextInt(1_000_000);
-            f.modelName = n % 7 == 0 ? null : "mödel-" + "x".repeat(rnd.nextInt(40) / 8);
-            f.modelVersion = n % 5 == 0 ? null : Integer.toString(rnd.nextInt(12));
+            f.modelName = n % 7 == 0 ? null : "mödel-" + "x".repeat(rnd.nextInt(40));
+            f.modelVersion = n % 5 == 0 ? null : Integer.toString(n);
             f.head = "flat";
             f.horizon = 1 + rnd.nextInt(24);
             f.channels = 1 + rnd.nextInt(inputs);
@@ -74,7 +73,7 @@ class WaitingForecastsTest {
             int offset = rnd.nextInt(3) * inputs; // the steps need not start the array
             float[] steps = floats(rnd, offset + (f.horizon + 1) * inputs);
             EvaluatedForecast e = WaitingForecasts.score(WaitingForecasts.encode(f), "s", steps, offset, offset + inputs,
-                    inputs, WaitingForecasts.inverse(std), 77, names);
+                    inputs, WaitingForecasts.inverse(std), 77);
             assertEquals(f.issuedAt, e.issuedAt);
             assertEquals(f.stepMillis, e.stepMillis);
             assertEquals(f.modelName, e.modelName);
@@ -116,11 +115,11 @@ class WaitingForecastsTest {
         float[] steps = new float[9];
         double[] inv = {1, 1, 1};
         for (byte[] bad : new byte[][] {Arrays.copyOf(b, b.length - 4), Arrays.copyOf(b, b.length + 4)}) {
-            assertThrows(IllegalStateException.class, () -> WaitingForecasts.score(bad, "s", steps, 0, 3, 3, inv, 0, new RecentNames()));
+            assertThrows(IllegalStateException.class, () -> WaitingForecasts.score(bad, "s", steps, 0, 3, 3, inv, 0));
         }
         byte[] hugeName = b.clone();
         hugeName[37 + 3] = 0x7f; // the model name's length, high byte
-        assertThrows(IllegalStateException.class, () -> WaitingForecasts.score(hugeName, "s", steps, 0, 3, 3, inv, 0, new RecentNames()));
+        assertThrows(IllegalStateException.class, () -> WaitingForecasts.score(hugeName, "s", steps, 0, 3, 3, inv, 0));
     }
 
     @Test
@@ -132,12 +131,12 @@ class WaitingForecastsTest {
         f.values = new float[2];
         float[] steps = new float[9]; // 3 steps of 3 channels: channel 3 would be the next step's first
         assertThrows(IllegalStateException.class, () -> WaitingForecasts.score(WaitingForecasts.encode(f), "s", steps, 0, 3, 3,
-                new double[] {1, 1, 1, 1}, 0, new RecentNames()));
+                new double[] {1, 1, 1, 1}, 0));
         f.targetIndex = null;
         f.channels = 4;
         f.values = new float[8];
         assertThrows(IllegalStateException.class, () -> WaitingForecasts.score(WaitingForecasts.encode(f), "s", steps, 0, 3, 3,
-                new double[] {1, 1, 1, 1}, 0, new RecentNames()));
+                new double[] {1, 1, 1, 1}, 0));
     }
 
     private static void assertClose(double expected, float actual, String what) {
