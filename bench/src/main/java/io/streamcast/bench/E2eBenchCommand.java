@@ -444,6 +444,13 @@ public final class E2eBenchCommand implements Callable<Integer> {
                             + "covers those %.0f s; for a full measurement give --prefill more readings%n", m, seconds, duration, seconds);
                 }
             }
+            if (!max) {
+                long fromSecond = (measureStart - origin + 999) / 1000;
+                LatencyTrend.of(collector.series(), fromSecond, (end - origin) / 1000).ifPresent(trend -> {
+                    result.put("latencyTrend", trend.toJson());
+                    trend.warning(m, perSecond).ifPresent(System.err::println);
+                });
+            }
             Histogram h = collector.windowHistogram();
             result.put("mode", m);
             result.put("forecastsPerSec", collector.inWindow() / seconds);

@@ -41,6 +41,10 @@ class E2eBenchIT {
             assertTrue(Files.size(Path.of(r.path("plot").asText())) > 0);
             assertTrue(r.path("forecastsPerJobCoreSecond").asDouble() > 0, r.toString());
             assertTrue(r.path("perCoreOverInference").asDouble() > 0, r.toString());
+            // a fixed rate says whether the job kept pace (which verdict depends on the machine's speed)
+            assertTrue(r.path("latencyTrend").path("lastSecondsP50Ms").isNumber(), r.toString());
+            assertTrue(List.of("steady", "caught-up-during-measurement", "fell-behind").contains(r.path("latencyTrend").path("verdict").asText()),
+                    r.path("latencyTrend").toString());
             // in-order windows (the default ordering) need no newer reading: the paused producer's last one is forecast
             assertTrue(r.path("pause").path("forecastAfterMs").isNumber(), r.path("pause").toString());
         }
@@ -63,6 +67,8 @@ class E2eBenchIT {
         JsonNode r = new ObjectMapper().readTree(json.toFile()).path("runs").get(0);
         double ranOut = r.path("backlogRanOutAfterSeconds").asDouble(-1);
         assertTrue(ranOut >= 0 && ranOut < 120, r.toString());
+        // draining a backlog, latency is the backlog's age: no trend to judge
+        assertTrue(r.path("latencyTrend").isMissingNode(), r.toString());
         long forecasts = r.path("forecastsMeasured").asLong();
         assertTrue(forecasts > 0, r.toString());
         double cpuSeconds = r.path("jobProcess").path("cpuSeconds").asDouble();
