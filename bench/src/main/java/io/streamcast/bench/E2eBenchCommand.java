@@ -444,9 +444,10 @@ public final class E2eBenchCommand implements Callable<Integer> {
                             + "covers those %.0f s; for a full measurement give --prefill more readings%n", m, seconds, duration, seconds);
                 }
             }
+            List<long[]> perSecondRows = collector.series(); // the consumer has stopped: final
             if (!max) {
                 long fromSecond = (measureStart - origin + 999) / 1000;
-                LatencyTrend.of(collector.series(), fromSecond, (end - origin) / 1000).ifPresent(trend -> {
+                LatencyTrend.of(perSecondRows, fromSecond, (end - origin) / 1000).ifPresent(trend -> {
                     result.put("latencyTrend", trend.toJson());
                     trend.warning(m, perSecond).ifPresent(System.err::println);
                 });
@@ -477,10 +478,10 @@ public final class E2eBenchCommand implements Callable<Integer> {
             result.put("problem", collector.problem());
             Path png = plot != null ? withMode(plot, m) : work.resolve("e2e-latency-" + m + ".png");
             LatencyChart.write(png, "streamcast e2e, " + m + ", " + (max ? "backlog drained flat out" : String.format(Locale.ROOT, "%.0f readings/s", perSecond))
-                    + ", " + sensors + " sensors", collector.series(), (measureStart - origin) / 1000.0, (end - origin) / 1000.0);
+                    + ", " + sensors + " sensors", perSecondRows, (measureStart - origin) / 1000.0, (end - origin) / 1000.0);
             result.put("plot", png.toString());
             List<Map<String, Object>> series = new ArrayList<>();
-            for (long[] row : collector.series()) {
+            for (long[] row : perSecondRows) {
                 series.add(Map.of("second", row[0], "forecasts", row[1], "p50", row[2], "p99", row[3], "max", row[4]));
             }
             result.put("perSecond", series);

@@ -1,7 +1,6 @@
 package io.streamcast.bench;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -27,7 +26,7 @@ record LatencyTrend(int spanSeconds, long firstSecondP50Ms, long firstSpanP50Ms,
     enum Verdict { STEADY, CAUGHT_UP_DURING_MEASUREMENT, FELL_BEHIND }
 
     /**
-     * From per-second rows {@code [second, forecasts, p50, ...]} (seconds since the collector's origin),
+     * From per-second rows {@code [second, forecasts, p50, ...]} in ascending seconds (since the collector's origin),
      * over the whole seconds from {@code fromSecond} (inclusive) to {@code toSecond} (exclusive); empty
      * when either end has no forecasts.
      */
@@ -46,9 +45,7 @@ record LatencyTrend(int spanSeconds, long firstSecondP50Ms, long firstSpanP50Ms,
     }
 
     private static long median(List<Long> values) {
-        long[] v = values.stream().mapToLong(Long::longValue).toArray();
-        Arrays.sort(v);
-        return v[v.length / 2];
+        return Math.round(SoakVerdict.median(values.stream().mapToDouble(Long::doubleValue).toArray()));
     }
 
     Verdict verdict() {
